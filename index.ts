@@ -1,0 +1,15 @@
+/**
+ * berth: a daemonless container-image toolkit for Node and Deno.
+ *
+ * @packageDocumentation
+ */
+export type { Failure } from "./core/failure.ts";
+export * from "./core/reference/index.ts";
+export * from "./core/transport/index.ts";
+export { builtinTransports, type BuiltinImageName, type BuiltinReference } from "./plugins/builtin.ts";
+export type { DirReference } from "./plugins/dir/reference.ts";
+export type { DockerArchiveReference } from "./plugins/docker-archive/reference.ts";
+export type { DockerReference } from "./plugins/docker/reference.ts";
+export type { OciLayoutReference } from "./plugins/oci/reference.ts";
+export type { StoreReference } from "./plugins/store/reference.ts";
+export type { TarballReference } from "./plugins/tarball/reference.ts";

@@ -1,0 +1,101 @@
+/**
+ * The small part of Vitest's API that the pure tests use, on Deno's own test
+ * runner, so that the same test files run unchanged under `deno test`.
+ * deno.json maps the `vitest` import here.
+ */
+import { AssertionError, deepStrictEqual } from "node:assert";
+
+const prefixes: string[] = [];
+const title = (name: string): string => [...prefixes, name].join(" > ");
+
+type Body = () => void | Promise<void>;
+
+export const describe = (name: string, body: () => void): void => {
+  prefixes.push(name);
+  try {
+    body();
+  } finally {
+    prefixes.pop();
+  }
+};
+
+export const it = (name: string, fn: Body, _timeout?: number): void => {
+  Deno.test(title(name), async () => {
+    await fn();
+  });
+};
+export const test = it;
+
+const fail = (message: string): never => {
+  throw new AssertionError({ message });
+};
+
+const show = (v: unknown): string => {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+
+const throws = (fn: unknown): { threw: boolean; error: unknown } => {
+  try {
+    (fn as () => unknown)();
+    return { threw: false, error: undefined };
+  } catch (error) {
+    return { threw: true, error };
+  }
+};
+
+const matchers = (actual: unknown, negate: boolean) => {
+  const check = (pass: boolean, message: string): void => {
+    if (pass === negate) fail(negate ? `expected not: ${message}` : message);
+  };
+  const equal = (expected: unknown): boolean => {
+    try {
+      deepStrictEqual(actual, expected);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    toBe: (expected: unknown) => check(Object.is(actual, expected), `${show(actual)} to be ${show(expected)}`),
+    toEqual: (expected: unknown) => check(equal(expected), `${show(actual)} to equal ${show(expected)}`),
+    toStrictEqual: (expected: unknown) => check(equal(expected), `${show(actual)} to equal ${show(expected)}`),
+    toBeTruthy: () => check(Boolean(actual), `${show(actual)} to be truthy`),
+    toBeFalsy: () => check(!actual, `${show(actual)} to be falsy`),
+    toBeUndefined: () => check(actual === undefined, `${show(actual)} to be undefined`),
+    toBeDefined: () => check(actual !== undefined, `${show(actual)} to be defined`),
+    toContain: (item: unknown) =>
+      check(
+        typeof actual === "string" ? actual.includes(String(item)) : Array.isArray(actual) && actual.includes(item),
+        `${show(actual)} to contain ${show(item)}`,
+      ),
+    toHaveLength: (n: number) => check((actual as { length: number }).length === n, `${show(actual)} to have length ${n}`),
+    toMatch: (re: RegExp | string) =>
+      check(typeof actual === "string" && (typeof re === "string" ? actual.includes(re) : re.test(actual)), `${show(actual)} to match ${String(re)}`),
+    toBeGreaterThan: (n: number) => check((actual as number) > n, `${show(actual)} > ${n}`),
+    toBeLessThan: (n: number) => check((actual as number) < n, `${show(actual)} < ${n}`),
+    toThrow: () => check(throws(actual).threw, "function to throw"),
+    toMatchObject: (expected: Record<string, unknown>) =>
+      check(
+        typeof actual === "object" &&
+          actual !== null &&
+          Object.entries(expected).every(([k, v]) => {
+            try {
+              deepStrictEqual((actual as Record<string, unknown>)[k], v);
+              return true;
+            } catch {
+              return false;
+            }
+          }),
+        `${show(actual)} to match ${show(expected)}`,
+      ),
+  };
+};
+
+type Matchers = ReturnType<typeof matchers>;
+
+export const expect = (actual: unknown): Matchers & { not: Matchers } =>
+  Object.assign(matchers(actual, false), { not: matchers(actual, true) });
