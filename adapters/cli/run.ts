@@ -1,6 +1,8 @@
-import { commands as defaultCommands, type Command } from "./commands.ts";
+import type { Command } from "./command.ts";
+import { commands as defaultCommands } from "./commands/index.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
+import { usageError } from "./usage.ts";
 import { berthVersion } from "./version.ts";
 
 const helpText = (commands: ReadonlyArray<Command>): string => {
@@ -20,12 +22,6 @@ const helpText = (commands: ReadonlyArray<Command>): string => {
     "  -v, --version   Show berth's version",
     "",
   ].join("\n");
-};
-
-/** Prints a one-line error and the help hint, as podman does, and returns 125. */
-export const usageError = (io: CliIO, message: string): ExitCode => {
-  io.stderr(`Error: ${message}\nTry 'berth --help' for more information.\n`);
-  return exitCodes.failure;
 };
 
 /**

@@ -8,6 +8,3 @@ export interface Command {
   readonly summary: string;
   readonly run: (args: ReadonlyArray<string>, io: CliIO) => Promise<ExitCode>;
 }
-
-/** The sub-commands berth has so far; later issues add theirs here. */
-export const commands: ReadonlyArray<Command> = [];

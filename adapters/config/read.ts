@@ -1,0 +1,46 @@
+import { readFile } from "node:fs/promises";
+import { parse as parseToml } from "smol-toml";
+import { failure, type Failure } from "../../core/failure.ts";
+
+/** A config file that could not be read or parsed. */
+export type ReadError = Failure<"INVALID_CONFIG" | "CONFIG_NOT_FOUND">;
+
+/** Largest config file berth reads: they are small, and a huge one is a mistake or an attack. */
+export const maxConfigBytes = 4 * 1024 * 1024;
+
+/** The file's text, `undefined` when it does not exist, or a one-line error. */
+export const readConfigText = async (path: string): Promise<string | undefined | ReadError> => {
+  try {
+    const bytes = await readFile(path);
+    if (bytes.byteLength > maxConfigBytes) return failure("INVALID_CONFIG", `${path}: larger than ${maxConfigBytes} bytes`);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (e instanceof TypeError) return failure("INVALID_CONFIG", `${path}: not valid UTF-8`);
+    return failure("INVALID_CONFIG", `${path}: ${(e as Error).message}`);
+  }
+};
+
+/** Whether a read gave an error. */
+export const isReadError = (r: unknown): r is ReadError => typeof r === "object" && r !== null && "code" in r && "message" in r;
+
+/** Parses TOML text from `path` into a plain value, or a one-line error with the line. */
+export const parseTomlText = (path: string, text: string): unknown | ReadError => {
+  try {
+    return parseToml(text);
+  } catch (e) {
+    const first = String((e as Error).message).split("\n")[0] ?? "invalid TOML";
+    const line = (e as { line?: number }).line;
+    return failure("INVALID_CONFIG", `${path}${line === undefined ? "" : `:${line}`}: invalid TOML: ${first}`);
+  }
+};
+
+/** Parses JSON text from `path`, or a one-line error. */
+export const parseJsonText = (path: string, text: string): unknown | ReadError => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    return failure("INVALID_CONFIG", `${path}: invalid JSON: ${(e as Error).message}`);
+  }
+};
