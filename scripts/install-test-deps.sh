@@ -6,6 +6,7 @@ set -euo pipefail
 
 # command-to-look-for:debian-package
 wanted=(
+  podman:podman
 )
 
 missing=()

@@ -17,7 +17,7 @@ import { isReadError, parseTomlText, readConfigText } from "./read.ts";
 export interface RegistriesConfOptions {
   /** `--registries-conf FILE`: must exist. */
   readonly file?: string;
-  /** The system directory, `/etc/containers` unless a test says otherwise. */
+  /** The system directory: else `BERTH_SYSTEM_CONFIG_DIR`, else `/etc/containers` (like containers/image's root for implicit paths). */
   readonly systemDir?: string;
   /** The alias cache file, instead of the default for the user. */
   readonly aliasCacheFile?: string;
@@ -40,7 +40,7 @@ const nonEmpty = (s: string | undefined): string | undefined => (s === undefined
  * with only the user drop-ins; else the system file and both drop-in directories.
  */
 export const registriesFiles = async (host: HostEnvironment, options: RegistriesConfOptions = {}): Promise<RegistriesFiles> => {
-  const systemDir = options.systemDir ?? "/etc/containers";
+  const systemDir = options.systemDir ?? nonEmpty(host.env["BERTH_SYSTEM_CONFIG_DIR"]) ?? "/etc/containers";
   const userFile = join(host.home, ".config/containers/registries.conf");
   const userDropIns = join(host.home, ".config/containers/registries.conf.d");
   const systemDropIns = join(systemDir, "registries.conf.d");
