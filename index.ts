@@ -6,6 +6,8 @@
 export type { Failure } from "./core/failure.ts";
 export * from "./core/reference/index.ts";
 export * from "./core/transport/index.ts";
+export * from "./core/registries/index.ts";
+export * from "./core/auth/index.ts";
 export { builtinTransports, type BuiltinImageName, type BuiltinReference } from "./plugins/builtin.ts";
 export type { DirReference } from "./plugins/dir/reference.ts";
 export type { DockerArchiveReference } from "./plugins/docker-archive/reference.ts";

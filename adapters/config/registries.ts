@@ -11,6 +11,8 @@ import {
   type SourceDocument,
 } from "../../core/registries/index.ts";
 import type { HostEnvironment } from "./environment.ts";
+import { stringify } from "smol-toml";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { isReadError, parseTomlText, readConfigText } from "./read.ts";
 
 /** Where to look for registries.conf, beyond the environment. */
@@ -101,4 +103,25 @@ export const loadAliasCache = async (host: HostEnvironment, options: RegistriesC
   const doc = await readToml(path, false);
   if (E.isLeft(doc)) return doc;
   return doc.right === undefined ? E.right({ file: path, aliases: {} }) : decodeAliasCache(path)(doc.right.value);
+};
+
+/**
+ * Records `shortName` → `repository` in the alias cache, as podman does after
+ * a pull whose candidate a person chose. Other aliases are kept.
+ */
+export const recordAlias = async (
+  host: HostEnvironment,
+  shortName: string,
+  repository: string,
+  options: RegistriesConfOptions = {},
+): Promise<E.Either<Failure, AliasCache>> => {
+  const current = await loadAliasCache(host, options);
+  if (E.isLeft(current)) return current;
+  const aliases = { ...current.right.aliases, [shortName]: repository };
+  try {
+    await writeFileAtomic(current.right.file, stringify({ aliases }) + "\n");
+    return E.right({ file: current.right.file, aliases });
+  } catch (e) {
+    return E.left(failure("CONFIG_WRITE", `${current.right.file}: ${(e as Error).message}`));
+  }
 };

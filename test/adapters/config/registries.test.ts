@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { loadAliasCache, loadRegistries, registriesFiles } from "../../../adapters/config/registries.ts";
+import { loadAliasCache, loadRegistries, recordAlias, registriesFiles } from "../../../adapters/config/registries.ts";
 import { tempDir } from "../../tmp.ts";
 
 const setup = () => {
@@ -91,5 +91,16 @@ describe("finding registries.conf", () => {
     expect(await loadAliasCache(host(), { aliasCacheFile: file })).toEqual(E.right({ file, aliases: {} }));
     write(file, '[aliases]\n"app" = "quay.io/app"\n');
     expect(await loadAliasCache(host(), { aliasCacheFile: file })).toEqual(E.right({ file, aliases: { app: "quay.io/app" } }));
+  });
+
+  it("records a chosen alias in the cache, keeping the others, and the cache then wins", async () => {
+    const { root, host, write } = setup();
+    const file = join(root, "cache/short-name-aliases.conf");
+    expect(await recordAlias(host(), "app", "quay.io/team/app", { aliasCacheFile: file })).toEqual(E.right({ file, aliases: { app: "quay.io/team/app" } }));
+    expect(await recordAlias(host(), "tool", "localhost:5000/tool", { aliasCacheFile: file })).toEqual(
+      E.right({ file, aliases: { app: "quay.io/team/app", tool: "localhost:5000/tool" } }),
+    );
+    write(join(root, "c.conf"), "");
+    expect(await loadAliasCache(host(), { aliasCacheFile: file })).toEqual(E.right({ file, aliases: { app: "quay.io/team/app", tool: "localhost:5000/tool" } }));
   });
 });
