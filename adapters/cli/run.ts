@@ -1,9 +1,21 @@
-import type { Command } from "./command.ts";
+import type { Command, GlobalOptions } from "./command.ts";
 import { commands as defaultCommands } from "./commands/index.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 import { usageError } from "./usage.ts";
 import { berthVersion } from "./version.ts";
+
+/** `berth image X` forms that name a top-level command. */
+const groupAliases: Readonly<Record<string, string>> = {
+  "image ls": "images",
+  "image list": "images",
+  "image rm": "rmi",
+  "image tag": "tag",
+  "image untag": "untag",
+  "image inspect": "inspect",
+  "image history": "history",
+  "image import": "import",
+};
 
 const helpText = (commands: ReadonlyArray<Command>): string => {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
@@ -12,14 +24,16 @@ const helpText = (commands: ReadonlyArray<Command>): string => {
     "berth: a daemonless container-image toolkit",
     "",
     "Usage:",
-    "  berth [options] COMMAND [ARGS...]",
+    "  berth [global options] COMMAND [ARGS...]",
     "",
     "Commands:",
     listing === "" ? "  (none yet)" : listing,
     "",
     "Options:",
-    "  -h, --help      Show this help",
-    "  -v, --version   Show berth's version",
+    "  --root DIR              The image store (default $BERTH_ROOT, else ~/.local/share/berth)",
+    "  --registries-conf FILE  registries.conf to use instead of the default",
+    "  -h, --help              Show this help",
+    "  -v, --version           Show berth's version",
     "",
   ].join("\n");
 };
@@ -33,7 +47,21 @@ export const runCli = async (
   io: CliIO,
   commands: ReadonlyArray<Command> = defaultCommands,
 ): Promise<ExitCode> => {
-  const [first, ...rest] = args;
+  const globals: { root?: string; registriesConf?: string } = {};
+  let rest = [...args];
+  // Global flags come before the command, as podman's do.
+  for (;;) {
+    const [flag, value] = rest;
+    const eq = flag?.indexOf("=") ?? -1;
+    const name = flag === undefined ? "" : eq > 0 ? flag.slice(0, eq) : flag;
+    if (name !== "--root" && name !== "--registries-conf") break;
+    const v = eq > 0 ? flag?.slice(eq + 1) : value;
+    if (v === undefined || v === "") return usageError(io, `flag needs an argument: ${name}`);
+    if (name === "--root") globals.root = v;
+    else globals.registriesConf = v;
+    rest = rest.slice(eq > 0 ? 1 : 2);
+  }
+  const [first, ...tail] = rest;
   if (first === undefined || first === "-h" || first === "--help" || first === "help") {
     io.stdout(helpText(commands));
     return exitCodes.ok;
@@ -43,10 +71,14 @@ export const runCli = async (
     return exitCodes.ok;
   }
   if (first.startsWith("-")) return usageError(io, `unknown flag: ${first}`);
-  const command = commands.find((c) => c.name === first);
-  if (command === undefined) return usageError(io, `unrecognized command \`berth ${first}\``);
+  // `berth image ls`, `berth image rm`, … name the same commands within their group.
+  const grouped = first === "image" && tail[0] !== undefined ? `image ${tail[0]}` : undefined;
+  const name = grouped !== undefined ? (groupAliases[grouped] ?? grouped) : first;
+  const commandArgs = grouped !== undefined ? tail.slice(1) : tail;
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) return usageError(io, `unrecognized command \`berth ${grouped ?? first}\``);
   try {
-    return await command.run(rest, io);
+    return await command.run(commandArgs, io, globals satisfies GlobalOptions);
   } catch (e) {
     io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
     return exitCodes.failure;

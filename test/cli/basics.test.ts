@@ -9,7 +9,7 @@ describe("berth binary", () => {
     const r = berth(["--help"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^berth: a daemonless container-image toolkit/);
-    expect(r.stdout).toMatch(/Usage:\n {2}berth \[options\] COMMAND/);
+    expect(r.stdout).toMatch(/Usage:\n {2}berth \[global options\] COMMAND/);
     expect(r.stderr).toBe("");
   });
 

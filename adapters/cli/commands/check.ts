@@ -1,0 +1,35 @@
+import * as E from "fp-ts/lib/Either.js";
+import { checkStore } from "../../store/check.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+import { exitCodes } from "../exit-codes.ts";
+import { failed, openSession, report } from "../session.ts";
+import { usageError } from "../usage.ts";
+
+/** `berth check [--repair]` */
+export const checkCommand: Command = {
+  name: "check",
+  summary: "Check the local store for consistency (and repair it)",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { repair: { type: "boolean" }, help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout("Usage: berth check [--repair]\n\nChecks every image's blobs, index.json and containers; --repair rolls back what is incomplete and sweeps leftovers.\n");
+      return exitCodes.ok;
+    }
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const repair = p.values["repair"] === true;
+    const r = await checkStore(session.store, repair);
+    if (E.isLeft(r)) return report(io, r.left);
+    for (const f of r.right.findings) io.stdout(`${f.severity === "error" ? "error" : "leftover"}: ${f.message}\n`);
+    for (const done of r.right.repaired) io.stdout(`repaired: ${done}\n`);
+    const errors = r.right.findings.filter((f) => f.severity === "error").length;
+    if (errors > 0 && !repair) {
+      io.stderr(`Error: the store has ${errors} problem(s); run berth check --repair\n`);
+      return exitCodes.failure;
+    }
+    if (r.right.findings.length === 0) io.stdout("the store is consistent\n");
+    return exitCodes.ok;
+  },
+};

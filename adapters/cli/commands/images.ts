@@ -1,0 +1,122 @@
+import * as E from "fp-ts/lib/Either.js";
+import { compileFilters, isIntermediate, parentOf, type ImageRecord, type StoreState } from "../../../core/store/index.ts";
+import { readState } from "../../store/store.ts";
+import { parseCommandArgs, stringOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { exitCodes } from "../exit-codes.ts";
+import { humanAgo, humanSize, shownId, table } from "../format.ts";
+import { failed, openSession, report, type Session } from "../session.ts";
+import { usageError } from "../usage.ts";
+
+const help = `Usage: berth images [options] [REFERENCE]
+
+Lists images in the local store. REFERENCE acts as --filter reference=REFERENCE.
+
+Options:
+  -a, --all            Show intermediate images too
+  -f, --filter F       Filter: before, after/since, until, dangling, intermediate, id, digest, label, reference, containers, manifest (KEY=VALUE or KEY!=VALUE)
+      --format FORMAT  json or table
+      --digests        Show digests
+      --no-trunc       Do not truncate IDs
+  -q, --quiet          Print only IDs
+`;
+
+const repoAndTag = (name: string): [string, string] => {
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  return colon > slash ? [name.slice(0, colon), name.slice(colon + 1)] : [name, "<none>"];
+};
+
+const repositoryOf = (name: string): string => repoAndTag(name)[0];
+
+/** The JSON podman's `images --format json` prints for one image. */
+export const imageJson = (i: ImageRecord, state: StoreState) => ({
+  Id: i.id,
+  ParentId: parentOf(i, state.images)?.id ?? "",
+  RepoTags: i.names,
+  RepoDigests: [...new Set(i.names.map(repositoryOf))].flatMap((r) => i.digests.map((d) => `${r}@${d}`)),
+  Size: i.size,
+  SharedSize: 0,
+  VirtualSize: i.size,
+  Labels: i.labels,
+  Containers: state.containers.filter((c) => c.imageId === i.id).length,
+  Names: i.names,
+  Digest: i.manifestDigest,
+  Digests: i.digests,
+  History: i.names,
+  Created: Math.floor(Date.parse(i.created || "1970-01-01T00:00:00Z") / 1000),
+  CreatedAt: i.created,
+  Dangling: i.names.length === 0,
+});
+
+/** Images a session's state shows for these filters (and, without `all`, no intermediate ones). */
+export const selectImages = (session: Session, state: StoreState, filters: ReadonlyArray<string>, all: boolean) => {
+  const compiled = compileFilters(filters);
+  if (E.isLeft(compiled)) return compiled;
+  const predicate = compiled.right.bind({
+    images: state.images,
+    containers: state.containers,
+    now: Date.now(),
+    lookup: (name) => {
+      const r = session.lookup(name, state.images);
+      return E.isRight(r) ? r.right.image.id : undefined;
+    },
+  });
+  if (E.isLeft(predicate)) return predicate;
+  return E.right(
+    state.images
+      .filter((i) => predicate.right(i) && (all || !isIntermediate(i, state.images)))
+      .sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id)),
+  );
+};
+
+/** `berth images` */
+export const imagesCommand: Command = {
+  name: "images",
+  summary: "List images in the local store",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, {
+      all: { type: "boolean", short: "a" },
+      filter: { type: "string", short: "f", multiple: true },
+      format: { type: "string" },
+      digests: { type: "boolean" },
+      "no-trunc": { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    const format = stringOption(p.values, "format");
+    if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
+    if (p.positionals.length > 1) return usageError(io, "images takes at most one REFERENCE");
+    const filters = [...((p.values["filter"] as string[] | undefined) ?? []), ...p.positionals.map((r) => `reference=${r}`)];
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const state = await readState(session.store);
+    if (E.isLeft(state)) return report(io, state.left);
+    const images = selectImages(session, state.right, filters, p.values["all"] === true);
+    if (E.isLeft(images)) return report(io, images.left);
+    const noTrunc = p.values["no-trunc"] === true;
+    if (p.values["quiet"] === true) {
+      io.stdout([...new Set(images.right.map((i) => shownId(i.id, noTrunc)))].map((id) => `${id}\n`).join(""));
+      return exitCodes.ok;
+    }
+    if (format === "json") {
+      io.stdout(`${JSON.stringify(images.right.map((i) => imageJson(i, state.right)), null, 2)}\n`);
+      return exitCodes.ok;
+    }
+    const now = Date.now();
+    const digests = p.values["digests"] === true;
+    const rows = images.right.flatMap((i) =>
+      (i.names.length === 0 ? ["<none>:<none>"] : i.names).map((n) => {
+        const [repo, tag] = n === "<none>:<none>" ? ["<none>", "<none>"] : repoAndTag(n);
+        return [repo, tag, ...(digests ? [i.manifestDigest] : []), shownId(i.id, noTrunc), i.created === "" ? "" : humanAgo(Date.parse(i.created), now), humanSize(i.size)];
+      }),
+    );
+    io.stdout(table([["REPOSITORY", "TAG", ...(digests ? ["DIGEST"] : []), "IMAGE ID", "CREATED", "SIZE"], ...rows]));
+    return exitCodes.ok;
+  },
+};

@@ -1,0 +1,74 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import * as E from "fp-ts/lib/Either.js";
+import { failure } from "../../../core/failure.ts";
+import { importTarball } from "../../../plugins/tarball/import.ts";
+import { parseCommandArgs, stringOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { exitCodes } from "../exit-codes.ts";
+import { failed, openSession, report } from "../session.ts";
+import { usageError } from "../usage.ts";
+
+const help = `Usage: berth import [options] FILE|- [NAME]
+
+Creates a one-layer image from a root-filesystem tarball (plain or gzip).
+Without NAME the image is stored by ID only.
+
+Options:
+  -c, --change INSTRUCTION   Apply CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE, VOLUME or STOPSIGNAL
+  -m, --message TEXT         Comment for the history entry
+      --os OS                Operating system (default linux)
+      --arch ARCH            Architecture (default this machine's)
+      --variant VARIANT      Architecture variant
+  -q, --quiet                Print only the image ID
+`;
+
+/** `berth import FILE|- [NAME]` */
+export const importCommand: Command = {
+  name: "import",
+  summary: "Create an image from a root-filesystem tarball",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, {
+      change: { type: "string", short: "c", multiple: true },
+      message: { type: "string", short: "m" },
+      os: { type: "string" },
+      arch: { type: "string" },
+      variant: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    const [file, name, ...extra] = p.positionals;
+    if (file === undefined || extra.length > 0) return usageError(io, "import takes FILE (or -) and an optional NAME");
+    if (file === "-" && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read a tarball from a terminal; give a file or pipe one in"));
+    if (file !== "-") {
+      const s = await stat(file).catch(() => undefined);
+      if (s === undefined || !s.isFile()) return report(io, failure("INVALID_ARCHIVE", `${file}: no such file`));
+    }
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const input = file === "-" ? process.stdin : createReadStream(file);
+    const message = stringOption(p.values, "message");
+    const os = stringOption(p.values, "os");
+    const arch = stringOption(p.values, "arch");
+    const variant = stringOption(p.values, "variant");
+    const r = await importTarball(session.store, input, {
+      ...(name === undefined ? {} : { name }),
+      changes: (p.values["change"] as string[] | undefined) ?? [],
+      ...(message === undefined ? {} : { message }),
+      ...(os === undefined ? {} : { os }),
+      ...(arch === undefined ? {} : { architecture: arch }),
+      ...(variant === undefined ? {} : { variant }),
+      created: new Date().toISOString(),
+      source: file,
+    });
+    if (E.isLeft(r)) return report(io, r.left);
+    if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);
+    io.stdout(`sha256:${r.right.id}\n`);
+    return exitCodes.ok;
+  },
+};

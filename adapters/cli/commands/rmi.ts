@@ -1,0 +1,154 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import {
+  applyRemoval,
+  describeStep,
+  orphanedBlobs,
+  planRemoval,
+  type RemovalPlan,
+  type RemovalRequest,
+} from "../../../core/store/index.ts";
+import { deleteBlobs } from "../../store/blobs.ts";
+import { readState, transaction } from "../../store/store.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command, GlobalOptions } from "../command.ts";
+import { exitCodes, type ExitCode } from "../exit-codes.ts";
+import type { CliIO } from "../io.ts";
+import { failed, openSession, report, type Session } from "../session.ts";
+import { usageError } from "../usage.ts";
+import { selectImages } from "./images.ts";
+
+/** Plans and applies a removal in one locked transaction; prints what it did and returns podman's exit code. */
+export const removeImages = async (
+  session: Session,
+  io: CliIO,
+  request: (state: Parameters<ReturnType<typeof planRemoval>>[0]) => RemovalRequest | ExitCode,
+  dryRun: boolean,
+  tolerateErrors = false,
+): Promise<ExitCode> => {
+  let exit: ExitCode = exitCodes.ok;
+  const r = await transaction(session.store, async (state) => {
+    const req = request(state);
+    if (typeof req === "number") {
+      exit = req;
+      return E.right({ state, result: undefined as RemovalPlan | undefined });
+    }
+    const plan = planRemoval(session.lookup)(state, req);
+    if (dryRun) return E.right({ state, result: plan });
+    const next = applyRemoval(state, plan);
+    const removed = state.images.filter((i) => !next.images.some((n) => n.id === i.id));
+    const goneContainers = state.containers.filter((c) => !next.containers.some((n) => n.id === c.id));
+    return E.right({
+      state: next,
+      result: plan,
+      afterCommit: async () => {
+        for (const c of goneContainers) await rm(join(session.store.containersDir, c.id), { recursive: true, force: true });
+        await deleteBlobs(session.store, orphanedBlobs(removed, next.images));
+      },
+    });
+  });
+  if (E.isLeft(r)) return report(io, r.left);
+  const plan = r.right;
+  if (plan === undefined) return exit;
+  if (dryRun) {
+    io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+    return plan.exitCode;
+  }
+  for (const step of plan.steps) if (step.kind !== "remove-container") io.stdout(`${describeStep(step)}\n`);
+  if (tolerateErrors) return plan.steps.some((s) => s.kind === "delete-image") ? exitCodes.ok : exitCodes.notFound;
+  for (const e of plan.errors) io.stderr(`Error: ${e.message}\n`);
+  return plan.exitCode;
+};
+
+const help = `Usage: berth rmi [options] IMAGE...
+
+Removes images. By one of several names, only that name goes.
+
+Options:
+  -a, --all        Remove all images
+  -f, --force      Remove images with several names by ID, and the containers using them
+  -i, --ignore     Ignore images that do not exist
+      --no-prune   Keep dangling parents
+      --dry-run    Print the removal plan as JSON and change nothing
+`;
+
+/** `berth rmi` */
+export const rmiCommand: Command = {
+  name: "rmi",
+  summary: "Remove images",
+  run: async (args, io, globals: GlobalOptions) => {
+    const p = parseCommandArgs(args, {
+      all: { type: "boolean", short: "a" },
+      force: { type: "boolean", short: "f" },
+      ignore: { type: "boolean", short: "i" },
+      "no-prune": { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    const all = p.values["all"] === true;
+    if (!all && p.positionals.length === 0) return usageError(io, "rmi takes at least one IMAGE, or --all");
+    if (all && p.positionals.length > 0) return usageError(io, "when using --all, give no images");
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    return removeImages(
+      session,
+      io,
+      (state) => ({
+        inputs: p.positionals,
+        ...(all ? { imageIds: state.images.map((i) => i.id) } : {}),
+        force: p.values["force"] === true,
+        ignore: p.values["ignore"] === true,
+        noPrune: p.values["no-prune"] === true,
+      }),
+      p.values["dry-run"] === true,
+    );
+  },
+};
+
+/** `berth image prune`: dangling images, or with -a every image no container uses; repeats until nothing more goes. */
+export const pruneCommand: Command = {
+  name: "image prune",
+  summary: "Remove dangling images (all unused ones with -a)",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, {
+      all: { type: "boolean", short: "a" },
+      force: { type: "boolean", short: "f" },
+      filter: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout("Usage: berth image prune [-a] [-f] [--filter F]\n");
+      return exitCodes.ok;
+    }
+    if (p.values["force"] !== true) {
+      if (!io.isTerminal) {
+        io.stderr("Error: prune removes images without asking only with -f; no terminal to ask on\n");
+        return exitCodes.failure;
+      }
+      io.stderr("Error: interactive confirmation is not supported yet; run again with -f\n");
+      return exitCodes.failure;
+    }
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const filters = [...((p.values["filter"] as string[] | undefined) ?? []), ...(p.values["all"] === true ? ["containers=false"] : ["dangling=true"])];
+    for (let round = 0; round < 1000; round++) {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return report(io, state.left);
+      const selected = selectImages(session, state.right, filters, true);
+      if (E.isLeft(selected)) return report(io, selected.left);
+      if (selected.right.length === 0) return exitCodes.ok;
+      const ids = selected.right.map((i) => i.id);
+      // Images that cannot go (children, containers) are skipped; a round that removes nothing ends it.
+      const code = await removeImages(session, io, () => ({ inputs: [], imageIds: ids, noPrune: true }), false, true);
+      if (code !== exitCodes.ok) return exitCodes.ok;
+    }
+    return exitCodes.ok;
+  },
+};

@@ -1,0 +1,121 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
+import { syncDirectory } from "../fs/atomic.ts";
+
+/** A blob that did not arrive as promised. */
+export type BlobError = Failure<"DIGEST_MISMATCH" | "SIZE_MISMATCH" | "BLOB_IO" | "INVALID_REFERENCE" | "BLOB_NOT_FOUND" | "BLOB_TOO_LARGE" | "INVALID_ARCHIVE">;
+
+/** The blob store of an OCI layout: `blobs/sha256/<hex>`, written through an ingest directory. */
+export interface BlobStore {
+  readonly root: string;
+  readonly ingestDir: string;
+}
+
+/** Where a verified blob lives. The digest has been validated, so it is safe as a path. */
+export const blobPath = (store: BlobStore, digest: Digest): string => join(store.root, "blobs", digest.slice(0, digest.indexOf(":")), digestHex(digest));
+
+/** Whether the store has the blob. */
+export const hasBlob = async (store: BlobStore, digest: Digest): Promise<boolean> =>
+  stat(blobPath(store, digest)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+/** What a stream must turn out to be; either part may be unknown. */
+export interface Expected {
+  readonly digest?: Digest;
+  readonly size?: number;
+  /** A last check of the content (e.g. that it is a valid tar) before it gets its name. */
+  readonly validate?: () => Promise<E.Either<BlobError, void>>;
+}
+
+/**
+ * Streams bytes into the store: into an ingest file, hashed and counted as
+ * they come, fsynced, checked against what was expected, then renamed into
+ * place and the directory fsynced. Nothing unverified ever has a blob's name;
+ * on any failure the ingest file is removed.
+ */
+export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array>, expected: Expected = {}): Promise<E.Either<BlobError, { digest: Digest; size: number }>> => {
+  await mkdir(store.ingestDir, { recursive: true });
+  const temp = join(store.ingestDir, `${process.pid}-${randomBytes(8).toString("hex")}`);
+  const handle = await open(temp, "wx", 0o644);
+  const hash = createHash("sha256");
+  let size = 0;
+  let closed = false;
+  const fail = async (e: BlobError): Promise<E.Either<BlobError, never>> => {
+    if (!closed) await handle.close().catch(() => undefined);
+    closed = true;
+    await rm(temp, { force: true });
+    return E.left(e);
+  };
+  try {
+    for await (const chunk of source) {
+      size += chunk.byteLength;
+      if (expected.size !== undefined && size > expected.size) {
+        return await fail(failure("SIZE_MISMATCH", `blob ${expected.digest ?? "(unknown digest)"}: more than the expected ${expected.size} bytes`));
+      }
+      hash.update(chunk);
+      await handle.write(chunk);
+    }
+    await handle.sync();
+    await handle.close();
+    closed = true;
+  } catch (e) {
+    return fail(failure("BLOB_IO", `writing a blob: ${(e as Error).message}`));
+  }
+  if (expected.size !== undefined && size !== expected.size) {
+    return fail(failure("SIZE_MISMATCH", `blob ${expected.digest ?? "(unknown digest)"}: got ${size} bytes, expected ${expected.size}`));
+  }
+  const digest = `sha256:${hash.digest("hex")}` as Digest;
+  if (expected.digest !== undefined && expected.digest !== digest) {
+    return fail(failure("DIGEST_MISMATCH", `blob ${expected.digest}: content has digest ${digest}`));
+  }
+  const valid = expected.validate === undefined ? E.right(undefined) : await expected.validate();
+  if (E.isLeft(valid)) return fail(valid.left);
+  const final = blobPath(store, digest);
+  try {
+    await mkdir(join(store.root, "blobs", "sha256"), { recursive: true });
+    await rename(temp, final);
+    await syncDirectory(join(store.root, "blobs", "sha256"));
+  } catch (e) {
+    return fail(failure("BLOB_IO", `storing blob ${digest}: ${(e as Error).message}`));
+  }
+  return E.right({ digest, size });
+};
+
+/** Stores a small document (manifest, config) given as bytes. */
+export const putBytes = (store: BlobStore, bytes: Uint8Array, expected: Expected = {}) =>
+  putBlob(
+    store,
+    (async function* () {
+      yield bytes;
+    })(),
+    expected,
+  );
+
+/** A blob's bytes as a stream; the caller re-verifies if it does not trust the store. */
+export const blobStream = (store: BlobStore, digest: Digest): AsyncIterable<Uint8Array> => createReadStream(blobPath(store, digest));
+
+/** Reads a small blob (a manifest or config), refusing one larger than `cap`. */
+export const readSmallBlob = async (store: BlobStore, digestText: string, cap = 4 * 1024 * 1024): Promise<E.Either<BlobError, Uint8Array>> => {
+  const digest = parseDigest(digestText);
+  if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${digestText}": ${digest.left.message}`));
+  const path = blobPath(store, digest.right);
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) return E.left(failure("BLOB_NOT_FOUND", `blob ${digest.right} is missing from ${store.root}`));
+  if (s.size > cap) return E.left(failure("BLOB_TOO_LARGE", `blob ${digest.right} is ${s.size} bytes, more than ${cap}`));
+  return E.right(new Uint8Array(await readFile(path)));
+};
+
+/** Removes blobs; a missing one is no error. */
+export const deleteBlobs = async (store: BlobStore, digests: ReadonlyArray<string>): Promise<void> => {
+  for (const d of digests) {
+    const digest = parseDigest(d);
+    if (E.isRight(digest)) await rm(blobPath(store, digest.right), { force: true });
+  }
+};

@@ -1,0 +1,82 @@
+import { hostname } from "node:os";
+import { open, readFile, rm, stat } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { failure, type Failure } from "../../core/failure.ts";
+
+const owner = (): string => `${process.pid}\n${hostname()}\n`;
+
+/** Whether the process that wrote this lock is gone (same host, no such PID). */
+const isStale = (content: string): boolean => {
+  const [pid, host] = content.split("\n");
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+};
+
+const readOrEmpty = (path: string): Promise<string> => readFile(path, "utf8").catch(() => "");
+
+/** Removes a lock whose holder died, with a second lock so that two breakers cannot both succeed. */
+const breakStale = async (path: string, seen: string): Promise<void> => {
+  const breaker = `${path}.break`;
+  try {
+    const h = await open(breaker, "wx");
+    await h.close();
+  } catch {
+    // Another process is breaking it; a breaker that died long ago is cleared.
+    const s = await stat(breaker).catch(() => undefined);
+    if (s !== undefined && Date.now() - s.mtimeMs > 10_000) await rm(breaker, { force: true });
+    return;
+  }
+  try {
+    if ((await readOrEmpty(path)) === seen) await rm(path, { force: true });
+  } finally {
+    await rm(breaker, { force: true });
+  }
+};
+
+/** A held lock; `release` gives it back. */
+export interface HeldLock {
+  readonly release: () => Promise<void>;
+}
+
+/**
+ * Takes the cross-process lock at `path` (a file created exclusively, with
+ * the holder's PID). A lock left by a dead process is broken; a live one is
+ * waited for, up to `timeoutMs`.
+ */
+export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<HeldLock | Failure<"STORE_LOCKED">> => {
+  const mine = owner();
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const h = await open(path, "wx", 0o644);
+      try {
+        await h.writeFile(mine);
+      } finally {
+        await h.close();
+      }
+      return {
+        release: async () => {
+          if ((await readOrEmpty(path)) === mine) await rm(path, { force: true });
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const seen = await readOrEmpty(path);
+    // An empty lock is one being written, or left by a process that died right after creating it.
+    const emptyAndOld = seen === "" && Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now()) > 10_000;
+    if ((seen !== "" && isStale(seen)) || emptyAndOld) {
+      await breakStale(path, seen);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      return failure("STORE_LOCKED", `${path}: held by process ${seen.split("\n")[0] ?? "?"} for too long`);
+    }
+    await sleep(Math.min(50, 1 + attempt) + Math.floor(Math.random() * 5));
+  }
+};

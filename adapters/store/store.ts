@@ -1,0 +1,110 @@
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { decodeDocument } from "../../core/codec.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { parseDigest } from "../../core/reference/index.ts";
+import { emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../core/store/index.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import { hasBlob, type BlobStore } from "./blobs.ts";
+import { acquireLock } from "./lock.ts";
+
+/** An opened store: an OCI layout at `root` with berth's records in `root/berth`. */
+export interface Store extends BlobStore {
+  readonly stateFile: string;
+  readonly lockFile: string;
+  readonly containersDir: string;
+}
+
+/** The paths of the store at `root`. */
+export const storeAt = (root: string): Store => ({
+  root,
+  ingestDir: join(root, "berth", "ingest"),
+  stateFile: join(root, "berth", "state.json"),
+  lockFile: join(root, "berth", "lock"),
+  containersDir: join(root, "berth", "containers"),
+});
+
+const json = (v: unknown): string => `${JSON.stringify(v)}\n`;
+
+/** The store's records as last committed; a missing file is an empty store. */
+export const readState = async (store: Store): Promise<E.Either<Failure, StoreState>> => {
+  let text: string;
+  try {
+    text = await readFile(store.stateFile, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return E.right(emptyStoreState);
+    return E.left(failure("STORE_IO", `${store.stateFile}: ${(e as Error).message}`));
+  }
+  try {
+    return decodeDocument(storeState, store.stateFile)(JSON.parse(text));
+  } catch (e) {
+    return E.left(failure("INVALID_CONFIG", `${store.stateFile}: invalid JSON: ${(e as Error).message}`));
+  }
+};
+
+const writeIndex = (store: Store, state: StoreState): Promise<void> => writeFileAtomic(join(store.root, "index.json"), json(ociIndexOf(state)));
+
+/** Creates the layout if it is not there yet (under the lock, so it never overwrites a live index). */
+export const openStore = async (root: string): Promise<E.Either<Failure, Store>> => {
+  const store = storeAt(root);
+  try {
+    await mkdir(join(root, "blobs", "sha256"), { recursive: true });
+    await mkdir(store.ingestDir, { recursive: true });
+    await mkdir(store.containersDir, { recursive: true });
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${root}: ${(e as Error).message}`));
+  }
+  const ready = await stat(join(root, "index.json")).then(
+    () => true,
+    () => false,
+  );
+  if (ready) return E.right(store);
+  const r = await transaction(store, async (state) => E.right({ state, result: undefined }));
+  if (E.isLeft(r)) return r;
+  return E.right(store);
+};
+
+/** What a transaction's body returns: the new state, a result, and work to do after commit while still locked. */
+export interface Change<R> {
+  readonly state: StoreState;
+  readonly result: R;
+  /** Runs after the new state is committed, still under the lock (e.g. deleting blobs no image uses). */
+  readonly afterCommit?: () => Promise<void>;
+  /** Blobs the new state refers to that must exist at commit (a concurrent removal may have taken them). */
+  readonly requiredBlobs?: ReadonlyArray<string>;
+}
+
+/**
+ * Runs `body` on the current state under the store's cross-process lock and
+ * commits what it returns: state.json by atomic rename, then the derived
+ * index.json. Nothing is written when the body fails.
+ */
+export const transaction = async <R>(store: Store, body: (state: StoreState) => Promise<E.Either<Failure, Change<R>>>): Promise<E.Either<Failure, R>> => {
+  const lock = await acquireLock(store.lockFile);
+  if ("code" in lock) return E.left(lock);
+  try {
+    const current = await readState(store);
+    if (E.isLeft(current)) return current;
+    const change = await body(current.right);
+    if (E.isLeft(change)) return change;
+    for (const b of change.right.requiredBlobs ?? []) {
+      const d = parseDigest(b);
+      if (E.isLeft(d) || !(await hasBlob(store, d.right))) {
+        return E.left(failure("BLOB_NOT_FOUND", `blob ${b} vanished before commit (removed concurrently); try again`));
+      }
+    }
+    if (change.right.state !== current.right) {
+      await writeFileAtomic(store.stateFile, json(change.right.state));
+    }
+    const layout = join(store.root, "oci-layout");
+    if (!(await stat(layout).then(() => true, () => false))) await writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }));
+    await writeIndex(store, change.right.state);
+    await change.right.afterCommit?.();
+    return E.right(change.right.result);
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${store.root}: ${(e as Error).message}`));
+  } finally {
+    await lock.release();
+  }
+};

@@ -1,0 +1,40 @@
+import type { ImageConfig, ImageManifest, RunConfig } from "./documents.ts";
+import { mediaTypes } from "./media-types.ts";
+
+/** What `import` knows about the one layer it made and the image around it. */
+export interface ImportFacts {
+  /** sha256 of the uncompressed tar. */
+  readonly diffId: string;
+  /** The layer blob as stored (berth stores imported layers uncompressed, so digest = diffId). */
+  readonly layerDigest: string;
+  readonly layerSize: number;
+  /** RFC 3339, the caller's clock. */
+  readonly created: string;
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+  readonly config: RunConfig;
+  /** `--message`, kept as the history comment. */
+  readonly message?: string;
+  /** What was imported, for the history's created_by. */
+  readonly source: string;
+}
+
+/** The image config of an imported root filesystem: one layer, one history entry. */
+export const importedConfig = (f: ImportFacts): ImageConfig => ({
+  created: f.created,
+  architecture: f.architecture,
+  os: f.os,
+  ...(f.variant === undefined ? {} : { variant: f.variant }),
+  config: f.config,
+  rootfs: { type: "layers", diff_ids: [f.diffId] },
+  history: [{ created: f.created, created_by: `/bin/sh -c #(nop) ADD file:${f.diffId.replace(/^sha256:/, "")} in / (berth import ${f.source})`, ...(f.message === undefined ? {} : { comment: f.message }) }],
+});
+
+/** The OCI manifest tying a config blob to the imported layer. */
+export const importedManifest = (f: ImportFacts, config: { digest: string; size: number }): ImageManifest => ({
+  schemaVersion: 2,
+  mediaType: mediaTypes.ociManifest,
+  config: { mediaType: mediaTypes.ociConfig, digest: config.digest, size: config.size },
+  layers: [{ mediaType: mediaTypes.ociLayer, digest: f.layerDigest, size: f.layerSize }],
+});

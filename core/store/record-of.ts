@@ -1,0 +1,37 @@
+import type { ImageConfig, ImageManifest } from "../image/index.ts";
+import type { ImageRecord } from "./records.ts";
+
+/** What the store knows when it writes an image. */
+export interface WrittenImage {
+  readonly manifest: ImageManifest;
+  readonly manifestDigest: string;
+  readonly manifestMediaType: string;
+  readonly manifestSize: number;
+  readonly config: ImageConfig;
+  readonly configDigest: string;
+  readonly names: ReadonlyArray<string>;
+}
+
+/** The record listing needs, computed once from the image's documents. */
+export const imageRecordOf = (w: WrittenImage): ImageRecord => ({
+  id: w.configDigest.replace(/^sha256:/, ""),
+  names: [...w.names],
+  manifestDigest: w.manifestDigest,
+  manifestMediaType: w.manifestMediaType,
+  manifestSize: w.manifestSize,
+  digests: [w.manifestDigest],
+  created: w.config.created ?? "",
+  size: w.manifestSize + w.manifest.config.size + w.manifest.layers.reduce((n, l) => n + l.size, 0),
+  labels: { ...(w.config.config?.Labels ?? {}) },
+  os: w.config.os,
+  architecture: w.config.architecture,
+  ...(w.config.variant === undefined ? {} : { variant: w.config.variant }),
+  diffIds: [...w.config.rootfs.diff_ids],
+  blobs: [w.manifestDigest, w.manifest.config.digest, ...w.manifest.layers.map((l) => l.digest)],
+});
+
+/** Blobs that no image in `keep` uses any more, among those `removed` used. */
+export const orphanedBlobs = (removed: ReadonlyArray<ImageRecord>, keep: ReadonlyArray<ImageRecord>): ReadonlyArray<string> => {
+  const used = new Set(keep.flatMap((i) => i.blobs));
+  return [...new Set(removed.flatMap((i) => i.blobs))].filter((b) => !used.has(b));
+};

@@ -1,0 +1,71 @@
+import * as t from "io-ts";
+
+/**
+ * What the store keeps about one image: everything listing needs, computed
+ * once when the image is written, so listing never reads manifests, configs
+ * or layers.
+ */
+export const imageRecord = t.intersection(
+  [
+    t.type({
+      /** Hex of the config digest. */
+      id: t.string,
+      /** Fully-qualified names, `host/repo:tag`; empty for a dangling image. */
+      names: t.array(t.string),
+      /** Digest of the manifest stored for the image. */
+      manifestDigest: t.string,
+      manifestMediaType: t.string,
+      manifestSize: t.number,
+      /** Every manifest digest the image is known by (its repo digests). */
+      digests: t.array(t.string),
+      /** RFC 3339, from the config (`""` when it has none). */
+      created: t.string,
+      /** Bytes of the image's blobs in the store (manifest, config, layers). */
+      size: t.number,
+      labels: t.record(t.string, t.string),
+      os: t.string,
+      architecture: t.string,
+      /** The config's `rootfs.diff_ids`, for the parent/child relation. */
+      diffIds: t.array(t.string),
+      /** Blob digests the image owns: config and layers. */
+      blobs: t.array(t.string),
+    }),
+    t.partial({ variant: t.string }),
+  ],
+  "an image record",
+);
+
+/** One image in the store. */
+export type ImageRecord = t.TypeOf<typeof imageRecord>;
+
+/** What the store keeps about one container: a root filesystem made from an image. */
+export const containerRecord = t.type(
+  {
+    id: t.string,
+    name: t.string,
+    imageId: t.string,
+    /** The name the container was created from, as given. */
+    imageName: t.string,
+    created: t.string,
+  },
+  "a container record",
+);
+
+/** One container in the store. */
+export type ContainerRecord = t.TypeOf<typeof containerRecord>;
+
+/** Everything the store knows, kept in one file so a change is one atomic rename. */
+export const storeState = t.type(
+  {
+    version: t.literal(1),
+    images: t.array(imageRecord),
+    containers: t.array(containerRecord),
+  },
+  "a berth store state",
+);
+
+/** The store's records. */
+export type StoreState = t.TypeOf<typeof storeState>;
+
+/** A store with nothing in it. */
+export const emptyStoreState: StoreState = { version: 1, images: [], containers: [] };

@@ -1,0 +1,110 @@
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { applyChanges, importedConfig, importedManifest, mediaTypes } from "../../core/image/index.ts";
+import { addNames, imageRecordOf, normalizeStoreName } from "../../core/store/index.ts";
+import { putBlob, putBytes } from "../../adapters/store/blobs.ts";
+import { transaction, type Store } from "../../adapters/store/store.ts";
+import { decompressed } from "../../adapters/tar/compression.ts";
+import { tarCheck } from "../../adapters/tar/validate.ts";
+
+/** `berth import` options. */
+export interface ImportOptions {
+  /** The name to give the image; without one it is stored by ID only. */
+  readonly name?: string;
+  /** Dockerfile-style `--change` instructions. */
+  readonly changes?: ReadonlyArray<string>;
+  readonly message?: string;
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
+  /** The clock, as RFC 3339. */
+  readonly created: string;
+  /** What was imported (a path, or `-`), for the history. */
+  readonly source: string;
+}
+
+/** What an import made. */
+export interface Imported {
+  readonly id: string;
+  readonly name?: string;
+}
+
+const hostArchitecture = (): string =>
+  ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" })[process.arch as string] ?? process.arch;
+
+const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
+
+/**
+ * Turns a root-filesystem tarball (plain or gzip) into a one-layer image,
+ * streaming: the uncompressed tar is hashed and stored as it is read, and is
+ * checked to be a tar before it is given its name. A failure stores nothing.
+ */
+export const importTarball = async (store: Store, input: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<E.Either<Failure, Imported>> => {
+  const name = options.name === undefined ? E.right(undefined) : normalizeStoreName(options.name);
+  if (E.isLeft(name)) return name;
+  const runConfig = applyChanges(options.changes ?? [])({});
+  if (E.isLeft(runConfig)) return runConfig;
+
+  let stream: AsyncIterable<Uint8Array>;
+  try {
+    stream = (await decompressed(input)).stream;
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${options.source}: ${(e as Error).message}`));
+  }
+  const check = tarCheck();
+  const layer = await (async () => {
+    try {
+      return await putBlob(store, check.pass(stream), {
+        validate: async () => {
+          const r = await check.result();
+          return "error" in r ? E.left(failure("INVALID_ARCHIVE", `${options.source}: not a tar archive: ${r.error}`)) : E.right(undefined);
+        },
+      });
+    } catch (e) {
+      return E.left(failure("INVALID_ARCHIVE", `${options.source}: ${(e as Error).message}`));
+    }
+  })();
+  if (E.isLeft(layer)) return layer;
+
+  const facts = {
+    diffId: layer.right.digest,
+    layerDigest: layer.right.digest,
+    layerSize: layer.right.size,
+    created: options.created,
+    os: options.os ?? "linux",
+    architecture: options.architecture ?? hostArchitecture(),
+    ...(options.variant === undefined ? {} : { variant: options.variant }),
+    config: runConfig.right,
+    message: options.message ?? "imported from tarball",
+    source: options.source,
+  };
+  const config = importedConfig(facts);
+  const configBytes = encode(config);
+  const configBlob = await putBytes(store, configBytes);
+  if (E.isLeft(configBlob)) return configBlob;
+  const manifest = importedManifest(facts, configBlob.right);
+  const manifestBytes = encode(manifest);
+  const manifestBlob = await putBytes(store, manifestBytes);
+  if (E.isLeft(manifestBlob)) return manifestBlob;
+
+  const record = imageRecordOf({
+    manifest,
+    manifestDigest: manifestBlob.right.digest,
+    manifestMediaType: mediaTypes.ociManifest,
+    manifestSize: manifestBytes.byteLength,
+    config,
+    configDigest: configBlob.right.digest,
+    names: [],
+  });
+  return transaction(store, async (state) => {
+    const without = { ...state, images: state.images.filter((i) => i.id !== record.id) };
+    const existing = state.images.find((i) => i.id === record.id);
+    const merged = { ...without, images: [...without.images, existing === undefined ? record : { ...record, names: existing.names }] };
+    const named = name.right === undefined ? merged : addNames(record.id, [name.right])(merged);
+    return E.right({
+      state: named,
+      result: { id: record.id, ...(name.right === undefined ? {} : { name: name.right }) },
+      requiredBlobs: record.blobs,
+    });
+  });
+};
