@@ -139,8 +139,8 @@ export const checkStore = async (store: Store, repair: boolean): Promise<E.Eithe
       for (const c of state.containers.filter((c) => !withRootfs.includes(c))) repaired.push(`dropped container ${c.id.slice(0, 12)}`);
       if (findings.some((f) => f.message.startsWith("index.json"))) repaired.push("rewrote index.json");
     }
-    // The transaction rewrites index.json from the records either way; records change only when repairing.
-    return E.right({ state: repair ? next : state, result: { findings, repaired } });
+    // Without repair nothing is written; with it, the records lose what is broken and index.json is derived afresh.
+    return E.right({ state: repair && (broken.size > 0 || withRootfs.length !== state.containers.length) ? next : state, result: { findings, repaired }, rewriteIndex: repair });
   });
 
 /** A failure for a store that has errors left. */

@@ -71,6 +71,8 @@ export interface Change<R> {
   readonly result: R;
   /** Runs after the new state is committed, still under the lock (e.g. deleting blobs no image uses). */
   readonly afterCommit?: () => Promise<void>;
+  /** Rewrite index.json even if the records did not change (repair). */
+  readonly rewriteIndex?: boolean;
   /** Blobs the new state refers to that must exist at commit (a concurrent removal may have taken them). */
   readonly requiredBlobs?: ReadonlyArray<string>;
 }
@@ -94,12 +96,12 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
         return E.left(failure("BLOB_NOT_FOUND", `blob ${b} vanished before commit (removed concurrently); try again`));
       }
     }
-    if (change.right.state !== current.right) {
-      await writeFileAtomic(store.stateFile, json(change.right.state));
-    }
+    const changed = change.right.state !== current.right;
+    if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));
+    const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
     const layout = join(store.root, "oci-layout");
-    if (!(await stat(layout).then(() => true, () => false))) await writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }));
-    await writeIndex(store, change.right.state);
+    if (!(await exists(layout))) await writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }));
+    if (changed || change.right.rewriteIndex === true || !(await exists(join(store.root, "index.json")))) await writeIndex(store, change.right.state);
     await change.right.afterCommit?.();
     return E.right(change.right.result);
   } catch (e) {
