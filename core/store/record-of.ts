@@ -12,8 +12,11 @@ export interface WrittenImage {
   readonly names: ReadonlyArray<string>;
 }
 
-/** The record listing needs, computed once from the image's documents. */
-export const imageRecordOf = (w: WrittenImage): ImageRecord => ({
+/**
+ * The record listing needs, computed once from the image's documents.
+ * `digestOf` names each history entry by a digest of its JSON (the adapter has the hash).
+ */
+export const imageRecordOf = (w: WrittenImage, digestOf: (text: string) => string): ImageRecord => ({
   id: w.configDigest.replace(/^sha256:/, ""),
   names: [...w.names],
   manifestDigest: w.manifestDigest,
@@ -27,6 +30,7 @@ export const imageRecordOf = (w: WrittenImage): ImageRecord => ({
   architecture: w.config.architecture,
   ...(w.config.variant === undefined ? {} : { variant: w.config.variant }),
   diffIds: [...w.config.rootfs.diff_ids],
+  history: (w.config.history ?? []).map((h) => digestOf(JSON.stringify(h))),
   blobs: [w.manifestDigest, w.manifest.config.digest, ...w.manifest.layers.map((l) => l.digest)],
 });
 

@@ -27,6 +27,8 @@ export const imageRecord = t.intersection(
       architecture: t.string,
       /** The config's `rootfs.diff_ids`, for the parent/child relation. */
       diffIds: t.array(t.string),
+      /** A digest of each of the config's history entries, for the parent/child relation. */
+      history: t.array(t.string),
       /** Blob digests the image owns: config and layers. */
       blobs: t.array(t.string),
     }),

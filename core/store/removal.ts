@@ -116,8 +116,8 @@ const removeByInput = (sim: Sim, input: string, lookup: ImageLookup, r: RemovalR
 /** Children before parents, so that `--all` can remove a whole tree. */
 const childrenFirst = (images: ReadonlyArray<ImageRecord>, ids: ReadonlyArray<string>): ReadonlyArray<ImageRecord> => {
   const chosen = images.filter((i) => ids.includes(i.id));
-  const depth = (i: ImageRecord): number => i.diffIds.length * 2 + (parentOf(i, images)?.diffIds.length === i.diffIds.length ? 1 : 0);
-  return [...chosen].sort((a, b) => depth(b) - depth(a) || b.created.localeCompare(a.created));
+  // A child's history is its parent's plus one entry, so longer histories go first.
+  return [...chosen].sort((a, b) => b.history.length - a.history.length || b.created.localeCompare(a.created));
 };
 
 /**

@@ -3,15 +3,15 @@ import type { ImageRecord } from "./records.ts";
 const isPrefix = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length <= b.length && a.every((x, i) => b[i] === x);
 
 /**
- * Whether `parent` is the image `child` was built on: its layers are the
- * child's minus the top one, or the same layers (a child that only changed
- * config) and older.
+ * Whether `parent` is the image `child` was built on, as podman decides it:
+ * the child uses all the parent's layers, and its history is the parent's
+ * plus one more entry.
  */
 export const isParentOf = (parent: ImageRecord, child: ImageRecord): boolean =>
   parent.id !== child.id &&
-  parent.diffIds.length > 0 &&
-  ((parent.diffIds.length === child.diffIds.length - 1 && isPrefix(parent.diffIds, child.diffIds)) ||
-    (parent.diffIds.length === child.diffIds.length && isPrefix(parent.diffIds, child.diffIds) && parent.created < child.created));
+  isPrefix(parent.diffIds, child.diffIds) &&
+  parent.history.length + 1 === child.history.length &&
+  isPrefix(parent.history, child.history);
 
 /** The images built directly on `image`. */
 export const childrenOf = (image: ImageRecord, images: ReadonlyArray<ImageRecord>): ReadonlyArray<ImageRecord> =>

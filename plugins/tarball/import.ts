@@ -6,6 +6,7 @@ import { putBlob, putBytes } from "../../adapters/store/blobs.ts";
 import { transaction, type Store } from "../../adapters/store/store.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
 import { tarCheck } from "../../adapters/tar/validate.ts";
+import { sha256Text } from "../../adapters/store/hash.ts";
 
 /** `berth import` options. */
 export interface ImportOptions {
@@ -95,7 +96,7 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
     config,
     configDigest: configBlob.right.digest,
     names: [],
-  });
+  }, sha256Text);
   return transaction(store, async (state) => {
     const without = { ...state, images: state.images.filter((i) => i.id !== record.id) };
     const existing = state.images.find((i) => i.id === record.id);

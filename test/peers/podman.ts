@@ -68,3 +68,18 @@ export const sourcesTried = (error: string, name: string, known: ReadonlyArray<s
     .sort((a, b) => mirrors.indexOf(`${a}: `) - mirrors.indexOf(`${b}: `));
   return [...mirrorRefs, primary];
 };
+
+/** Runs podman with a temp store under `home` and returns its status and output. */
+export const podman = (home: string, args: ReadonlyArray<string>): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("podman", ["--root", join(home, "storage"), "--runroot", join(home, "run"), "--storage-driver", "vfs", ...args], {
+      env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });

@@ -5,15 +5,15 @@ import { compileFilters, globMatch, parseDuration, parseTimestamp, type StoreSta
 import { anyString, runs } from "../arbitraries.ts";
 import { ctr, img, lookup, state } from "./fixtures.ts";
 
-const base = img("base", { names: ["docker.io/library/base:1"], created: "2024-01-01T00:00:00Z", diffIds: ["sha256:a"], labels: { tier: "base" } });
-const mid = img("mid", { names: [], created: "2024-02-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b"] });
+const base = img("base", { names: ["docker.io/library/base:1"], created: "2024-01-01T00:00:00Z", diffIds: ["sha256:a"], history: ["ha"], labels: { tier: "base" } });
+const mid = img("mid", { names: [], created: "2024-02-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b"], history: ["ha", "hb"] });
 const app = img("app", {
   names: ["quay.io/team/app:2", "localhost/app:latest"],
   created: "2024-03-01T00:00:00Z",
-  diffIds: ["sha256:a", "sha256:b", "sha256:c"],
+  diffIds: ["sha256:a", "sha256:b", "sha256:c"], history: ["ha", "hb", "hc"],
   labels: { tier: "front", "org.example.version": "2.1" },
 });
-const lone = img("lone", { names: [], created: "2024-04-01T00:00:00Z", diffIds: ["sha256:z"] });
+const lone = img("lone", { names: [], created: "2024-04-01T00:00:00Z", diffIds: ["sha256:z"], history: ["hz"] });
 const world: StoreState = state([base, mid, app, lone], [ctr("web", app)]);
 const now = Date.parse("2024-05-01T00:00:00Z");
 
@@ -85,6 +85,11 @@ describe("image filters", () => {
     expect(select(["containers=true"])).toEqual(["app"]);
     expect(select(["containers=false"])).toEqual(["base", "mid", "lone"]);
     expect(select(["manifest=false"])).toEqual(["base", "mid", "app", "lone"]);
+  });
+
+  it("several filters of one key all hold too (podman 5, docker)", () => {
+    expect(select(["label=tier", "label=org.example.version=2.1"])).toEqual(["app"]);
+    expect(select(["label=tier=base", "label=tier=front"])).toEqual([]);
   });
 
   it("different keys all hold", () => {

@@ -24,6 +24,7 @@ export const img = (label: string, over: Partial<ImageRecord> = {}): ImageRecord
   os: "linux",
   architecture: "amd64",
   diffIds: [`sha256:${hexId(`l${label}`)}`],
+  history: [`h${label}`],
   blobs: [`sha256:${hexId(`m${label}`)}`, `sha256:${hexId(`c${label}`)}`, `sha256:${hexId(`l${label}`)}`],
   ...over,
 });

@@ -5,10 +5,10 @@ import { runs } from "../arbitraries.ts";
 import { ctr, img, lookup, state } from "./fixtures.ts";
 
 const plan = planRemoval(lookup);
-const base = img("base", { names: ["docker.io/library/base:1"], created: "2024-01-01T00:00:00Z", diffIds: ["sha256:a"] });
-const mid = img("mid", { created: "2024-02-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b"] });
-const app = img("app", { names: ["quay.io/team/app:2", "localhost/app:latest"], created: "2024-03-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b", "sha256:c"] });
-const solo = img("solo", { names: ["localhost/solo:latest"], created: "2024-04-01T00:00:00Z", diffIds: ["sha256:s"] });
+const base = img("base", { names: ["docker.io/library/base:1"], created: "2024-01-01T00:00:00Z", diffIds: ["sha256:a"], history: ["ha"] });
+const mid = img("mid", { created: "2024-02-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b"], history: ["ha", "hb"] });
+const app = img("app", { names: ["quay.io/team/app:2", "localhost/app:latest"], created: "2024-03-01T00:00:00Z", diffIds: ["sha256:a", "sha256:b", "sha256:c"], history: ["ha", "hb", "hc"] });
+const solo = img("solo", { names: ["localhost/solo:latest"], created: "2024-04-01T00:00:00Z", diffIds: ["sha256:s"], history: ["hs"] });
 const world: StoreState = state([base, mid, app, solo]);
 const req = (inputs: string[], more: Partial<RemovalRequest> = {}): RemovalRequest => ({ inputs, ...more });
 const short = (id: string): string => ({ [base.id]: "base", [mid.id]: "mid", [app.id]: "app", [solo.id]: "solo" })[id] ?? id;
@@ -80,6 +80,7 @@ const stateArb: fc.Arbitrary<StoreState> = fc
           names,
           created: `2024-01-${String(i + 1).padStart(2, "0")}T00:00:00Z`,
           diffIds: [...(parent?.diffIds ?? []), `sha256:${i}`],
+          history: [...(parent?.history ?? []), `h${i}`],
         }),
       );
     });
