@@ -5,7 +5,7 @@ import { printable } from "../text.ts";
 import { globMatch } from "./glob.ts";
 import type { ContainerRecord, ImageRecord } from "./records.ts";
 import { parseTimestamp } from "./time.ts";
-import { isDangling, isIntermediate } from "./tree.ts";
+import { imageTree, type ImageTree } from "./tree.ts";
 
 /** A filter that cannot be used: unknown key, bad value, or an image it names that is not there. */
 export type FilterError = Failure<"INVALID_FILTER">;
@@ -89,9 +89,9 @@ const single = (filter: string, key: string, value: string): E.Either<FilterErro
           : E.right((image: ImageRecord) => timeOf(image) < t);
       });
     case "dangling":
-      return E.map((want: boolean) => always((ctx) => (image) => isDangling(image, ctx.images) === want))(bool(filter, value));
+      return E.map((want: boolean) => always((ctx) => ((tree: ImageTree) => (image: ImageRecord) => tree.isDangling(image) === want)(imageTree(ctx.images))))(bool(filter, value));
     case "intermediate":
-      return E.map((want: boolean) => always((ctx) => (image) => isIntermediate(image, ctx.images) === want))(bool(filter, value));
+      return E.map((want: boolean) => always((ctx) => ((tree: ImageTree) => (image: ImageRecord) => tree.isIntermediate(image) === want)(imageTree(ctx.images))))(bool(filter, value));
     case "containers":
       return E.map((want: boolean) => always((ctx) => (image) => ctx.containers.some((c) => c.imageId === image.id) === want))(bool(filter, value));
     case "manifest":

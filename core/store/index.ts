@@ -7,5 +7,5 @@ export { ociIndexOf, refNameAnnotation, type IndexDescriptor, type OciIndex } fr
 export { containerRecord, emptyStoreState, imageRecord, storeState, type ContainerRecord, type ImageRecord, type StoreState } from "./records.ts";
 export { applyRemoval, describeStep, planRemoval, type RemovalError, type RemovalPlan, type RemovalRequest, type RemovalStep } from "./removal.ts";
 export { parseDuration, parseTimestamp } from "./time.ts";
-export { childrenOf, isDangling, isIntermediate, isParentOf, parentOf } from "./tree.ts";
+export { childrenOf, imageTree, isDangling, isIntermediate, isParentOf, parentOf, type ImageTree } from "./tree.ts";
 export { imageRecordOf, orphanedBlobs, type WrittenImage } from "./record-of.ts";

@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { compileFilters, isIntermediate, parentOf, type ImageRecord, type StoreState } from "../../../core/store/index.ts";
+import { compileFilters, imageTree, type ImageRecord, type ImageTree, type StoreState } from "../../../core/store/index.ts";
 import { readState } from "../../store/store.ts";
 import { parseCommandArgs, stringOption } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -30,16 +30,16 @@ const repoAndTag = (name: string): [string, string] => {
 const repositoryOf = (name: string): string => repoAndTag(name)[0];
 
 /** The JSON podman's `images --format json` prints for one image. */
-export const imageJson = (i: ImageRecord, state: StoreState) => ({
+export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, containersByImage: ReadonlyMap<string, number>) => ({
   Id: i.id,
-  ParentId: parentOf(i, state.images)?.id ?? "",
+  ParentId: tree.parentOf(i)?.id ?? "",
   RepoTags: i.names,
   RepoDigests: [...new Set(i.names.map(repositoryOf))].flatMap((r) => i.digests.map((d) => `${r}@${d}`)),
   Size: i.size,
   SharedSize: 0,
   VirtualSize: i.size,
   Labels: i.labels,
-  Containers: state.containers.filter((c) => c.imageId === i.id).length,
+  Containers: containersByImage.get(i.id) ?? 0,
   Names: i.names,
   Digest: i.manifestDigest,
   Digests: i.digests,
@@ -63,10 +63,11 @@ export const selectImages = (session: Session, state: StoreState, filters: Reado
     },
   });
   if (E.isLeft(predicate)) return predicate;
+  const tree = imageTree(state.images);
   return E.right(
     state.images
-      .filter((i) => predicate.right(i) && (all || !isIntermediate(i, state.images)))
-      .sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id)),
+      .filter((i) => predicate.right(i) && (all || !tree.isIntermediate(i)))
+      .sort((a, b) => (a.created === b.created ? (a.id < b.id ? -1 : 1) : a.created < b.created ? 1 : -1)),
   );
 };
 
@@ -105,7 +106,10 @@ export const imagesCommand: Command = {
       return exitCodes.ok;
     }
     if (format === "json") {
-      io.stdout(`${JSON.stringify(images.right.map((i) => imageJson(i, state.right)), null, 2)}\n`);
+      const tree = imageTree(state.right.images);
+      const counts = new Map<string, number>();
+      for (const c of state.right.containers) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
+      io.stdout(`${JSON.stringify(images.right.map((i) => imageJson(i, state.right, tree, counts)), null, 2)}\n`);
       return exitCodes.ok;
     }
     const now = Date.now();
