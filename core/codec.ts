@@ -7,6 +7,7 @@ import { printable } from "./text.ts";
 export type InvalidDocument = Failure<"INVALID_CONFIG">;
 
 const describe = (v: unknown): string => {
+  if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return "a table";
@@ -17,8 +18,9 @@ const describe = (v: unknown): string => {
 /** The dotted key path of an io-ts error, e.g. `registry.0.mirror.1.location`. */
 const keyPath = (e: t.ValidationError): string =>
   e.context
+    // An intersection's members add their index as a key; the document has no such key.
+    .filter((c, i) => c.key !== "" && (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag !== "IntersectionType")
     .map((c) => c.key)
-    .filter((k) => k !== "")
     .join(".");
 
 /**

@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { checkCommand } from "./check.ts";
+import { createCommand, mountCommand, psCommand, rmCommand } from "./containers.ts";
 import { imagesCommand } from "./images.ts";
 import { importCommand } from "./import.ts";
 import { historyCommand, inspectCommand } from "./inspect.ts";
@@ -17,6 +18,10 @@ export const commands: ReadonlyArray<Command> = [
   pruneCommand,
   inspectCommand,
   historyCommand,
+  createCommand,
+  psCommand,
+  rmCommand,
+  mountCommand,
   resolveCommand,
   checkCommand,
 ];

@@ -1,0 +1,133 @@
+import * as E from "fp-ts/lib/Either.js";
+import { createContainer, findContainer, removeContainers, rootfsOf } from "../../store/containers.ts";
+import { readState } from "../../store/store.ts";
+import { parseCommandArgs, stringOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { exitCodes, type ExitCode } from "../exit-codes.ts";
+import { humanAgo, table } from "../format.ts";
+import { failed, openSession, report } from "../session.ts";
+import { usageError } from "../usage.ts";
+
+const maxLayerBytes = (): number | undefined => {
+  const v = process.env["BERTH_MAX_LAYER_BYTES"];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+};
+
+/** `berth create IMAGE [--name N]`: a root filesystem made from an image, in the store. */
+export const createCommand: Command = {
+  name: "create",
+  summary: "Create a container (a root filesystem) from an image",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { name: { type: "string" }, help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout("Usage: berth create [--name NAME] IMAGE\n");
+      return exitCodes.ok;
+    }
+    const [input, ...extra] = p.positionals;
+    if (input === undefined || extra.length > 0) return usageError(io, "create takes one IMAGE");
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const state = await readState(session.store);
+    if (E.isLeft(state)) return report(io, state.left);
+    const found = session.lookup(input, state.right.images);
+    if (E.isLeft(found)) return report(io, found.left, found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+    const name = stringOption(p.values, "name");
+    const limit = maxLayerBytes();
+    const r = await createContainer(session.store, found.right.image, found.right.name ?? input, {
+      ...(name === undefined ? {} : { name }),
+      ...(limit === undefined ? {} : { maxLayerBytes: limit }),
+      created: new Date().toISOString(),
+    });
+    if (E.isLeft(r)) return report(io, r.left);
+    io.stdout(`${r.right.id}\n`);
+    return exitCodes.ok;
+  },
+};
+
+/** `berth ps [-a] [--format json]`: berth's containers are never running, so every one is listed. */
+export const psCommand: Command = {
+  name: "ps",
+  summary: "List containers",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { all: { type: "boolean", short: "a" }, format: { type: "string" }, quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout("Usage: berth ps [-a] [-q] [--format json]\n");
+      return exitCodes.ok;
+    }
+    const format = stringOption(p.values, "format");
+    if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const state = await readState(session.store);
+    if (E.isLeft(state)) return report(io, state.left);
+    const containers = state.right.containers;
+    if (p.values["quiet"] === true) {
+      io.stdout(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(""));
+    } else if (format === "json") {
+      io.stdout(
+        `${JSON.stringify(
+          containers.map((c) => ({ Id: c.id, Names: [c.name], Image: c.imageName, ImageID: c.imageId, Created: Math.floor(Date.parse(c.created) / 1000), CreatedAt: c.created, State: "created", Mounts: [rootfsOf(session.store, c.id)] })),
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      const now = Date.now();
+      io.stdout(table([["CONTAINER ID", "IMAGE", "CREATED", "STATUS", "NAMES"], ...containers.map((c) => [c.id.slice(0, 12), c.imageName, humanAgo(Date.parse(c.created), now), "Created", c.name])]));
+    }
+    return exitCodes.ok;
+  },
+};
+
+/** `berth rm [-f] CONTAINER...` */
+export const rmCommand: Command = {
+  name: "rm",
+  summary: "Remove containers",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { force: { type: "boolean", short: "f" }, help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout("Usage: berth rm [-f] CONTAINER [CONTAINER...]\n");
+      return exitCodes.ok;
+    }
+    if (p.positionals.length === 0) return usageError(io, "rm takes at least one CONTAINER");
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const r = await removeContainers(session.store, p.positionals, p.values["force"] === true);
+    if (E.isLeft(r)) return report(io, r.left);
+    for (const c of r.right.removed) io.stdout(`${c.id}\n`);
+    let exit: ExitCode = exitCodes.ok;
+    for (const e of r.right.errors) {
+      io.stderr(`Error: ${e.message}\n`);
+      if (exit === exitCodes.ok) exit = e.code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure;
+    }
+    return exit;
+  },
+};
+
+/** `berth mount CONTAINER`: prints where its root filesystem is. */
+export const mountCommand: Command = {
+  name: "mount",
+  summary: "Print the path of a container's root filesystem",
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true || p.positionals.length !== 1) {
+      if (p.values["help"] === true) {
+        io.stdout("Usage: berth mount CONTAINER\n");
+        return exitCodes.ok;
+      }
+      return usageError(io, "mount takes one CONTAINER");
+    }
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const state = await readState(session.store);
+    if (E.isLeft(state)) return report(io, state.left);
+    const c = findContainer(state.right.containers, p.positionals[0] ?? "");
+    if (E.isLeft(c)) return report(io, c.left, c.left.code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+    io.stdout(`${rootfsOf(session.store, c.right.id)}\n`);
+    return exitCodes.ok;
+  },
+};
