@@ -7,6 +7,9 @@ set -euo pipefail
 # command-to-look-for:debian-package
 wanted=(
   podman:podman
+  skopeo:skopeo
+  umoci:umoci
+  script:bsdutils
 )
 
 missing=()

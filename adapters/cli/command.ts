@@ -1,5 +1,7 @@
-import type { ExitCode } from "./exit-codes.ts";
+import { parseCommandArgs, type OptionSpecs } from "./args.ts";
+import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
+import { usageError } from "./usage.ts";
 
 /** Options given before the command, as podman's global flags. */
 export interface GlobalOptions {
@@ -16,3 +18,34 @@ export interface Command {
   readonly summary: string;
   readonly run: (args: ReadonlyArray<string>, io: CliIO, globals: GlobalOptions) => Promise<ExitCode>;
 }
+
+/** What a command gets once its arguments parsed: option values and positionals. */
+export interface ParsedCommandArgs {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly positionals: ReadonlyArray<string>;
+}
+
+/** A command described by its options and usage text; parsing, `--help` and usage errors are handled once, here. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Printed for `--help`. */
+  readonly usage: string;
+  readonly options: OptionSpecs;
+  readonly run: (args: ParsedCommandArgs, io: CliIO, globals: GlobalOptions) => Promise<ExitCode>;
+}
+
+/** Builds a {@link Command} from a {@link CommandSpec}. */
+export const defineCommand = (spec: CommandSpec): Command => ({
+  name: spec.name,
+  summary: spec.summary,
+  run: async (args, io, globals) => {
+    const p = parseCommandArgs(args, { ...spec.options, help: { type: "boolean", short: "h" } });
+    if (!p.ok) return usageError(io, p.message);
+    if (p.values["help"] === true) {
+      io.stdout(spec.usage.endsWith("\n") ? spec.usage : `${spec.usage}\n`);
+      return exitCodes.ok;
+    }
+    return spec.run(p, io, globals);
+  },
+});

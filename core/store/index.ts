@@ -2,7 +2,7 @@
 export { compileFilters, referenceCandidates, type CompiledFilters, type FilterContext, type FilterError, type ImagePredicate } from "./filters.ts";
 export { globMatch } from "./glob.ts";
 export { imageLookup, type ImageLookup, type LookupResult } from "./lookup.ts";
-export { addNames, normalizeStoreName, removeNames, type NameError } from "./names.ts";
+export { addNames, normalizeStoreName, removeNames, repoDigests, splitStoredName, type NameError } from "./names.ts";
 export { ociIndexOf, refNameAnnotation, type IndexDescriptor, type OciIndex } from "./oci-index.ts";
 export { containerRecord, emptyStoreState, imageRecord, storeState, type ContainerRecord, type ImageRecord, type StoreState } from "./records.ts";
 export { applyRemoval, describeStep, planRemoval, type RemovalError, type RemovalPlan, type RemovalRequest, type RemovalStep } from "./removal.ts";

@@ -44,3 +44,14 @@ export const removeNames =
       images: state.images.map((i) => (i.id === imageId ? { ...i, names: names.length === 0 ? [] : i.names.filter((n) => !names.includes(n)) } : i)),
     });
   };
+
+/** A stored `repo:tag` name split into repository and tag (`<none>` when it has no tag). */
+export const splitStoredName = (name: string): { readonly repository: string; readonly tag: string } => {
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  return colon > slash ? { repository: name.slice(0, colon), tag: name.slice(colon + 1) } : { repository: name, tag: "<none>" };
+};
+
+/** The `repo@digest` names of an image: each repository it is named in, with each of its manifest digests. */
+export const repoDigests = (names: ReadonlyArray<string>, digests: ReadonlyArray<string>): ReadonlyArray<string> =>
+  [...new Set(names.map((n) => splitStoredName(n).repository))].flatMap((r) => digests.map((d) => `${r}@${d}`));

@@ -1,9 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
-import { berth } from "./berth.ts";
+import { berth, berthBin } from "./berth.ts";
 
 const root = tempDir();
 const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_SYSTEM_CONFIG_DIR: join(root, "etc") };
@@ -85,6 +86,19 @@ describe("store commands", () => {
     expect(pruned.stdout).toMatch(/^Deleted: [a-f0-9]{64}\n$/);
     expect(names()).toEqual([["localhost/one:latest"]]);
     expect(b("image", "ls", "-q").stdout.trim()).toHaveLength(12);
+  });
+
+  it("asks before pruning on a terminal, and takes no for an answer", async () => {
+    expect(b("import", "-q", await tarball("asked.tar", "asked")).status).toBe(0);
+    // script(1) gives berth a pseudo-terminal, as a person would have.
+    const onTerminal = (answer: string) =>
+      spawnSync("script", ["-qec", `${process.execPath} ${berthBin} image prune`, "/dev/null"], { input: `${answer}\n`, env: { ...process.env, ...env }, encoding: "utf8" });
+    const no = onTerminal("n");
+    expect(no.stdout).toContain("Are you sure you want to continue? [y/N]");
+    expect(names()).toContainEqual([]);
+    const yes = onTerminal("y");
+    expect(yes.stdout).toMatch(/Deleted: [a-f0-9]{64}/);
+    expect(names()).toEqual([["localhost/one:latest"]]);
   });
 
   it("reports bad input in one line without a stack trace", async () => {

@@ -1,22 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
 import { checkStore } from "../../store/check.ts";
-import { parseCommandArgs } from "../args.ts";
-import type { Command } from "../command.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { failed, openSession, report } from "../session.ts";
-import { usageError } from "../usage.ts";
 
 /** `berth check [--repair]` */
-export const checkCommand: Command = {
+export const checkCommand = defineCommand({
   name: "check",
   summary: "Check the local store for consistency (and repair it)",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { repair: { type: "boolean" }, help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth check [--repair]\n\nChecks every image's blobs, index.json and containers; --repair rolls back what is incomplete and sweeps leftovers.\n");
-      return exitCodes.ok;
-    }
+  usage:
+    "Usage: berth check [--repair]\n\nChecks every image's blobs, index.json and containers; --repair rolls back what is incomplete and sweeps leftovers.\n",
+  options: { repair: { type: "boolean" } },
+  run: async (p, io, globals) => {
     const session = await openSession(io, globals);
     if (failed(session)) return session;
     const repair = p.values["repair"] === true;
@@ -32,4 +27,4 @@ export const checkCommand: Command = {
     if (r.right.findings.length === 0) io.stdout("the store is consistent\n");
     return exitCodes.ok;
   },
-};
+});

@@ -1,8 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import { createContainer, findContainer, removeContainers, rootfsOf } from "../../store/containers.ts";
 import { readState } from "../../store/store.ts";
-import { parseCommandArgs, stringOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, table } from "../format.ts";
 import { failed, openSession, report } from "../session.ts";
@@ -14,16 +14,12 @@ const maxLayerBytes = (): number | undefined => {
 };
 
 /** `berth create IMAGE [--name N]`: a root filesystem made from an image, in the store. */
-export const createCommand: Command = {
+export const createCommand = defineCommand({
   name: "create",
   summary: "Create a container (a root filesystem) from an image",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { name: { type: "string" }, help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth create [--name NAME] IMAGE\n");
-      return exitCodes.ok;
-    }
+  usage: "Usage: berth create [--name NAME] IMAGE",
+  options: { name: { type: "string" } },
+  run: async (p, io, globals) => {
     const [input, ...extra] = p.positionals;
     if (input === undefined || extra.length > 0) return usageError(io, "create takes one IMAGE");
     const session = await openSession(io, globals);
@@ -43,19 +39,15 @@ export const createCommand: Command = {
     io.stdout(`${r.right.id}\n`);
     return exitCodes.ok;
   },
-};
+});
 
 /** `berth ps [-a] [--format json]`: berth's containers are never running, so every one is listed. */
-export const psCommand: Command = {
+export const psCommand = defineCommand({
   name: "ps",
   summary: "List containers",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { all: { type: "boolean", short: "a" }, format: { type: "string" }, quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth ps [-a] [-q] [--format json]\n");
-      return exitCodes.ok;
-    }
+  usage: "Usage: berth ps [-a] [-q] [--format json]",
+  options: { all: { type: "boolean", short: "a" }, format: { type: "string" }, quiet: { type: "boolean", short: "q" } },
+  run: async (p, io, globals) => {
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
     const session = await openSession(io, globals);
@@ -79,19 +71,15 @@ export const psCommand: Command = {
     }
     return exitCodes.ok;
   },
-};
+});
 
 /** `berth rm [-f] CONTAINER...` */
-export const rmCommand: Command = {
+export const rmCommand = defineCommand({
   name: "rm",
   summary: "Remove containers",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { force: { type: "boolean", short: "f" }, help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth rm [-f] CONTAINER [CONTAINER...]\n");
-      return exitCodes.ok;
-    }
+  usage: "Usage: berth rm [-f] CONTAINER [CONTAINER...]",
+  options: { force: { type: "boolean", short: "f" } },
+  run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "rm takes at least one CONTAINER");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
@@ -105,22 +93,16 @@ export const rmCommand: Command = {
     }
     return exit;
   },
-};
+});
 
 /** `berth mount CONTAINER`: prints where its root filesystem is. */
-export const mountCommand: Command = {
+export const mountCommand = defineCommand({
   name: "mount",
   summary: "Print the path of a container's root filesystem",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true || p.positionals.length !== 1) {
-      if (p.values["help"] === true) {
-        io.stdout("Usage: berth mount CONTAINER\n");
-        return exitCodes.ok;
-      }
-      return usageError(io, "mount takes one CONTAINER");
-    }
+  usage: "Usage: berth mount CONTAINER",
+  options: {},
+  run: async (p, io, globals) => {
+    if (p.positionals.length !== 1) return usageError(io, "mount takes one CONTAINER");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
     const state = await readState(session.store);
@@ -130,4 +112,4 @@ export const mountCommand: Command = {
     io.stdout(`${rootfsOf(session.store, c.right.id)}\n`);
     return exitCodes.ok;
   },
-};
+});

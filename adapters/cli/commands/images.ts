@@ -1,8 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
-import { compileFilters, imageTree, type ImageRecord, type ImageTree, type StoreState } from "../../../core/store/index.ts";
+import { compileFilters, imageTree, repoDigests, splitStoredName, type ImageRecord, type ImageTree, type StoreState } from "../../../core/store/index.ts";
 import { readState } from "../../store/store.ts";
-import { parseCommandArgs, stringOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
@@ -21,20 +21,12 @@ Options:
   -q, --quiet          Print only IDs
 `;
 
-const repoAndTag = (name: string): [string, string] => {
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  return colon > slash ? [name.slice(0, colon), name.slice(colon + 1)] : [name, "<none>"];
-};
-
-const repositoryOf = (name: string): string => repoAndTag(name)[0];
-
 /** The JSON podman's `images --format json` prints for one image. */
 export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, containersByImage: ReadonlyMap<string, number>) => ({
   Id: i.id,
   ParentId: tree.parentOf(i)?.id ?? "",
   RepoTags: i.names,
-  RepoDigests: [...new Set(i.names.map(repositoryOf))].flatMap((r) => i.digests.map((d) => `${r}@${d}`)),
+  RepoDigests: repoDigests(i.names, i.digests),
   Size: i.size,
   SharedSize: 0,
   VirtualSize: i.size,
@@ -72,24 +64,19 @@ export const selectImages = (session: Session, state: StoreState, filters: Reado
 };
 
 /** `berth images` */
-export const imagesCommand: Command = {
+export const imagesCommand = defineCommand({
   name: "images",
   summary: "List images in the local store",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, {
-      all: { type: "boolean", short: "a" },
-      filter: { type: "string", short: "f", multiple: true },
-      format: { type: "string" },
-      digests: { type: "boolean" },
-      "no-trunc": { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  usage: help,
+  options: {
+    all: { type: "boolean", short: "a" },
+    filter: { type: "string", short: "f", multiple: true },
+    format: { type: "string" },
+    digests: { type: "boolean" },
+    "no-trunc": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  },
+  run: async (p, io, globals) => {
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
     if (p.positionals.length > 1) return usageError(io, "images takes at most one REFERENCE");
@@ -116,11 +103,11 @@ export const imagesCommand: Command = {
     const digests = p.values["digests"] === true;
     const rows = images.right.flatMap((i) =>
       (i.names.length === 0 ? ["<none>:<none>"] : i.names).map((n) => {
-        const [repo, tag] = n === "<none>:<none>" ? ["<none>", "<none>"] : repoAndTag(n);
+        const { repository: repo, tag } = n === "<none>:<none>" ? { repository: "<none>", tag: "<none>" } : splitStoredName(n);
         return [repo, tag, ...(digests ? [i.manifestDigest] : []), shownId(i.id, noTrunc), i.created === "" ? "" : humanAgo(Date.parse(i.created), now), humanSize(i.size)];
       }),
     );
     io.stdout(table([["REPOSITORY", "TAG", ...(digests ? ["DIGEST"] : []), "IMAGE ID", "CREATED", "SIZE"], ...rows]));
     return exitCodes.ok;
   },
-};
+});

@@ -3,8 +3,8 @@ import { stat } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
 import { importTarball } from "../../../plugins/tarball/import.ts";
-import { parseCommandArgs, stringOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { failed, openSession, report } from "../session.ts";
 import { usageError } from "../usage.ts";
@@ -24,24 +24,19 @@ Options:
 `;
 
 /** `berth import FILE|- [NAME]` */
-export const importCommand: Command = {
+export const importCommand = defineCommand({
   name: "import",
   summary: "Create an image from a root-filesystem tarball",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, {
-      change: { type: "string", short: "c", multiple: true },
-      message: { type: "string", short: "m" },
-      os: { type: "string" },
-      arch: { type: "string" },
-      variant: { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  usage: help,
+  options: {
+    change: { type: "string", short: "c", multiple: true },
+    message: { type: "string", short: "m" },
+    os: { type: "string" },
+    arch: { type: "string" },
+    variant: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+  },
+  run: async (p, io, globals) => {
     const [file, name, ...extra] = p.positionals;
     if (file === undefined || extra.length > 0) return usageError(io, "import takes FILE (or -) and an optional NAME");
     if (file === "-" && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read a tarball from a terminal; give a file or pipe one in"));
@@ -71,4 +66,4 @@ export const importCommand: Command = {
     io.stdout(`sha256:${r.right.id}\n`);
     return exitCodes.ok;
   },
-};
+});

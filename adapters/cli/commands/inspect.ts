@@ -1,27 +1,22 @@
 import * as E from "fp-ts/lib/Either.js";
-import { parentOf, type ImageRecord, type StoreState } from "../../../core/store/index.ts";
+import { parentOf, repoDigests, type ImageRecord, type StoreState } from "../../../core/store/index.ts";
 import type { ImageConfig, ImageManifest } from "../../../core/image/index.ts";
 import { readImageDocuments } from "../../store/documents.ts";
 import { readState } from "../../store/store.ts";
-import { parseCommandArgs, stringOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand, type GlobalOptions } from "../command.ts";
+import type { CliIO } from "../io.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
 import { failed, openSession, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-
-const repositoryOf = (name: string): string => {
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  return colon > slash ? name.slice(0, colon) : name;
-};
 
 /** podman's `image inspect` JSON for one image. */
 export const inspectJson = (i: ImageRecord, state: StoreState, manifest: ImageManifest, config: ImageConfig) => ({
   Id: i.id,
   Digest: i.manifestDigest,
   RepoTags: i.names,
-  RepoDigests: [...new Set(i.names.map(repositoryOf))].flatMap((r) => i.digests.map((d) => `${r}@${d}`)),
+  RepoDigests: repoDigests(i.names, i.digests),
   Parent: parentOf(i, state.images)?.id ?? "",
   Comment: config.history?.[config.history.length - 1]?.comment ?? "",
   Created: i.created,
@@ -42,7 +37,7 @@ export const inspectJson = (i: ImageRecord, state: StoreState, manifest: ImageMa
   NamesHistory: i.names,
 });
 
-const lookupAll = async (args: ReadonlyArray<string>, io: Parameters<Command["run"]>[1], globals: Parameters<Command["run"]>[2]) => {
+const sessionAndState = async (io: CliIO, globals: GlobalOptions) => {
   const session = await openSession(io, globals);
   if (failed(session)) return session;
   const state = await readState(session.store);
@@ -51,22 +46,16 @@ const lookupAll = async (args: ReadonlyArray<string>, io: Parameters<Command["ru
 };
 
 /** `berth inspect IMAGE...` */
-export const inspectCommand: Command = {
+export const inspectCommand = defineCommand({
   name: "inspect",
   summary: "Show the details of images as JSON",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { format: { type: "string", short: "f" }, help: { type: "boolean", short: "h" } });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true || p.positionals.length === 0) {
-      if (p.values["help"] === true) {
-        io.stdout("Usage: berth inspect IMAGE [IMAGE...]\n");
-        return exitCodes.ok;
-      }
-      return usageError(io, "inspect takes at least one IMAGE");
-    }
+  usage: "Usage: berth inspect IMAGE [IMAGE...]",
+  options: { format: { type: "string", short: "f" } },
+  run: async (p, io, globals) => {
+    if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
-    const ctx = await lookupAll(p.positionals, io, globals);
+    const ctx = await sessionAndState(io, globals);
     if (typeof ctx === "number") return ctx;
     const out: unknown[] = [];
     let exit: ExitCode = exitCodes.ok;
@@ -84,28 +73,19 @@ export const inspectCommand: Command = {
     io.stdout(`${JSON.stringify(out, null, 4)}\n`);
     return exit;
   },
-};
+});
 
 /** `berth history IMAGE` */
-export const historyCommand: Command = {
+export const historyCommand = defineCommand({
   name: "history",
   summary: "Show the history of an image",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, {
-      format: { type: "string" },
-      "no-trunc": { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth history [--format json] [--no-trunc] [-q] IMAGE\n");
-      return exitCodes.ok;
-    }
+  usage: "Usage: berth history [--format json] [--no-trunc] [-q] IMAGE",
+  options: { format: { type: "string" }, "no-trunc": { type: "boolean" }, quiet: { type: "boolean", short: "q" } },
+  run: async (p, io, globals) => {
     if (p.positionals.length !== 1) return usageError(io, "history takes exactly one IMAGE");
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
-    const ctx = await lookupAll(p.positionals, io, globals);
+    const ctx = await sessionAndState(io, globals);
     if (typeof ctx === "number") return ctx;
     const found = ctx.session.lookup(p.positionals[0] ?? "", ctx.state.images);
     if (E.isLeft(found)) return report(io, found.left, found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
@@ -150,4 +130,4 @@ export const historyCommand: Command = {
     );
     return exitCodes.ok;
   },
-};
+});

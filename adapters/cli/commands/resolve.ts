@@ -2,8 +2,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { loadAliasCache, loadRegistries } from "../../config/registries.ts";
-import { parseCommandArgs, stringOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { usageError } from "../usage.ts";
@@ -58,22 +58,12 @@ const fail = (io: CliIO, message: string) => {
   return exitCodes.failure;
 };
 
-const run = async (args: ReadonlyArray<string>, io: CliIO) => {
-  const parsed = parseCommandArgs(args, {
-    format: { type: "string" },
-    "registries-conf": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (!parsed.ok) return usageError(io, parsed.message);
-  if (parsed.values["help"] === true) {
-    io.stdout(help);
-    return exitCodes.ok;
-  }
+const run = async (parsed: { values: Readonly<Record<string, unknown>>; positionals: ReadonlyArray<string> }, io: CliIO, globals: { registriesConf?: string }) => {
   const format = stringOption(parsed.values, "format");
   if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
   if (parsed.positionals.length !== 1) return usageError(io, "resolve takes exactly one NAME");
   const host = hostEnvironment();
-  const file = stringOption(parsed.values, "registries-conf");
+  const file = stringOption(parsed.values, "registries-conf") ?? globals.registriesConf;
   const options = file === undefined ? {} : { file };
   const loaded = await loadRegistries(host, options);
   if (E.isLeft(loaded)) return fail(io, loaded.left.message);
@@ -87,4 +77,10 @@ const run = async (args: ReadonlyArray<string>, io: CliIO) => {
 };
 
 /** `berth resolve NAME`: shows why a name goes where it goes. */
-export const resolveCommand: Command = { name: "resolve", summary: "Show where a name would be pulled from, and why", run };
+export const resolveCommand = defineCommand({
+  name: "resolve",
+  summary: "Show where a name would be pulled from, and why",
+  usage: help,
+  options: { format: { type: "string" }, "registries-conf": { type: "string" } },
+  run,
+});

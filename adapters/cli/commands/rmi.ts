@@ -11,11 +11,11 @@ import {
 } from "../../../core/store/index.ts";
 import { deleteBlobs } from "../../store/blobs.ts";
 import { readState, transaction } from "../../store/store.ts";
-import { parseCommandArgs } from "../args.ts";
-import type { Command, GlobalOptions } from "../command.ts";
+import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
+import { confirm } from "../prompt.ts";
 import { usageError } from "../usage.ts";
 import { selectImages } from "./images.ts";
 
@@ -74,23 +74,18 @@ Options:
 `;
 
 /** `berth rmi` */
-export const rmiCommand: Command = {
+export const rmiCommand = defineCommand({
   name: "rmi",
   summary: "Remove images",
-  run: async (args, io, globals: GlobalOptions) => {
-    const p = parseCommandArgs(args, {
-      all: { type: "boolean", short: "a" },
-      force: { type: "boolean", short: "f" },
-      ignore: { type: "boolean", short: "i" },
-      "no-prune": { type: "boolean" },
-      "dry-run": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  usage: help,
+  options: {
+    all: { type: "boolean", short: "a" },
+    force: { type: "boolean", short: "f" },
+    ignore: { type: "boolean", short: "i" },
+    "no-prune": { type: "boolean" },
+    "dry-run": { type: "boolean" },
+  },
+  run: async (p, io, globals) => {
     const all = p.values["all"] === true;
     if (!all && p.positionals.length === 0) return usageError(io, "rmi takes at least one IMAGE, or --all");
     if (all && p.positionals.length > 0) return usageError(io, "when using --all, give no images");
@@ -109,31 +104,26 @@ export const rmiCommand: Command = {
       p.values["dry-run"] === true,
     );
   },
-};
+});
 
 /** `berth image prune`: dangling images, or with -a every image no container uses; repeats until nothing more goes. */
-export const pruneCommand: Command = {
+export const pruneCommand = defineCommand({
   name: "image prune",
   summary: "Remove dangling images (all unused ones with -a)",
-  run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, {
-      all: { type: "boolean", short: "a" },
-      force: { type: "boolean", short: "f" },
-      filter: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    });
-    if (!p.ok) return usageError(io, p.message);
-    if (p.values["help"] === true) {
-      io.stdout("Usage: berth image prune [-a] [-f] [--filter F]\n");
-      return exitCodes.ok;
-    }
+  usage: "Usage: berth image prune [-a] [-f] [--filter F]",
+  options: {
+    all: { type: "boolean", short: "a" },
+    force: { type: "boolean", short: "f" },
+    filter: { type: "string", multiple: true },
+  },
+  run: async (p, io, globals) => {
     if (p.values["force"] !== true) {
       if (!io.isTerminal) {
         io.stderr("Error: prune removes images without asking only with -f; no terminal to ask on\n");
         return exitCodes.failure;
       }
-      io.stderr("Error: interactive confirmation is not supported yet; run again with -f\n");
-      return exitCodes.failure;
+      const what = p.values["all"] === true ? "all images not used by a container" : "all dangling images";
+      if (!(await confirm(`WARNING! This command removes ${what}.\nAre you sure you want to continue?`))) return exitCodes.ok;
     }
     const session = await openSession(io, globals);
     if (failed(session)) return session;
@@ -151,4 +141,4 @@ export const pruneCommand: Command = {
     }
     return exitCodes.ok;
   },
-};
+});
