@@ -16,7 +16,7 @@ export interface BerthRun {
 }
 
 /** Runs `berth ARGS…` to completion with an optional stdin and environment. */
-export const berth = (args: ReadonlyArray<string>, options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): BerthRun => {
+export const berth = (args: ReadonlyArray<string>, options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): BerthRun => {
   const r = spawnSync(process.execPath, [berthBin, ...args], {
     encoding: "utf8",
     input: options.input ?? "",

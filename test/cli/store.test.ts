@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { smallRootfs } from "../tarballs.ts";
+import { gzip, smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
 import { berth, berthBin } from "./berth.ts";
 
@@ -42,6 +42,13 @@ describe("store commands", () => {
     const history = JSON.parse(b("history", "--format", "json", "one").stdout) as Array<Record<string, unknown>>;
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ id, Comment: "first import", Tags: ["localhost/one:latest", "quay.io/team/one:2", "localhost/two:latest"] });
+  });
+
+  it("imports a gzip tarball from standard input", async () => {
+    const r = berth(["import", "-", "from-stdin"], { env, input: gzip(await smallRootfs("piped")) });
+    expect(r.status).toBe(0);
+    expect(names()).toContainEqual(["localhost/from-stdin:latest"]);
+    expect(b("rmi", "from-stdin").status).toBe(0);
   });
 
   it("untags one name, or all, and explains a name the image lacks", () => {
