@@ -17,6 +17,7 @@ export const humanAgo = (thenMs: number, nowMs: number): string => {
   const s = Math.max(0, (nowMs - thenMs) / 1000);
   const text = (() => {
     if (s < 1) return "Less than a second";
+    if (s < 2) return "1 second";
     if (s < 60) return `${Math.floor(s)} seconds`;
     const m = s / 60;
     if (Math.round(m) === 1) return "About a minute";

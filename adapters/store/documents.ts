@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { imageConfig, imageManifest, type ImageConfig, type ImageManifest } from "../../core/image/index.ts";
+import { imageConfig, imageManifest, type ImageConfig, type ImageManifest } from "../../core/manifest/index.ts";
 import type { ImageRecord } from "../../core/store/index.ts";
 import { readSmallBlob } from "./blobs.ts";
 import type { Store } from "./store.ts";

@@ -11,3 +11,4 @@ export {
   type InlineCredentials,
 } from "./lookup.ts";
 export { authFileSearchPath, primaryAuthFile, type AuthEnvironment } from "./paths.ts";
+export { parseChallenges, repositoryScope, type Challenge } from "./challenge.ts";

@@ -1,4 +1,4 @@
-import type { ImageConfig, ImageManifest } from "../image/index.ts";
+import type { ImageConfig, ImageManifest } from "../manifest/index.ts";
 import type { ImageRecord } from "./records.ts";
 
 /** What the store knows when it writes an image. */

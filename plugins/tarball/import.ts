@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { applyChanges, importedConfig, importedManifest, mediaTypes } from "../../core/image/index.ts";
+import { applyChanges, importedConfig, importedManifest, mediaTypes } from "../../core/manifest/index.ts";
 import { addNames, imageRecordOf, normalizeStoreName } from "../../core/store/index.ts";
 import { putBlob, putBytes } from "../../adapters/store/blobs.ts";
 import { transaction, type Store } from "../../adapters/store/store.ts";

@@ -5,11 +5,15 @@ import { imagesCommand } from "./images.ts";
 import { importCommand } from "./import.ts";
 import { historyCommand, inspectCommand } from "./inspect.ts";
 import { resolveCommand } from "./resolve.ts";
+import { pullCommand } from "./pull.ts";
+import { pushCommand } from "./push.ts";
 import { pruneCommand, rmiCommand } from "./rmi.ts";
 import { tagCommand, untagCommand } from "./tag.ts";
 
 /** The sub-commands berth has so far, in the order help lists them. */
 export const commands: ReadonlyArray<Command> = [
+  pullCommand,
+  pushCommand,
   imagesCommand,
   importCommand,
   tagCommand,

@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { parentOf, repoDigests, type ImageRecord, type StoreState } from "../../../core/store/index.ts";
-import type { ImageConfig, ImageManifest } from "../../../core/image/index.ts";
+import type { ImageConfig, ImageManifest } from "../../../core/manifest/index.ts";
 import { readImageDocuments } from "../../store/documents.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";

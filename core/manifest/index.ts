@@ -3,3 +3,4 @@ export { applyChanges, type ChangeError } from "./changes.ts";
 export { descriptor, imageConfig, imageManifest, runConfig, type Descriptor, type HistoryEntry, type ImageConfig, type ImageManifest, type RunConfig } from "./documents.ts";
 export { importedConfig, importedManifest, type ImportFacts } from "./import.ts";
 export { mediaTypes } from "./media-types.ts";
+export { choosePlatform, imageIndex, maxManifestBytes, parseManifest, parsePlatform, type ImageIndex, type IndexEntry, type ParsedManifest, type Platform } from "./parse.ts";

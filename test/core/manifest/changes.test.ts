@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyChanges } from "../../../core/image/index.ts";
+import { applyChanges } from "../../../core/manifest/index.ts";
 import { anyString, runs } from "../arbitraries.ts";
 
 const apply = (changes: string[]) => {

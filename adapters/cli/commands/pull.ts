@@ -1,0 +1,168 @@
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../../core/failure.ts";
+import { parsePlatform, type Platform } from "../../../core/manifest/index.ts";
+import { parseNormalizedNamed, repositoryName } from "../../../core/reference/index.ts";
+import { chooseCandidate, resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
+import { registrySource } from "../../../plugins/docker/transport.ts";
+import { storeDestination } from "../../../plugins/store/transport.ts";
+import { credentialsFor, type Credentials } from "../../config/auth.ts";
+import { loadAliasCache, recordAlias } from "../../config/registries.ts";
+import { copyImage } from "../../copy/engine.ts";
+import { undiciClient } from "../../http/client.ts";
+import { readState } from "../../store/store.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
+import { exitCodes } from "../exit-codes.ts";
+import type { CliIO } from "../io.ts";
+import { ask } from "../prompt.ts";
+import { failed, openSession, report, type Session } from "../session.ts";
+import { usageError } from "../usage.ts";
+
+const hostArchitecture = (): string =>
+  ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" })[process.arch as string] ?? process.arch;
+
+/** The platform to pull: `--platform`, else this machine's. */
+export const platformOption = (value: string | undefined): Platform | undefined =>
+  value === undefined ? { os: "linux", architecture: hostArchitecture() } : parsePlatform(value);
+
+/** `--tls-verify[=true|false]`; `undefined` means what registries.conf says. */
+export const tlsVerifyOption = (value: string | undefined): boolean | undefined | "invalid" =>
+  value === undefined ? undefined : value === "true" ? true : value === "false" ? false : "invalid";
+
+/** `--creds USER[:PASSWORD]` */
+export const credsOption = (value: string | undefined): Credentials | undefined => {
+  if (value === undefined) return undefined;
+  const colon = value.indexOf(":");
+  return colon < 0 ? { username: value, password: "" } : { username: value.slice(0, colon), password: value.slice(colon + 1) };
+};
+
+/** Lets a person at a terminal pick one of several candidates, as podman's prompt does. */
+const choose = async (io: CliIO, plan: ResolutionPlan): Promise<ResolutionPlan | undefined> => {
+  const list = plan.candidates.map((c, i) => `  ${i + 1}) ${c.name}`).join("\n");
+  const answer = await ask(`? Please select an image:\n${list}\nNumber: `);
+  const n = Number(answer);
+  return Number.isInteger(n) && n >= 1 && n <= plan.candidates.length ? chooseCandidate(n - 1)(plan) : undefined;
+};
+
+/** Pulls what a name resolves to into the store; the first candidate and source that works wins. */
+export const pullName = async (
+  session: Session,
+  io: CliIO,
+  input: string,
+  options: { platform: Platform; tlsVerify: boolean | undefined; creds: Credentials | undefined; authFile: string | undefined; quiet: boolean },
+): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
+  const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
+  const cache = await loadAliasCache(session.host);
+  const resolved = resolveShortName(name, session.config, { tty: io.isTerminal, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
+  if (E.isLeft(resolved)) return E.left([resolved.left]);
+  let plan = resolved.right;
+  if (plan.ask) {
+    const chosen = await choose(io, plan);
+    if (chosen === undefined) return E.left([failure("SHORT_NAME_UNRESOLVED", `no image chosen for "${name}"`)]);
+    plan = chosen;
+  }
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false });
+  const errors: Failure[] = [];
+  try {
+    for (const candidate of plan.candidates) {
+      if (!options.quiet) io.stderr(`Trying to pull ${candidate.name}...\n`);
+      if (candidate.blocked !== undefined) {
+        errors.push(failure("BLOCKED_REGISTRY", candidate.blocked));
+        continue;
+      }
+      const sourceErrors: string[] = [];
+      for (const source of candidate.sources) {
+        const ref = parseNormalizedNamed(source.reference);
+        if (E.isLeft(ref)) {
+          sourceErrors.push(`${source.reference}: ${ref.left.message}`);
+          continue;
+        }
+        const repo = repositoryName(ref.right);
+        const found = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
+        if (E.isLeft(found)) return E.left([found.left]);
+        const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && source.insecure);
+        const src = registrySource(ref.right, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, insecure);
+        const r = await copyImage(src, storeDestination(session.store, [candidate.name]), { platform: options.platform });
+        if (E.isRight(r)) {
+          if (candidate.record && plan.shortName !== undefined) {
+            const repoOnly = parseNormalizedNamed(candidate.name);
+            if (E.isRight(repoOnly)) await recordAlias(session.host, plan.shortName, repositoryName(repoOnly.right));
+          }
+          if (!options.quiet) io.stderr("Writing manifest to image destination\n");
+          return E.right(r.right.id);
+        }
+        sourceErrors.push(r.left.message);
+      }
+      errors.push(failure("PULL_FAILED", `initializing source docker://${candidate.name}: ${sourceErrors.join("; ")}`));
+    }
+  } finally {
+    await http.close();
+  }
+  return E.left(errors);
+};
+
+const help = `Usage: berth pull [options] NAME
+
+Pulls an image from a registry into the local store. A short name goes through
+registries.conf (aliases, search registries, short-name-mode); each candidate
+is tried in order, mirrors first.
+
+Options:
+      --platform OS/ARCH[/VARIANT]   Which image of a multi-platform index (default this machine's)
+      --policy always|missing|never  Pull always (default), only when missing, or never
+      --tls-verify=false             Allow plain HTTP and unverified TLS
+      --authfile FILE                Credentials file (default as podman)
+      --creds USER:PASSWORD          Credentials for this pull
+  -q, --quiet                        Print only the image ID
+`;
+
+/** `berth pull NAME` */
+export const pullCommand = defineCommand({
+  name: "pull",
+  summary: "Pull an image from a registry",
+  usage: help,
+  options: {
+    platform: { type: "string" },
+    policy: { type: "string" },
+    "tls-verify": { type: "string" },
+    authfile: { type: "string" },
+    creds: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+  },
+  run: async (p, io, globals) => {
+    const [name, ...extra] = p.positionals;
+    if (name === undefined || extra.length > 0) return usageError(io, "pull takes one NAME");
+    const platform = platformOption(stringOption(p.values, "platform"));
+    if (platform === undefined) return usageError(io, `invalid --platform "${stringOption(p.values, "platform") ?? ""}": use OS/ARCH[/VARIANT]`);
+    const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
+    if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
+    const policy = stringOption(p.values, "policy") ?? "always";
+    if (!["always", "missing", "never", "newer"].includes(policy)) return usageError(io, `unknown --policy "${policy}": use always, missing, never or newer`);
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    if (policy === "missing" || policy === "never") {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return report(io, state.left);
+      const local = session.lookup(name, state.right.images);
+      if (E.isRight(local)) {
+        io.stdout(`${local.right.image.id}\n`);
+        return exitCodes.ok;
+      }
+      if (policy === "never") return report(io, failure("IMAGE_NOT_FOUND", `${name}: image not known, and --policy never forbids pulling it`), exitCodes.notFound);
+    }
+    const authFile = stringOption(p.values, "authfile");
+    const r = await pullName(session, io, name, {
+      platform,
+      tlsVerify,
+      creds: credsOption(stringOption(p.values, "creds")),
+      authFile,
+      quiet: p.values["quiet"] === true,
+    });
+    if (E.isLeft(r)) {
+      for (const e of r.left) io.stderr(`Error: ${e.message}\n`);
+      return exitCodes.failure;
+    }
+    io.stdout(`${r.right}\n`);
+    return exitCodes.ok;
+  },
+});

@@ -1,0 +1,64 @@
+import * as E from "fp-ts/lib/Either.js";
+import { failure } from "../../../core/failure.ts";
+import { parseNormalizedNamed, repositoryName, tagNameOnly } from "../../../core/reference/index.ts";
+import { pullSources } from "../../../core/registries/index.ts";
+import { registryDestination } from "../../../plugins/docker/transport.ts";
+import { storeSource } from "../../../plugins/store/transport.ts";
+import { credentialsFor } from "../../config/auth.ts";
+import { copyImage } from "../../copy/engine.ts";
+import { undiciClient } from "../../http/client.ts";
+import { readState } from "../../store/store.ts";
+import { stringOption } from "../args.ts";
+import { defineCommand } from "../command.ts";
+import { exitCodes } from "../exit-codes.ts";
+import { failed, openSession, report } from "../session.ts";
+import { usageError } from "../usage.ts";
+import { credsOption, tlsVerifyOption } from "./pull.ts";
+
+/** `berth push IMAGE [DEST]`: DEST without a transport means docker://, as in the seed. */
+export const pushCommand = defineCommand({
+  name: "push",
+  summary: "Push an image from the local store to a registry",
+  usage: `Usage: berth push [options] IMAGE [DESTINATION]
+
+Options:
+      --tls-verify=false      Allow plain HTTP and unverified TLS
+      --authfile FILE         Credentials file
+      --creds USER:PASSWORD   Credentials for this push
+  -q, --quiet                 Print nothing but errors
+`,
+  options: { "tls-verify": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, quiet: { type: "boolean", short: "q" } },
+  run: async (p, io, globals) => {
+    const [image, destination, ...extra] = p.positionals;
+    if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
+    const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
+    if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
+    const session = await openSession(io, globals);
+    if (failed(session)) return session;
+    const state = await readState(session.store);
+    if (E.isLeft(state)) return report(io, state.left);
+    const found = session.lookup(image, state.right.images);
+    if (E.isLeft(found)) return report(io, found.left, found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+    const target = (destination ?? found.right.name ?? image).replace(/^docker:\/\//, "");
+    const ref = parseNormalizedNamed(target);
+    if (E.isLeft(ref)) return report(io, failure("INVALID_REFERENCE", `"${target}": ${ref.left.message}`));
+    const dest = tagNameOnly(ref.right);
+    const sources = pullSources(session.config)(dest);
+    if (E.isLeft(sources)) return report(io, sources.left);
+    const insecureByConfig = sources.right[sources.right.length - 1]?.insecure ?? false;
+    const creds = credsOption(stringOption(p.values, "creds"));
+    const authFile = stringOption(p.values, "authfile");
+    const found2 = creds === undefined ? await credentialsFor(session.host, repositoryName(dest), authFile === undefined ? {} : { authFile }) : E.right(creds);
+    if (E.isLeft(found2)) return report(io, found2.left);
+    const http = undiciClient({ insecureSkipVerify: tlsVerify === false });
+    try {
+      const dst = registryDestination(dest, { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) }, tlsVerify === false || (tlsVerify === undefined && insecureByConfig));
+      const r = await copyImage(storeSource(session.store, found.right.image), dst, { platform: { os: found.right.image.os, architecture: found.right.image.architecture } });
+      if (E.isLeft(r)) return report(io, r.left);
+      if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);
+      return exitCodes.ok;
+    } finally {
+      await http.close();
+    }
+  },
+});

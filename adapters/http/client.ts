@@ -1,0 +1,81 @@
+import { Readable } from "node:stream";
+import { Agent, request, type Dispatcher } from "undici";
+
+/** One HTTP request; bodies stream. */
+export interface HttpRequest {
+  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | AsyncIterable<Uint8Array>;
+  readonly signal?: AbortSignal;
+}
+
+/** One HTTP response; the body must be read or dumped. */
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: AsyncIterable<Uint8Array>;
+  /** Reads at most `limit` bytes of the body; more is an error. */
+  readonly bytes: (limit: number) => Promise<Uint8Array>;
+  /** Discards the body so the connection can be reused. */
+  readonly dump: () => Promise<void>;
+}
+
+/** What berth needs of HTTP: one interface, undici on Node, fetch on Deno. */
+export interface HttpClient {
+  readonly request: (req: HttpRequest) => Promise<HttpResponse>;
+  readonly close: () => Promise<void>;
+}
+
+/** TLS settings for a client. */
+export interface TlsOptions {
+  /** Accept any certificate (`--tls-verify=false`). */
+  readonly insecureSkipVerify?: boolean;
+  /** Extra CA certificates (PEM), as from `--cert-dir`. */
+  readonly ca?: ReadonlyArray<string>;
+}
+
+const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
+
+/** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. */
+export const undiciClient = (tls: TlsOptions = {}): HttpClient => {
+  const agent = new Agent({
+    connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }) },
+    connections: 16,
+  });
+  return {
+    request: async (req) => {
+      const r = await request(req.url, {
+        method: req.method,
+        headers: { ...req.headers },
+        ...(req.body === undefined ? {} : { body: (req.body instanceof Uint8Array ? req.body : Readable.from(req.body)) as NonNullable<Dispatcher.DispatchOptions["body"]> }),
+        ...(req.signal === undefined ? {} : { signal: req.signal }),
+        dispatcher: agent,
+      });
+      return {
+        status: r.statusCode,
+        headers: flatten(r.headers),
+        body: r.body,
+        bytes: async (limit) => {
+          const chunks: Uint8Array[] = [];
+          let total = 0;
+          for await (const chunk of r.body) {
+            total += (chunk as Uint8Array).byteLength;
+            if (total > limit) {
+              r.body.destroy();
+              throw new Error(`response larger than ${limit} bytes`);
+            }
+            chunks.push(chunk as Uint8Array);
+          }
+          return new Uint8Array(Buffer.concat(chunks));
+        },
+        dump: async () => {
+          await r.body.dump().catch(() => undefined);
+        },
+      };
+    },
+    close: () => agent.close(),
+  };
+};

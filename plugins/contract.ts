@@ -1,0 +1,47 @@
+import type * as E from "fp-ts/lib/Either.js";
+import type { Failure } from "../core/failure.ts";
+import type { Descriptor } from "../core/manifest/index.ts";
+import type { TransportSyntax } from "../core/transport/index.ts";
+
+/** A manifest as it was read: its exact bytes (digests are of bytes), its media type and digest. */
+export interface RawManifest {
+  readonly bytes: Uint8Array;
+  readonly mediaType: string;
+  readonly digest: string;
+}
+
+/** Where an image is read from. Blobs stream; nothing here buffers a layer. */
+export interface ImageSource {
+  /** The manifest, or with `digest` one instance of an index. */
+  readonly manifest: (digest?: string) => Promise<E.Either<Failure, RawManifest>>;
+  /** A blob's bytes as they come; the caller verifies size and digest while they stream. */
+  readonly blob: (descriptor: Descriptor) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
+  readonly close: () => Promise<void>;
+}
+
+/** Where an image is written to. */
+export interface ImageDestination {
+  /** Manifest media types it can store, preferred first. */
+  readonly acceptedManifestTypes: ReadonlyArray<string>;
+  /** Whether it has the blob already (then the copy skips it). */
+  readonly hasBlob: (descriptor: Descriptor) => Promise<boolean>;
+  /** Takes a blob stream that must turn out to be exactly `descriptor`. */
+  readonly putBlob: (descriptor: Descriptor, stream: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, void>>;
+  /** Takes the manifest (after every blob it names); `fromIndex` is the digest of the index it was chosen from. */
+  readonly putManifest: (manifest: RawManifest, fromIndex?: string) => Promise<E.Either<Failure, void>>;
+  /** Makes the image visible (names, records); nothing is visible before. */
+  readonly commit: () => Promise<E.Either<Failure, CommitResult>>;
+  readonly close: () => Promise<void>;
+}
+
+/** What a destination says it made. */
+export interface CommitResult {
+  /** The image ID where the destination has one (the store), else the manifest digest. */
+  readonly id: string;
+}
+
+/** A transport: how its names read, and how to open images by name. */
+export interface TransportPlugin<R, C> extends TransportSyntax<R> {
+  readonly openSource?: (reference: R, context: C) => Promise<E.Either<Failure, ImageSource>>;
+  readonly openDestination?: (reference: R, context: C) => Promise<E.Either<Failure, ImageDestination>>;
+}

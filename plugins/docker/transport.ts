@@ -1,0 +1,44 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { Reference } from "../../core/reference/index.ts";
+import { mediaTypes } from "../../core/manifest/index.ts";
+import type { ImageDestination, ImageSource } from "../contract.ts";
+import { registryClient, type RegistryContext } from "./registry.ts";
+
+/** The tag or digest a reference names in its repository. */
+const referenceIn = (ref: Reference): string => ref.digest ?? ref.tag ?? "latest";
+
+/** Reads an image from a registry. */
+export const registrySource = (ref: Reference, ctx: RegistryContext, insecure: boolean): ImageSource => {
+  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx);
+  return {
+    manifest: async (digest) => {
+      const m = await client.getManifest(digest ?? referenceIn(ref));
+      return E.isLeft(m) ? m : E.right(m.right);
+    },
+    blob: (d) => client.getBlob(d.digest),
+    close: async () => undefined,
+  };
+};
+
+/** Writes an image to a registry: blobs first, the manifest last, under the reference's tag (or its digest). */
+export const registryDestination = (ref: Reference, ctx: RegistryContext, insecure: boolean): ImageDestination & { readonly pushedDigest: () => string | undefined } => {
+  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true);
+  let pushed: string | undefined;
+  return {
+    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex, mediaTypes.dockerManifestList],
+    hasBlob: async (d) => {
+      const r = await client.hasBlob(d.digest);
+      return E.isRight(r) && r.right;
+    },
+    putBlob: (d, stream) => client.putBlob(d.digest, d.size, stream),
+    putManifest: async (m) => {
+      const r = await client.putManifest(ref.digest ?? ref.tag ?? "latest", m.bytes, m.mediaType);
+      if (E.isLeft(r)) return r;
+      pushed = m.digest;
+      return E.right(undefined);
+    },
+    commit: async () => E.right({ id: pushed ?? "" }),
+    close: async () => undefined,
+    pushedDigest: () => pushed,
+  };
+};

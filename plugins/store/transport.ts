@@ -1,0 +1,87 @@
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { decodeDocument } from "../../core/codec.ts";
+import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
+import { parseDigest } from "../../core/reference/index.ts";
+import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
+import { blobStream, hasBlob, putBlob, putBytes, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { sha256Text } from "../../adapters/store/hash.ts";
+import { transaction, type Store } from "../../adapters/store/store.ts";
+import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
+
+/** Reads an image from the local store. */
+export const storeSource = (store: Store, image: ImageRecord): ImageSource => ({
+  manifest: async (digest) => {
+    const d = digest ?? image.manifestDigest;
+    const bytes = await readSmallBlob(store, d);
+    return E.isLeft(bytes) ? bytes : E.right({ bytes: bytes.right, mediaType: image.manifestMediaType, digest: d });
+  },
+  blob: async (d) => {
+    const digest = parseDigest(d.digest);
+    if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
+    return (await hasBlob(store, digest.right)) ? E.right(blobStream(store, digest.right)) : E.left(failure("BLOB_NOT_FOUND", `blob ${d.digest} is missing from ${store.root}`));
+  },
+  close: async () => undefined,
+});
+
+/**
+ * Writes an image into the local store: blobs verified into place as they
+ * come, the manifest last; the image becomes visible, with `names`, only at
+ * commit, in one locked transaction.
+ */
+export const storeDestination = (store: Store, names: ReadonlyArray<string>): ImageDestination => {
+  let manifest: RawManifest | undefined;
+  const alsoKnownAs: string[] = [];
+  return {
+    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
+    hasBlob: async (d) => {
+      const digest = parseDigest(d.digest);
+      return E.isRight(digest) && (await hasBlob(store, digest.right));
+    },
+    putBlob: async (d, stream) => {
+      const digest = parseDigest(d.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
+      const r = await putBlob(store, stream, { digest: digest.right, size: d.size });
+      return E.isLeft(r) ? r : E.right(undefined);
+    },
+    putManifest: async (m, fromIndex) => {
+      if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
+      const digest = parseDigest(m.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
+      const r = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+      if (E.isLeft(r)) return r;
+      manifest = m;
+      return E.right(undefined);
+    },
+    commit: async (): Promise<E.Either<Failure, { id: string }>> => {
+      if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
+      const m = manifest;
+      const parsed = parseManifest(m.bytes, m.mediaType, m.digest);
+      if (E.isLeft(parsed)) return parsed;
+      if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${m.digest}: the store keeps single images, not indexes`));
+      const im = parsed.right.manifest;
+      const configBytes = await readSmallBlob(store, im.config.digest);
+      if (E.isLeft(configBytes)) return configBytes;
+      let configDoc: unknown;
+      try {
+        configDoc = JSON.parse(new TextDecoder().decode(configBytes.right));
+      } catch (e) {
+        return E.left(failure("INVALID_CONFIG", `config ${im.config.digest}: invalid JSON: ${(e as Error).message}`));
+      }
+      const config = decodeDocument(imageConfig, `config ${im.config.digest}`)(configDoc);
+      if (E.isLeft(config)) return config;
+      const base = imageRecordOf(
+        { manifest: im, manifestDigest: m.digest, manifestMediaType: parsed.right.mediaType, manifestSize: m.bytes.byteLength, config: config.right, configDigest: im.config.digest, names: [] },
+        sha256Text,
+      );
+      const record: ImageRecord = { ...base, digests: [...new Set([...base.digests, ...alsoKnownAs])] };
+      return transaction(store, async (state) => {
+        const existing = state.images.find((i) => i.id === record.id);
+        const merged = existing === undefined ? record : { ...record, names: existing.names, digests: [...new Set([...existing.digests, ...record.digests])] };
+        const next = addNames(record.id, names)({ ...state, images: [...state.images.filter((i) => i.id !== record.id), merged] });
+        return E.right({ state: next, result: { id: record.id }, requiredBlobs: record.blobs });
+      });
+    },
+    close: async () => undefined,
+  };
+};
