@@ -9,6 +9,9 @@ wanted=(
   podman:podman
   skopeo:skopeo
   umoci:umoci
+  docker-registry:docker-registry
+  htpasswd:apache2-utils
+  openssl:openssl
   script:bsdutils
 )
 

@@ -1,0 +1,103 @@
+/**
+ * Pull and push against the real distribution registry, checked against
+ * skopeo on the same registry.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRegistry, type Registry } from "../peers/registry.ts";
+import { smallRootfs } from "../tarballs.ts";
+import { tempDir } from "../tmp.ts";
+import { berth } from "./berth.ts";
+
+const root = tempDir();
+let registry: Registry;
+let mirror: Registry;
+const home = join(root, "home");
+const etc = join(root, "etc");
+const envFor = (store: string, conf?: string) => ({
+  BERTH_ROOT: join(root, store),
+  HOME: home,
+  BERTH_SYSTEM_CONFIG_DIR: etc,
+  ...(conf === undefined ? {} : { CONTAINERS_REGISTRIES_CONF: conf }),
+});
+const skopeo = (...args: string[]) => spawnSync("skopeo", args, { encoding: "utf8", env: { ...process.env, HOME: home } });
+const inspect = (env: Record<string, string>, name: string) => (JSON.parse(berth(["inspect", name], { env }).stdout) as { Id: string; Digest: string; RepoDigests: string[] }[])[0];
+
+beforeAll(async () => {
+  mkdirSync(home, { recursive: true });
+  registry = await startRegistry(join(root, "registry"));
+  mirror = await startRegistry(join(root, "mirror"));
+  const tar = join(root, "app.tar");
+  writeFileSync(tar, await smallRootfs("pushed by berth"));
+  expect(berth(["import", "-q", "-c", "LABEL origin=berth", tar, "app"], { env: envFor("source") }).status).toBe(0);
+}, 60_000);
+afterAll(async () => {
+  await registry.stop();
+  await mirror.stop();
+});
+
+describe("push and pull", () => {
+  it("pushes an image that skopeo reads with the same digest, and pulls it back whole", () => {
+    const source = envFor("source");
+    const pushed = berth(["push", "--tls-verify=false", "app", `${registry.host}/team/app:1`], { env: source });
+    expect([pushed.status, pushed.stderr]).toEqual([0, "Writing manifest to image destination\n"]);
+    const mine = inspect(source, "app");
+    const theirs = JSON.parse(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout) as { Digest: string; Labels: Record<string, string> };
+    expect(theirs.Digest).toBe(mine?.Digest);
+    expect(theirs.Labels).toEqual({ origin: "berth" });
+
+    const target = envFor("target");
+    const pulled = berth(["pull", "--tls-verify=false", `${registry.host}/team/app:1`], { env: target });
+    expect(pulled.status).toBe(0);
+    expect(pulled.stdout).toBe(`${mine?.Id}\n`);
+    expect(pulled.stderr).toBe(`Trying to pull ${registry.host}/team/app:1...\nWriting manifest to image destination\n`);
+    const copy = inspect(target, `${registry.host}/team/app:1`);
+    expect(copy?.Digest).toBe(mine?.Digest);
+    expect(copy?.RepoDigests).toEqual([`${registry.host}/team/app@${mine?.Digest}`]);
+    expect(berth(["check"], { env: target }).stdout).toBe("the store is consistent\n");
+  });
+
+  it("pulls what skopeo pushed, by tag and by digest", () => {
+    const copied = skopeo("copy", "--dest-tls-verify=false", `oci:${join(root, "source")}:localhost/app:latest`, `docker://${registry.host}/other/app:from-skopeo`);
+    expect(copied.status).toBe(0);
+    const digest = (JSON.parse(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/other/app:from-skopeo`).stdout) as { Digest: string }).Digest;
+    const env = envFor("from-skopeo");
+    expect(berth(["pull", "-q", "--tls-verify=false", `${registry.host}/other/app:from-skopeo`], { env }).status).toBe(0);
+    const byDigest = berth(["pull", "-q", "--tls-verify=false", `${registry.host}/other/app@${digest}`], { env });
+    expect(byDigest.status).toBe(0);
+    expect(inspect(env, `${registry.host}/other/app:from-skopeo`)?.Digest).toBe(digest);
+  });
+
+  it("resolves short names through registries.conf and falls back from a mirror that lacks the image", () => {
+    const conf = join(root, "registries.conf");
+    writeFileSync(
+      conf,
+      `unqualified-search-registries = ["${registry.host}"]\n[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n[[registry.mirror]]\nlocation = "${mirror.host}"\ninsecure = true\n`,
+    );
+    const env = envFor("short", conf);
+    const r = berth(["pull", "team/app:1"], { env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`Trying to pull ${registry.host}/team/app:1...\nWriting manifest to image destination\n`);
+    expect(berth(["images", "--format", "json"], { env }).stdout).toContain(`"${registry.host}/team/app:1"`);
+  });
+
+  it("reports a missing image in one line per candidate, exit 125, storing nothing", () => {
+    const env = envFor("missing");
+    const r = berth(["pull", "--tls-verify=false", `${registry.host}/team/nothing:1`], { env });
+    expect(r.status).toBe(125);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("Error: "))).toEqual([
+      `Error: initializing source docker://${registry.host}/team/nothing:1: ${registry.host}/team/nothing: reading manifest 1: HTTP 404: MANIFEST_UNKNOWN manifest unknown`,
+    ]);
+    expect(berth(["images", "-q"], { env }).stdout).toBe("");
+  });
+
+  it("does not pull with --policy missing when the image is there", () => {
+    const env = envFor("target");
+    const r = berth(["pull", "--policy", "missing", `${registry.host}/team/app:1`], { env });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const never = berth(["pull", "--policy", "never", `${registry.host}/team/absent:1`], { env });
+    expect(never.status).toBe(1);
+  });
+});
