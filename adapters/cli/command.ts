@@ -27,18 +27,17 @@ export interface ParsedCommandArgs {
 
 /** A command described by its options and usage text; parsing, `--help` and usage errors are handled once, here. */
 export interface CommandSpec {
-  readonly name: string;
-  readonly summary: string;
   /** Printed for `--help`. */
   readonly usage: string;
   readonly options: OptionSpecs;
   readonly run: (args: ParsedCommandArgs, io: CliIO, globals: GlobalOptions) => Promise<ExitCode>;
 }
 
-/** Builds a {@link Command} from a {@link CommandSpec}. */
-export const defineCommand = (spec: CommandSpec): Command => ({
-  name: spec.name,
-  summary: spec.summary,
+/** How a command runs, given its raw arguments. */
+export type CommandRunner = Command["run"];
+
+/** Builds a command's runner from a {@link CommandSpec}; its name and summary live in the command table. */
+export const defineCommand = (spec: CommandSpec): { readonly run: CommandRunner } => ({
   run: async (args, io, globals) => {
     const p = parseCommandArgs(args, { ...spec.options, help: { type: "boolean", short: "h" } });
     if (!p.ok) return usageError(io, p.message);

@@ -86,8 +86,9 @@ export const copyImage = async (src: ImageSource, dst: ImageDestination, options
     return E.left(failure("UNSUPPORTED_MANIFEST", `the destination does not take ${parsed.mediaType} manifests, and conversion is not supported yet`));
   }
   const manifest = parsed.manifest;
-  const present = new Set<string>();
-  for (const d of [manifest.config, ...manifest.layers]) if (await dst.hasBlob(d)) present.add(d.digest);
+  const blobs = [manifest.config, ...manifest.layers];
+  const has = await Promise.all(blobs.map((d) => dst.hasBlob(d)));
+  const present = new Set(blobs.filter((_, i) => has[i] === true).map((d) => d.digest));
   const plan = planCopy(manifest, present);
   const copied = await bounded(
     options.parallel ?? 6,

@@ -41,19 +41,22 @@ export interface RegistryClient {
   readonly getManifest: (reference: string) => Promise<E.Either<Failure, { bytes: Uint8Array; mediaType: string; digest: string }>>;
   readonly getBlob: (digest: string) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
   readonly hasBlob: (digest: string) => Promise<E.Either<Failure, boolean>>;
-  readonly putBlob: (digest: string, size: number, body: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, void>>;
+  /** Uploads a blob, or mounts it from `mountFrom` (another repository on the same registry) when the registry allows. */
+  readonly putBlob: (digest: string, size: number, body: () => AsyncIterable<Uint8Array>, mountFrom?: string) => Promise<E.Either<Failure, "uploaded" | "mounted">>;
   readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, string>>;
   readonly listTags: () => Promise<E.Either<Failure, ReadonlyArray<string>>>;
   readonly deleteManifest: (digest: string) => Promise<E.Either<Failure, void>>;
 }
 
 /** Opens a client for a repository. Nothing is sent until the first call. */
-export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContext, push = false): RegistryClient => {
+export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContext, push = false, mountSources: ReadonlyArray<string> = []): RegistryClient => {
   const host = apiHost(endpoint.registry);
   const where = `${endpoint.registry}/${endpoint.repository}`;
   let scheme: "https" | "http" | undefined;
   let authorization: string | undefined;
-  const scope = repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"]);
+  // Mounting needs pull access to the source repositories in the same token.
+  const scopes = [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"]), ...mountSources.map((r) => repositoryScope(r, ["pull"]))];
+  const scope = scopes[0] ?? "";
 
   const origin = (): string => `${scheme ?? "https"}://${host}`;
 
@@ -86,7 +89,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (realm === undefined) return E.left(failure("UNAUTHORIZED", `${where}: the registry's bearer challenge names no realm`));
       const params = new URLSearchParams();
       if (bearer.params["service"] !== undefined) params.set("service", bearer.params["service"]);
-      params.append("scope", scope);
+      for (const sc of scopes) params.append("scope", sc);
       const useRefresh = creds?.identityToken !== undefined && creds.identityToken !== "";
       const response = useRefresh
         ? await ctx.http.request({
@@ -211,9 +214,14 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (r.right.status === 404) return E.right(false);
       return E.left(failure("REGISTRY_ERROR", `${where}: checking blob ${digest}: HTTP ${r.right.status}`));
     },
-    putBlob: async (digest, size, body) => {
-      const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
+    putBlob: async (digest, size, body, mountFrom) => {
+      const mountQuery = mountFrom === undefined ? "" : `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}`;
+      const start = await call("POST", `${base}/blobs/uploads/${mountQuery}`, { "content-length": "0" });
       if (E.isLeft(start)) return start;
+      if (start.right.status === 201 && mountFrom !== undefined) {
+        await start.right.dump();
+        return E.right("mounted");
+      }
       if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
       await start.right.dump();
       const location = start.right.headers["location"];
@@ -226,12 +234,12 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         // A stream can be sent once; a second attempt (after a 401) cannot resend it.
         if (used) throw new Error("the upload was refused and its data is already spent");
         used = true;
-        return body;
+        return body();
       });
       if (E.isLeft(put)) return put;
       if (put.right.status !== 201) return E.left(await unexpected(put.right, `uploading blob ${digest}`));
       await put.right.dump();
-      return E.right(undefined);
+      return E.right("uploaded");
     },
     putManifest: async (reference, bytes, mediaType) => {
       const r = await call("PUT", `${base}/manifests/${reference}`, { "content-type": mediaType, "content-length": String(bytes.byteLength) }, () => bytes);

@@ -20,9 +20,19 @@ export const registrySource = (ref: Reference, ctx: RegistryContext, insecure: b
   };
 };
 
-/** Writes an image to a registry: blobs first, the manifest last, under the reference's tag (or its digest). */
-export const registryDestination = (ref: Reference, ctx: RegistryContext, insecure: boolean): ImageDestination & { readonly pushedDigest: () => string | undefined } => {
-  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true);
+/**
+ * Writes an image to a registry: blobs first (mounted from `mountFrom`, other
+ * repositories of the same registry known to hold them, when possible), the
+ * manifest last, under the reference's tag (or its digest).
+ */
+export const registryDestination = (
+  ref: Reference,
+  ctx: RegistryContext,
+  insecure: boolean,
+  mountFrom: ReadonlyArray<string> = [],
+): ImageDestination & { readonly pushedDigest: () => string | undefined } => {
+  const sources = mountFrom.filter((r) => r !== ref.path);
+  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true, sources);
   let pushed: string | undefined;
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex, mediaTypes.dockerManifestList],
@@ -30,7 +40,11 @@ export const registryDestination = (ref: Reference, ctx: RegistryContext, insecu
       const r = await client.hasBlob(d.digest);
       return E.isRight(r) && r.right;
     },
-    putBlob: (d, stream) => client.putBlob(d.digest, d.size, stream),
+    putBlob: async (d, stream) => {
+      // A failed mount starts an ordinary upload, so one source is tried.
+      const r = await client.putBlob(d.digest, d.size, () => stream, sources[0]);
+      return E.isLeft(r) ? r : E.right(undefined);
+    },
     putManifest: async (m) => {
       const r = await client.putManifest(ref.digest ?? ref.tag ?? "latest", m.bytes, m.mediaType);
       if (E.isLeft(r)) return r;

@@ -6,8 +6,6 @@ import { failed, openSession, report } from "../session.ts";
 
 /** `berth check [--repair]` */
 export const checkCommand = defineCommand({
-  name: "check",
-  summary: "Check the local store for consistency (and repair it)",
   usage:
     "Usage: berth check [--repair]\n\nChecks every image's blobs, index.json and containers; --repair rolls back what is incomplete and sweeps leftovers.\n",
   options: { repair: { type: "boolean" } },

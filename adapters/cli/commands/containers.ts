@@ -15,8 +15,6 @@ const maxLayerBytes = (): number | undefined => {
 
 /** `berth create IMAGE [--name N]`: a root filesystem made from an image, in the store. */
 export const createCommand = defineCommand({
-  name: "create",
-  summary: "Create a container (a root filesystem) from an image",
   usage: "Usage: berth create [--name NAME] IMAGE",
   options: { name: { type: "string" } },
   run: async (p, io, globals) => {
@@ -43,8 +41,6 @@ export const createCommand = defineCommand({
 
 /** `berth ps [-a] [--format json]`: berth's containers are never running, so every one is listed. */
 export const psCommand = defineCommand({
-  name: "ps",
-  summary: "List containers",
   usage: "Usage: berth ps [-a] [-q] [--format json]",
   options: { all: { type: "boolean", short: "a" }, format: { type: "string" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {
@@ -75,8 +71,6 @@ export const psCommand = defineCommand({
 
 /** `berth rm [-f] CONTAINER...` */
 export const rmCommand = defineCommand({
-  name: "rm",
-  summary: "Remove containers",
   usage: "Usage: berth rm [-f] CONTAINER [CONTAINER...]",
   options: { force: { type: "boolean", short: "f" } },
   run: async (p, io, globals) => {
@@ -97,8 +91,6 @@ export const rmCommand = defineCommand({
 
 /** `berth mount CONTAINER`: prints where its root filesystem is. */
 export const mountCommand = defineCommand({
-  name: "mount",
-  summary: "Print the path of a container's root filesystem",
   usage: "Usage: berth mount CONTAINER",
   options: {},
   run: async (p, io, globals) => {

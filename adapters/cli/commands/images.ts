@@ -65,8 +65,6 @@ export const selectImages = (session: Session, state: StoreState, filters: Reado
 
 /** `berth images` */
 export const imagesCommand = defineCommand({
-  name: "images",
-  summary: "List images in the local store",
   usage: help,
   options: {
     all: { type: "boolean", short: "a" },

@@ -25,8 +25,6 @@ Options:
 
 /** `berth import FILE|- [NAME]` */
 export const importCommand = defineCommand({
-  name: "import",
-  summary: "Create an image from a root-filesystem tarball",
   usage: help,
   options: {
     change: { type: "string", short: "c", multiple: true },

@@ -1,31 +1,28 @@
-import type { Command } from "../command.ts";
-import { checkCommand } from "./check.ts";
-import { createCommand, mountCommand, psCommand, rmCommand } from "./containers.ts";
-import { imagesCommand } from "./images.ts";
-import { importCommand } from "./import.ts";
-import { historyCommand, inspectCommand } from "./inspect.ts";
-import { resolveCommand } from "./resolve.ts";
-import { pullCommand } from "./pull.ts";
-import { pushCommand } from "./push.ts";
-import { pruneCommand, rmiCommand } from "./rmi.ts";
-import { tagCommand, untagCommand } from "./tag.ts";
+import type { Command, CommandRunner } from "../command.ts";
 
-/** The sub-commands berth has so far, in the order help lists them. */
+/** A command whose module loads only when it runs, so that start-up reads only what that command needs. */
+const lazy = (name: string, summary: string, load: () => Promise<{ readonly run: CommandRunner }>): Command => ({
+  name,
+  summary,
+  run: async (args, io, globals) => (await load()).run(args, io, globals),
+});
+
+/** The sub-commands, in the order help lists them. */
 export const commands: ReadonlyArray<Command> = [
-  pullCommand,
-  pushCommand,
-  imagesCommand,
-  importCommand,
-  tagCommand,
-  untagCommand,
-  rmiCommand,
-  pruneCommand,
-  inspectCommand,
-  historyCommand,
-  createCommand,
-  psCommand,
-  rmCommand,
-  mountCommand,
-  resolveCommand,
-  checkCommand,
+  lazy("pull", "Pull an image from a registry", async () => (await import("./pull.ts")).pullCommand),
+  lazy("push", "Push an image from the local store to a registry", async () => (await import("./push.ts")).pushCommand),
+  lazy("images", "List images in the local store", async () => (await import("./images.ts")).imagesCommand),
+  lazy("import", "Create an image from a root-filesystem tarball", async () => (await import("./import.ts")).importCommand),
+  lazy("tag", "Add names to an image", async () => (await import("./tag.ts")).tagCommand),
+  lazy("untag", "Remove names from an image", async () => (await import("./tag.ts")).untagCommand),
+  lazy("rmi", "Remove images", async () => (await import("./rmi.ts")).rmiCommand),
+  lazy("image prune", "Remove dangling images (all unused ones with -a)", async () => (await import("./rmi.ts")).pruneCommand),
+  lazy("inspect", "Show the details of images as JSON", async () => (await import("./inspect.ts")).inspectCommand),
+  lazy("history", "Show the history of an image", async () => (await import("./inspect.ts")).historyCommand),
+  lazy("create", "Create a container (a root filesystem) from an image", async () => (await import("./containers.ts")).createCommand),
+  lazy("ps", "List containers", async () => (await import("./containers.ts")).psCommand),
+  lazy("rm", "Remove containers", async () => (await import("./containers.ts")).rmCommand),
+  lazy("mount", "Print the path of a container's root filesystem", async () => (await import("./containers.ts")).mountCommand),
+  lazy("resolve", "Show where a name would be pulled from, and why", async () => (await import("./resolve.ts")).resolveCommand),
+  lazy("check", "Check the local store for consistency (and repair it)", async () => (await import("./check.ts")).checkCommand),
 ];

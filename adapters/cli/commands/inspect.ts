@@ -47,8 +47,6 @@ const sessionAndState = async (io: CliIO, globals: GlobalOptions) => {
 
 /** `berth inspect IMAGE...` */
 export const inspectCommand = defineCommand({
-  name: "inspect",
-  summary: "Show the details of images as JSON",
   usage: "Usage: berth inspect IMAGE [IMAGE...]",
   options: { format: { type: "string", short: "f" } },
   run: async (p, io, globals) => {
@@ -77,8 +75,6 @@ export const inspectCommand = defineCommand({
 
 /** `berth history IMAGE` */
 export const historyCommand = defineCommand({
-  name: "history",
-  summary: "Show the history of an image",
   usage: "Usage: berth history [--format json] [--no-trunc] [-q] IMAGE",
   options: { format: { type: "string" }, "no-trunc": { type: "boolean" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {

@@ -118,8 +118,6 @@ Options:
 
 /** `berth pull NAME` */
 export const pullCommand = defineCommand({
-  name: "pull",
-  summary: "Pull an image from a registry",
   usage: help,
   options: {
     platform: { type: "string" },

@@ -17,8 +17,6 @@ import { credsOption, tlsVerifyOption } from "./pull.ts";
 
 /** `berth push IMAGE [DEST]`: DEST without a transport means docker://, as in the seed. */
 export const pushCommand = defineCommand({
-  name: "push",
-  summary: "Push an image from the local store to a registry",
   usage: `Usage: berth push [options] IMAGE [DESTINATION]
 
 Options:
@@ -52,7 +50,12 @@ Options:
     if (E.isLeft(found2)) return report(io, found2.left);
     const http = undiciClient({ insecureSkipVerify: tlsVerify === false });
     try {
-      const dst = registryDestination(dest, { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) }, tlsVerify === false || (tlsVerify === undefined && insecureByConfig));
+      // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
+      const mountFrom = found.right.image.names.flatMap((n) => {
+        const r = parseNormalizedNamed(n);
+        return E.isRight(r) && r.right.domain === dest.domain ? [r.right.path] : [];
+      });
+      const dst = registryDestination(dest, { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) }, tlsVerify === false || (tlsVerify === undefined && insecureByConfig), mountFrom);
       const r = await copyImage(storeSource(session.store, found.right.image), dst, { platform: { os: found.right.image.os, architecture: found.right.image.architecture } });
       if (E.isLeft(r)) return report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);

@@ -78,8 +78,6 @@ const run = async (parsed: { values: Readonly<Record<string, unknown>>; position
 
 /** `berth resolve NAME`: shows why a name goes where it goes. */
 export const resolveCommand = defineCommand({
-  name: "resolve",
-  summary: "Show where a name would be pulled from, and why",
   usage: help,
   options: { format: { type: "string" }, "registries-conf": { type: "string" } },
   run,

@@ -75,8 +75,6 @@ Options:
 
 /** `berth rmi` */
 export const rmiCommand = defineCommand({
-  name: "rmi",
-  summary: "Remove images",
   usage: help,
   options: {
     all: { type: "boolean", short: "a" },
@@ -108,8 +106,6 @@ export const rmiCommand = defineCommand({
 
 /** `berth image prune`: dangling images, or with -a every image no container uses; repeats until nothing more goes. */
 export const pruneCommand = defineCommand({
-  name: "image prune",
-  summary: "Remove dangling images (all unused ones with -a)",
   usage: "Usage: berth image prune [-a] [-f] [--filter F]",
   options: {
     all: { type: "boolean", short: "a" },

@@ -37,8 +37,6 @@ const renameImage = async (
 
 /** `berth tag IMAGE NAME...`: short names go under localhost/, :latest is added; a name moves from any image that had it. */
 export const tagCommand = defineCommand({
-  name: "tag",
-  summary: "Add names to an image",
   usage: "Usage: berth tag IMAGE NAME [NAME...]",
   options: {},
   run: async (p, io, globals) => {
@@ -50,8 +48,6 @@ export const tagCommand = defineCommand({
 
 /** `berth untag IMAGE [NAME...]`: without names, every name goes. */
 export const untagCommand = defineCommand({
-  name: "untag",
-  summary: "Remove names from an image",
   usage: "Usage: berth untag IMAGE [NAME...]",
   options: {},
   run: async (p, io, globals) => {

@@ -1,0 +1,105 @@
+/**
+ * berth pull/push against skopeo on the same local registry.
+ * Run after `npm ci`: `npx deno run -A bench/pull-push.ts [RUNS]`.
+ *
+ * Builds an image of 4 layers × 32 MiB of random data with umoci, pushes it
+ * to a registry started on a loopback port, then times, paired and
+ * alternating, `berth pull` against `skopeo copy docker://… oci:DIR`, and
+ * `berth push` against `skopeo copy oci:DIR docker://…`, printing medians,
+ * the ratio and berth's peak RSS.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const runs = Number(Deno.args[0] ?? "5");
+const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
+const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+
+const run = (cmd: string, args: string[], env: Record<string, string> = {}): { ms: number; rssMb: number } => {
+  const start = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", env: { ...Deno.env.toObject(), ...env }, maxBuffer: 1 << 26 });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+  return { ms, rssMb: Number(r.stderr.trim().split("\n").pop()) / 1024 };
+};
+const must = (cmd: string, args: string[]) => {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+};
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+const port = await new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, "127.0.0.1", () => {
+    const a = s.address();
+    s.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
+  });
+});
+writeFileSync(
+  join(dir, "registry.yml"),
+  `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "registry")}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+);
+const registry = spawn("docker-registry", ["serve", join(dir, "registry.yml")], { stdio: "ignore" });
+const host = `127.0.0.1:${port}`;
+for (let i = 0; i < 50; i++) {
+  if (await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+try {
+  const layout = join(dir, "layout");
+  must("umoci", ["init", "--layout", layout]);
+  must("umoci", ["new", "--image", `${layout}:img`]);
+  for (let i = 0; i < 4; i++) {
+    const file = join(dir, `layer${i}`);
+    const data = new Uint8Array(32 << 20);
+    for (let off = 0; off < data.length; off += 65536) crypto.getRandomValues(data.subarray(off, off + 65536));
+    writeFileSync(file, data);
+    must("umoci", ["insert", "--rootless", "--image", `${layout}:img`, file, `/data/layer${i}`]);
+  }
+  must("skopeo", ["copy", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/bench/img:1`]);
+  console.log(`image: 4 layers x 32 MiB random data on ${host}; ${runs} paired runs`);
+
+  const pulls = { berth: [] as number[], skopeo: [] as number[], rss: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    const store = join(dir, `store${i}`);
+    const out = join(dir, `oci${i}`);
+    const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
+    for (const who of pair) {
+      if (who === "berth") {
+        const r = run("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/img:1`], { HOME: dir });
+        pulls.berth.push(r.ms);
+        pulls.rss.push(r.rssMb);
+      } else {
+        pulls.skopeo.push(run("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${host}/bench/img:1`, `oci:${out}:img`]).ms);
+      }
+    }
+    rmSync(out, { recursive: true, force: true });
+    if (i > 0) rmSync(store, { recursive: true, force: true });
+  }
+  const source = join(dir, "store0");
+  const pushes = { berth: [] as number[], skopeo: [] as number[], rss: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
+    for (const who of pair) {
+      if (who === "berth") {
+        const r = run("node", [cli, "--root", source, "push", "-q", "--tls-verify=false", `${host}/bench/img:1`, `${host}/berth${i}/img:1`], { HOME: dir });
+        pushes.berth.push(r.ms);
+        pushes.rss.push(r.rssMb);
+      } else {
+        pushes.skopeo.push(run("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/skopeo${i}/img:1`]).ms);
+      }
+    }
+  }
+  for (const [what, m] of [["pull", pulls], ["push", pushes]] as const) {
+    const b = median(m.berth);
+    const s = median(m.skopeo);
+    console.log(`${what}: berth median ${b.toFixed(0)} ms, skopeo median ${s.toFixed(0)} ms, ratio berth/skopeo ${(b / s).toFixed(2)}, berth peak RSS ${Math.max(...m.rss).toFixed(0)} MB`);
+  }
+} finally {
+  registry.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
