@@ -60,6 +60,16 @@ async function* tracked(stream: AsyncIterable<Uint8Array>, digest: string, size:
  * verifies each), writes the manifest, commits.
  */
 export const copyImage = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
+  try {
+    return await copyOnce(src, dst, options);
+  } finally {
+    // A destination that was not committed cleans up after itself here.
+    await dst.close();
+    await src.close();
+  }
+};
+
+const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
   const top = await src.manifest();
   if (E.isLeft(top)) return top;
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);

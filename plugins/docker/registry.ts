@@ -26,7 +26,15 @@ export interface RepositoryEndpoint {
 export interface RegistryContext {
   readonly http: HttpClient;
   readonly credentials?: RegistryCredentials;
+  /** Retries after 429, 5xx and connection failures (default 3); 401, 403 and 404 are never retried. */
+  readonly retries?: number;
+  /** Milliseconds before the first retry, doubled each time, with jitter (default 200). */
+  readonly retryDelayMs?: number;
 }
+
+const retryable = (status: number): boolean => status === 429 || status >= 500;
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const manifestAccept = [mediaTypes.ociManifest, mediaTypes.ociIndex, mediaTypes.dockerManifest, mediaTypes.dockerManifestList].join(", ");
 
@@ -127,6 +135,31 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   };
 
   /** A request that answers a 401 once, then reports what the registry said. */
+  const retries = ctx.retries ?? 3;
+  const delay = ctx.retryDelayMs ?? 200;
+  /** Sends, retrying 429/5xx and connection failures with jittered exponential backoff; a streamed body cannot be resent. */
+  const sendRetrying = async (
+    method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
+    path: string,
+    headers: Record<string, string>,
+    body?: () => Uint8Array | AsyncIterable<Uint8Array>,
+  ): Promise<HttpResponse> => {
+    const replayable = body === undefined || method === "GET" || method === "HEAD";
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= retries || !replayable;
+      try {
+        const r = await send(method, path, headers, body?.());
+        if (!retryable(r.status) || last) return r;
+        await r.dump();
+        const after = Number(r.headers["retry-after"]);
+        await pause(Number.isFinite(after) && after > 0 && after < 60 ? after * 1000 : delay * 2 ** attempt * (0.5 + Math.random()));
+      } catch (e) {
+        if (last) throw e;
+        await pause(delay * 2 ** attempt * (0.5 + Math.random()));
+      }
+    }
+  };
+
   const call = async (
     method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
     path: string,
@@ -134,11 +167,11 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
     body?: () => Uint8Array | AsyncIterable<Uint8Array>,
   ): Promise<E.Either<Failure, HttpResponse>> => {
     try {
-      let r = await send(method, path, headers, body?.());
+      let r = await sendRetrying(method, path, headers, body);
       if (r.status === 401) {
         const a = await authenticate(r);
         if (E.isLeft(a)) return a;
-        r = await send(method, path, headers, body?.());
+        r = await sendRetrying(method, path, headers, body);
       }
       return E.right(r);
     } catch (e) {
@@ -187,24 +220,57 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       return E.right({ bytes, mediaType, digest });
     },
     getBlob: async (digest) => {
-      const r = await call("GET", `${base}/blobs/${digest}`);
-      if (E.isLeft(r)) return r;
-      let response = r.right;
-      // Blobs are often redirected to storage hosts: follow, and send credentials only to the registry itself.
-      for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
-        const location = response.headers["location"];
-        await response.dump();
-        if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: blob ${digest}: redirect without a location`));
-        const next = new URL(location, origin());
-        const sameOrigin = next.origin === origin();
-        try {
-          response = await ctx.http.request({ method: "GET", url: next.toString(), headers: sameOrigin && authorization !== undefined ? { authorization } : {} });
-        } catch (e) {
-          return E.left(failure("REGISTRY_UNREACHABLE", `${where}: blob ${digest} at ${next.host}: ${(e as Error).message}`));
+      const open = async (offset: number): Promise<E.Either<Failure, HttpResponse>> => {
+        const r = await call("GET", `${base}/blobs/${digest}`, offset === 0 ? {} : { range: `bytes=${offset}-` });
+        if (E.isLeft(r)) return r;
+        let response = r.right;
+        // Blobs are often redirected to storage hosts: follow, and send credentials only to the registry itself.
+        for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
+          const location = response.headers["location"];
+          await response.dump();
+          if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: blob ${digest}: redirect without a location`));
+          const next = new URL(location, origin());
+          const sameOrigin = next.origin === origin();
+          const headers: Record<string, string> = { ...(sameOrigin && authorization !== undefined ? { authorization } : {}), ...(offset === 0 ? {} : { range: `bytes=${offset}-` }) };
+          try {
+            response = await ctx.http.request({ method: "GET", url: next.toString(), headers });
+          } catch (e) {
+            return E.left(failure("REGISTRY_UNREACHABLE", `${where}: blob ${digest} at ${next.host}: ${(e as Error).message}`));
+          }
+        }
+        if (offset === 0 && response.status !== 200) return E.left(await unexpected(response, `reading blob ${digest}`));
+        if (offset > 0) {
+          // Only a strict partial answer for exactly the missing bytes is spliced on.
+          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers["content-range"] ?? "");
+          if (response.status !== 206 || range === null || Number(range[1]) !== offset) {
+            await response.dump();
+            return E.left(failure("REGISTRY_ERROR", `${where}: blob ${digest}: the registry cannot resume at byte ${offset} (HTTP ${response.status})`));
+          }
+        }
+        return E.right(response);
+      };
+      const first = await open(0);
+      if (E.isLeft(first)) return first;
+      const initial = first.right;
+      async function* resumable(): AsyncIterable<Uint8Array> {
+        let response = initial;
+        let received = 0;
+        for (let resumes = 0; ; ) {
+          try {
+            for await (const chunk of response.body) {
+              received += chunk.byteLength;
+              yield chunk;
+            }
+            return;
+          } catch (e) {
+            if (++resumes > 5) throw e;
+            const next = await open(received);
+            if (E.isLeft(next)) throw new Error(next.left.message);
+            response = next.right;
+          }
         }
       }
-      if (response.status !== 200) return E.left(await unexpected(response, `reading blob ${digest}`));
-      return E.right(response.body);
+      return E.right(resumable());
     },
     hasBlob: async (digest) => {
       const r = await call("HEAD", `${base}/blobs/${digest}`);

@@ -4,7 +4,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
-import { blobStream, hasBlob, putBlob, putBytes, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { blobStream, deleteBlobs, hasBlob, putBlob, putBytes, readSmallBlob } from "../../adapters/store/blobs.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
 import { transaction, type Store } from "../../adapters/store/store.ts";
 import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
@@ -31,7 +31,10 @@ export const storeSource = (store: Store, image: ImageRecord): ImageSource => ({
  */
 export const storeDestination = (store: Store, names: ReadonlyArray<string>): ImageDestination => {
   let manifest: RawManifest | undefined;
+  let committed = false;
   const alsoKnownAs: string[] = [];
+  // Blobs this copy wrote: if it never commits, those no image uses are removed again.
+  const written: string[] = [];
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
     hasBlob: async (d) => {
@@ -42,7 +45,9 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       const digest = parseDigest(d.digest);
       if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
       const r = await putBlob(store, stream, { digest: digest.right, size: d.size });
-      return E.isLeft(r) ? r : E.right(undefined);
+      if (E.isLeft(r)) return r;
+      written.push(d.digest);
+      return E.right(undefined);
     },
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
@@ -50,6 +55,7 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
       const r = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
       if (E.isLeft(r)) return r;
+      written.push(m.digest);
       manifest = m;
       return E.right(undefined);
     },
@@ -79,9 +85,16 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
         const existing = state.images.find((i) => i.id === record.id);
         const merged = existing === undefined ? record : { ...record, names: existing.names, digests: [...new Set([...existing.digests, ...record.digests])] };
         const next = addNames(record.id, names)({ ...state, images: [...state.images.filter((i) => i.id !== record.id), merged] });
-        return E.right({ state: next, result: { id: record.id }, requiredBlobs: record.blobs });
+        return E.right({ state: next, result: { id: record.id }, requiredBlobs: record.blobs, afterCommit: async () => void (committed = true) });
       });
     },
-    close: async () => undefined,
+    close: async () => {
+      if (committed || written.length === 0) return;
+      await transaction(store, async (state) => {
+        const used = new Set(state.images.flatMap((i) => i.blobs));
+        const orphans = written.filter((d) => !used.has(d));
+        return E.right({ state, result: undefined, afterCommit: () => deleteBlobs(store, orphans) });
+      });
+    },
   };
 };

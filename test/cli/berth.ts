@@ -1,5 +1,5 @@
 /** Runs the built `berth` binary (dist/cli.js) and collects what it printed. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,3 +26,15 @@ export const berth = (args: ReadonlyArray<string>, options: { input?: string | B
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+/** Like {@link berth}, without blocking the test's event loop (needed when the test itself serves HTTP). */
+export const berthAsync = (args: ReadonlyArray<string>, options: { env?: NodeJS.ProcessEnv } = {}): Promise<BerthRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [berthBin, ...args], { env: { ...process.env, ...options.env }, cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });

@@ -1,0 +1,133 @@
+/**
+ * A loopback HTTP proxy in front of the real registry that injects faults a
+ * test asks for. It is only a fault injector: everything it does not change
+ * it forwards to the registry unchanged.
+ */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A fault for requests whose path matches `path`; `times` says how many such requests it hits. */
+export type Fault =
+  | { readonly kind: "status"; readonly path: RegExp; readonly status: number; times: number }
+  | { readonly kind: "reset"; readonly path: RegExp; readonly afterBytes: number; times: number }
+  | { readonly kind: "corrupt"; readonly path: RegExp; times: number }
+  | { readonly kind: "truncate"; readonly path: RegExp; readonly bytes: number; times: number }
+  | { readonly kind: "redirect"; readonly path: RegExp; readonly to: string; times: number }
+  | { readonly kind: "huge"; readonly path: RegExp; readonly bytes: number; times: number };
+
+/** A running proxy: its address, the faults to inject, and the requests it saw. */
+export interface FaultProxy {
+  readonly host: string;
+  readonly faults: Fault[];
+  readonly seen: Array<{ method: string; path: string; range?: string; authorized: boolean }>;
+  readonly stop: () => Promise<void>;
+}
+
+const listen = (server: Server): Promise<string> =>
+  new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)));
+
+const forward = (
+  upstream: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  transform?: (chunk: Buffer, offset: number) => Buffer | "stop",
+  extraHeaders: Record<string, string> = {},
+): void => {
+  const [hostname, port] = upstream.split(":");
+  const out = request(
+    { hostname, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: upstream, ...extraHeaders } },
+    (up) => {
+      const headers = { ...up.headers };
+      if (transform !== undefined) delete headers["content-length"];
+      res.writeHead(up.statusCode ?? 502, headers);
+      let offset = 0;
+      up.on("data", (chunk: Buffer) => {
+        if (transform === undefined) return void res.write(chunk);
+        const t = transform(chunk, offset);
+        offset += chunk.length;
+        if (t === "stop") {
+          up.destroy();
+          res.end();
+        } else res.write(t);
+      });
+      up.on("end", () => res.end());
+    },
+  );
+  out.on("error", () => res.destroy());
+  req.pipe(out);
+};
+
+/** Starts a proxy in front of `upstream` (`host:port`). */
+export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => {
+  const faults: Fault[] = [];
+  const seen: FaultProxy["seen"] = [];
+  const server = createServer((req, res) => {
+    const path = req.url ?? "/";
+    seen.push({ method: req.method ?? "", path, ...(req.headers.range === undefined ? {} : { range: req.headers.range }), authorized: req.headers.authorization !== undefined });
+    const fault = faults.find((f) => f.times > 0 && f.path.test(path) && (req.method === "GET" || f.kind === "status"));
+    if (fault === undefined) return forward(upstream, req, res);
+    fault.times--;
+    switch (fault.kind) {
+      case "status":
+        res.writeHead(fault.status, { "content-type": "application/json", "retry-after": "0" });
+        return void res.end('{"errors":[{"code":"UNAVAILABLE","message":"injected"}]}');
+      case "redirect":
+        res.writeHead(307, { location: `http://${fault.to}${path}` });
+        return void res.end();
+      case "huge":
+        res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" });
+        return void res.end(Buffer.alloc(fault.bytes, 0x20));
+      case "reset": {
+        // Send the headers and some of the body as the registry gave them, then cut the connection.
+        const [hostname, port] = upstream.split(":");
+        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          let sent = 0;
+          up.on("data", (chunk: Buffer) => {
+            const room = fault.afterBytes - sent;
+            if (room <= 0) return;
+            sent += Math.min(room, chunk.length);
+            const cut = sent >= fault.afterBytes;
+            // Cut only once the bytes are on the wire, so the client has really read part of the body.
+            res.write(chunk.subarray(0, room), () => {
+              if (cut) setTimeout(() => res.socket?.destroy(), 50);
+            });
+            if (cut) up.destroy();
+          });
+        });
+        req.pipe(out);
+        return;
+      }
+      case "corrupt":
+        return forward(upstream, req, res, (chunk, offset) => {
+          const copy = Buffer.from(chunk);
+          if (offset === 0 && copy.length > 0) copy[0] = (copy[0] ?? 0) ^ 0xff;
+          return copy;
+        });
+      case "truncate":
+        return forward(upstream, req, res, (chunk, offset) => (offset >= fault.bytes ? "stop" : chunk.subarray(0, Math.max(0, fault.bytes - offset))));
+    }
+  });
+  const host = await listen(server);
+  return { host, faults, seen, stop: () => new Promise((r) => server.close(() => r())) };
+};
+
+/**
+ * A second origin for redirects: it serves blobs from `upstream` (with its
+ * own `upstreamAuthorization`) and records whether berth's credentials reached it.
+ */
+export const startBlobHost = async (
+  upstream: string,
+  upstreamAuthorization: string,
+): Promise<{ host: string; authorizationSeen: () => boolean; requests: () => number; stop: () => Promise<void> }> => {
+  let authorized = false;
+  let count = 0;
+  const server = createServer((req, res) => {
+    count++;
+    if (req.headers.authorization !== undefined) authorized = true;
+    delete req.headers.authorization;
+    forward(upstream, req, res, undefined, { authorization: upstreamAuthorization });
+  });
+  const host = await listen(server);
+  return { host, authorizationSeen: () => authorized, requests: () => count, stop: () => new Promise((r) => server.close(() => r())) };
+};
