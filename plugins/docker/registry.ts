@@ -54,6 +54,8 @@ export interface RegistryClient {
   readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, string>>;
   readonly listTags: () => Promise<E.Either<Failure, ReadonlyArray<string>>>;
   readonly deleteManifest: (digest: string) => Promise<E.Either<Failure, void>>;
+  /** `GET /v2/`, authenticating if asked: whether these credentials are accepted. */
+  readonly ping: () => Promise<E.Either<Failure, void>>;
 }
 
 /** Opens a client for a repository. Nothing is sent until the first call. */
@@ -63,7 +65,10 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   let scheme: "https" | "http" | undefined;
   let authorization: string | undefined;
   // Mounting needs pull access to the source repositories in the same token.
-  const scopes = [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"]), ...mountSources.map((r) => repositoryScope(r, ["pull"]))];
+  const scopes = [
+    ...(endpoint.repository === "" ? [] : [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"])]),
+    ...mountSources.map((r) => repositoryScope(r, ["pull"])),
+  ];
   const scope = scopes[0] ?? "";
 
   const origin = (): string => `${scheme ?? "https"}://${host}`;
@@ -327,6 +332,15 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         path = link === undefined ? undefined : link;
       }
       return E.right(tags);
+    },
+    ping: async () => {
+      const r = await call("GET", "/v2/");
+      if (E.isLeft(r)) return r;
+      if (r.right.status === 200) {
+        await r.right.dump();
+        return E.right(undefined);
+      }
+      return E.left(await unexpected(r.right, "checking credentials"));
     },
     deleteManifest: async (digest) => {
       const r = await call("DELETE", `${base}/manifests/${digest}`);

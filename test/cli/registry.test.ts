@@ -101,3 +101,24 @@ describe("push and pull", () => {
     expect(never.status).toBe(1);
   });
 });
+
+describe("remote commands", () => {
+  it("lists tags, inspects like skopeo, copies between registry and store, deletes", () => {
+    const env = envFor("remote");
+    const tags = JSON.parse(berth(["tags", "--tls-verify=false", `docker://${registry.host}/team/app`], { env }).stdout) as { Repository: string; Tags: string[] };
+    expect(tags).toEqual({ Repository: `${registry.host}/team/app`, Tags: ["1"] });
+    const mine = JSON.parse(berth(["inspect", "--tls-verify=false", `docker://${registry.host}/team/app:1`], { env }).stdout) as Record<string, unknown>;
+    const theirs = JSON.parse(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout) as Record<string, unknown>;
+    for (const k of ["Digest", "Architecture", "Os", "Layers", "Labels", "RepoTags"]) expect([k, mine[k]]).toEqual([k, theirs[k]]);
+    const raw = berth(["inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/team/app:1`], { env }).stdout;
+    expect(raw).toBe(skopeo("inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout);
+
+    expect(berth(["copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${registry.host}/team/app:1`, `docker://${registry.host}/copies/app:c1`], { env }).status).toBe(0);
+    expect(berth(["copy", "-q", "--src-tls-verify=false", `docker://${registry.host}/copies/app:c1`, "store:copied:v1"], { env }).status).toBe(0);
+    expect(berth(["images", "--format", "json"], { env }).stdout).toContain('"localhost/copied:v1"');
+    const deleted = berth(["delete", "--tls-verify=false", `docker://${registry.host}/copies/app:c1`], { env });
+    expect(deleted.status).toBe(0);
+    expect(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/copies/app:c1`).status).not.toBe(0);
+    expect(berth(["copy", "store:copied:v1", "oci:/tmp/x"], { env }).stderr).toBe("Error: copying to oci: is not supported yet\n");
+  });
+});

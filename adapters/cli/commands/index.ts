@@ -11,6 +11,11 @@ const lazy = (name: string, summary: string, load: () => Promise<{ readonly run:
 export const commands: ReadonlyArray<Command> = [
   lazy("pull", "Pull an image from a registry", async () => (await import("./pull.ts")).pullCommand),
   lazy("push", "Push an image from the local store to a registry", async () => (await import("./push.ts")).pushCommand),
+  lazy("login", "Log in to a registry (the credentials are checked first)", async () => (await import("./login.ts")).loginCommand),
+  lazy("logout", "Remove the credentials for a registry", async () => (await import("./login.ts")).logoutCommand),
+  lazy("copy", "Copy an image between transports (docker://, store:)", async () => (await import("./copy.ts")).copyCommand),
+  lazy("tags", "List the tags of a repository in a registry", async () => (await import("./remote.ts")).tagsCommand),
+  lazy("delete", "Delete an image from a registry", async () => (await import("./remote.ts")).deleteCommand),
   lazy("images", "List images in the local store", async () => (await import("./images.ts")).imagesCommand),
   lazy("import", "Create an image from a root-filesystem tarball", async () => (await import("./import.ts")).importCommand),
   lazy("tag", "Add names to an image", async () => (await import("./tag.ts")).tagCommand),

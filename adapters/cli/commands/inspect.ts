@@ -10,6 +10,7 @@ import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
 import { failed, openSession, report } from "../session.ts";
 import { usageError } from "../usage.ts";
+import { remoteInspect, remoteOptions } from "./remote.ts";
 
 /** podman's `image inspect` JSON for one image. */
 export const inspectJson = (i: ImageRecord, state: StoreState, manifest: ImageManifest, config: ImageConfig) => ({
@@ -47,10 +48,15 @@ const sessionAndState = async (io: CliIO, globals: GlobalOptions) => {
 
 /** `berth inspect IMAGE...` */
 export const inspectCommand = defineCommand({
-  usage: "Usage: berth inspect IMAGE [IMAGE...]",
-  options: { format: { type: "string", short: "f" } },
+  usage: "Usage: berth inspect IMAGE [IMAGE...]\n       berth inspect [--raw|--config] [--tls-verify=false] [--creds U:P] docker://NAME",
+  options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
+    const first = p.positionals[0] ?? "";
+    if (first.startsWith("docker://")) {
+      if (p.positionals.length > 1) return usageError(io, "inspect takes one docker://NAME");
+      return remoteInspect(p, io, globals, first);
+    }
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
     const ctx = await sessionAndState(io, globals);
