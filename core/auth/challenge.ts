@@ -12,10 +12,11 @@ export interface Challenge {
 export const parseChallenges = (header: string): ReadonlyArray<Challenge> => {
   const out: { scheme: string; params: Record<string, string> }[] = [];
   const re = /\s*(?:([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)|([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*))\s*,?/gy;
-  let m: RegExpExecArray | null;
-  let last = -1;
-  while (re.lastIndex < header.length && re.lastIndex !== last && (m = re.exec(header)) !== null) {
-    last = re.lastIndex;
+  while (re.lastIndex < header.length) {
+    const before = re.lastIndex;
+    const m = re.exec(header);
+    // Stop at anything that is not a parameter or scheme, or that consumed nothing.
+    if (m === null || re.lastIndex === before) break;
     if (m[3] !== undefined) {
       out.push({ scheme: m[3].toLowerCase(), params: {} });
     } else if (m[1] !== undefined && out.length > 0) {
