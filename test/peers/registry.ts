@@ -57,8 +57,9 @@ export const startRegistry = async (dir: string, extraConfig = ""): Promise<Regi
   const host = `127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+    // A TLS registry answers plain HTTP with 400; any answer means it is up.
     const up = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status === 200 || r.status === 401,
+      (r) => r.status === 200 || r.status === 401 || r.status === 400,
       () => false,
     );
     if (up) break;

@@ -8,6 +8,7 @@ import { storeDestination } from "../../../plugins/store/transport.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
 import { loadAliasCache, recordAlias } from "../../config/registries.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { readCertDir } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -49,7 +50,14 @@ export const pullName = async (
   session: Session,
   io: CliIO,
   input: string,
-  options: { platform: Platform; tlsVerify: boolean | undefined; creds: Credentials | undefined; authFile: string | undefined; quiet: boolean },
+  options: {
+    platform: Platform;
+    tlsVerify: boolean | undefined;
+    creds: Credentials | undefined;
+    authFile: string | undefined;
+    quiet: boolean;
+    ca?: ReadonlyArray<string>;
+  },
 ): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
   const cache = await loadAliasCache(session.host);
@@ -61,7 +69,7 @@ export const pullName = async (
     if (chosen === undefined) return E.left([failure("SHORT_NAME_UNRESOLVED", `no image chosen for "${name}"`)]);
     plan = chosen;
   }
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false });
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) });
   const errors: Failure[] = [];
   try {
     for (const candidate of plan.candidates) {
@@ -111,6 +119,7 @@ Options:
       --platform OS/ARCH[/VARIANT]   Which image of a multi-platform index (default this machine's)
       --policy always|missing|never  Pull always (default), only when missing, or never
       --tls-verify=false             Allow plain HTTP and unverified TLS
+      --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR
       --authfile FILE                Credentials file (default as podman)
       --creds USER:PASSWORD          Credentials for this pull
   -q, --quiet                        Print only the image ID
@@ -123,6 +132,7 @@ export const pullCommand = defineCommand({
     platform: { type: "string" },
     policy: { type: "string" },
     "tls-verify": { type: "string" },
+    "cert-dir": { type: "string" },
     authfile: { type: "string" },
     creds: { type: "string" },
     quiet: { type: "boolean", short: "q" },
@@ -149,12 +159,14 @@ export const pullCommand = defineCommand({
       if (policy === "never") return report(io, failure("IMAGE_NOT_FOUND", `${name}: image not known, and --policy never forbids pulling it`), exitCodes.notFound);
     }
     const authFile = stringOption(p.values, "authfile");
+    const certDir = stringOption(p.values, "cert-dir");
     const r = await pullName(session, io, name, {
       platform,
       tlsVerify,
       creds: credsOption(stringOption(p.values, "creds")),
       authFile,
       quiet: p.values["quiet"] === true,
+      ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }),
     });
     if (E.isLeft(r)) {
       for (const e of r.left) io.stderr(`Error: ${e.message}\n`);

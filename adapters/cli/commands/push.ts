@@ -6,6 +6,7 @@ import { registryDestination } from "../../../plugins/docker/transport.ts";
 import { storeSource } from "../../../plugins/store/transport.ts";
 import { credentialsFor } from "../../config/auth.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { readCertDir } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -21,11 +22,12 @@ export const pushCommand = defineCommand({
 
 Options:
       --tls-verify=false      Allow plain HTTP and unverified TLS
+      --cert-dir DIR          Trust the CA certificates (*.crt) in DIR
       --authfile FILE         Credentials file
       --creds USER:PASSWORD   Credentials for this push
   -q, --quiet                 Print nothing but errors
 `,
-  options: { "tls-verify": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, quiet: { type: "boolean", short: "q" } },
+  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
@@ -48,7 +50,8 @@ Options:
     const authFile = stringOption(p.values, "authfile");
     const found2 = creds === undefined ? await credentialsFor(session.host, repositoryName(dest), authFile === undefined ? {} : { authFile }) : E.right(creds);
     if (E.isLeft(found2)) return report(io, found2.left);
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false });
+    const certDir = stringOption(p.values, "cert-dir");
+    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }) });
     try {
       // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
       const mountFrom = found.right.image.names.flatMap((n) => {
