@@ -7,6 +7,7 @@ import { transaction, type Store } from "../../adapters/store/store.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
 import { tarCheck } from "../../adapters/tar/validate.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
+import { hostArchitecture } from "../../adapters/platform.ts";
 
 /** `berth import` options. */
 export interface ImportOptions {
@@ -29,9 +30,6 @@ export interface Imported {
   readonly id: string;
   readonly name?: string;
 }
-
-const hostArchitecture = (): string =>
-  ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" })[process.arch as string] ?? process.arch;
 
 const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 

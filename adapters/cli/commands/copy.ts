@@ -6,6 +6,7 @@ import { parseImageName } from "../../../core/transport/index.ts";
 import { builtinTransports } from "../../../plugins/builtin.ts";
 import type { ImageDestination, ImageSource } from "../../../plugins/contract.ts";
 import type { DockerReference } from "../../../plugins/docker/reference.ts";
+import type { RegistryContext } from "../../../plugins/docker/registry.ts";
 import { registryDestination, registrySource } from "../../../plugins/docker/transport.ts";
 import type { StoreReference } from "../../../plugins/store/reference.ts";
 import { storeDestination, storeSource } from "../../../plugins/store/transport.ts";
@@ -26,17 +27,19 @@ interface Side {
   readonly http: HttpClient;
 }
 
-const dockerCredentials = async (session: Session, ref: DockerReference, side: Side): Promise<E.Either<Failure, Credentials | undefined>> =>
-  side.creds === undefined ? credentialsFor(session.host, repositoryName(ref.reference)) : E.right(side.creds);
+/** The registry conversation settings for one side: its HTTP client and credentials (given, or from the auth files). */
+const registryContext = async (session: Session, ref: DockerReference, side: Side): Promise<E.Either<Failure, RegistryContext>> => {
+  const creds = side.creds === undefined ? await credentialsFor(session.host, repositoryName(ref.reference)) : E.right(side.creds);
+  return E.isLeft(creds) ? creds : E.right({ http: side.http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
+};
 
 const openSource = async (session: Session, text: string, side: Side): Promise<E.Either<Failure, ImageSource>> => {
   const name = parseImageName(text, builtinTransports);
   if (E.isLeft(name)) return name;
   if (name.right.transport === "docker") {
     const ref = name.right.reference as DockerReference;
-    const creds = await dockerCredentials(session, ref, side);
-    if (E.isLeft(creds)) return creds;
-    return E.right(registrySource(ref.reference, { http: side.http, ...(creds.right === undefined ? {} : { credentials: creds.right }) }, side.tlsVerify === false));
+    const ctx = await registryContext(session, ref, side);
+    return E.isLeft(ctx) ? ctx : E.right(registrySource(ref.reference, ctx.right, side.tlsVerify === false));
   }
   if (name.right.transport === "store") {
     const state = await readState(session.store);
@@ -52,9 +55,8 @@ const openDestination = async (session: Session, text: string, side: Side): Prom
   if (E.isLeft(name)) return name;
   if (name.right.transport === "docker") {
     const ref = name.right.reference as DockerReference;
-    const creds = await dockerCredentials(session, ref, side);
-    if (E.isLeft(creds)) return creds;
-    return E.right(registryDestination(ref.reference, { http: side.http, ...(creds.right === undefined ? {} : { credentials: creds.right }) }, side.tlsVerify === false));
+    const ctx = await registryContext(session, ref, side);
+    return E.isLeft(ctx) ? ctx : E.right(registryDestination(ref.reference, ctx.right, side.tlsVerify === false));
   }
   if (name.right.transport === "store") {
     const stored = normalizeStoreName((name.right.reference as StoreReference).text);

@@ -10,6 +10,7 @@ import { loadAliasCache, recordAlias } from "../../config/registries.ts";
 import { copyImage } from "../../copy/engine.ts";
 import { readCertDir } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
+import { hostArchitecture } from "../../platform.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -18,9 +19,6 @@ import type { CliIO } from "../io.ts";
 import { ask } from "../prompt.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
 import { usageError } from "../usage.ts";
-
-const hostArchitecture = (): string =>
-  ({ x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" })[process.arch as string] ?? process.arch;
 
 /** The platform to pull: `--platform`, else this machine's. */
 export const platformOption = (value: string | undefined): Platform | undefined =>
