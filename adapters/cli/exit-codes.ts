@@ -8,6 +8,8 @@ export const exitCodes = {
   inUse: 2,
   /** Anything else: bad arguments, bad input, failures of berth itself. */
   failure: 125,
+  /** Stopped by Ctrl-C (128 + SIGINT). */
+  interrupted: 130,
 } as const;
 
 /** One of {@link exitCodes}' values. */

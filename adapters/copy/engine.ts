@@ -6,11 +6,14 @@ import type { CommitResult, ImageDestination, ImageSource, RawManifest } from ".
 
 /** Progress of a copy, for bars and logs. */
 export type CopyEvent =
-  | { readonly kind: "blob-skipped"; readonly digest: string; readonly size: number }
-  | { readonly kind: "blob-started"; readonly digest: string; readonly size: number }
+  | { readonly kind: "blob-skipped"; readonly digest: string; readonly size: number; readonly role: BlobRole }
+  | { readonly kind: "blob-started"; readonly digest: string; readonly size: number; readonly role: BlobRole }
   | { readonly kind: "blob-progress"; readonly digest: string; readonly bytes: number; readonly size: number }
-  | { readonly kind: "blob-done"; readonly digest: string; readonly size: number }
+  | { readonly kind: "blob-done"; readonly digest: string; readonly size: number; readonly role: BlobRole }
   | { readonly kind: "manifest-written"; readonly digest: string };
+
+/** Whether a blob is the image's config or one of its layers. */
+export type BlobRole = "config" | "layer";
 
 /** How to copy. */
 export interface CopyOptions {
@@ -18,6 +21,8 @@ export interface CopyOptions {
   readonly platform: Platform;
   /** Blobs copied at once (default 6). */
   readonly parallel?: number;
+  /** Stops the copy (Ctrl-C); what was written but not committed is removed. */
+  readonly signal?: AbortSignal;
   readonly onEvent?: (e: CopyEvent) => void;
 }
 
@@ -70,6 +75,8 @@ export const copyImage = async (src: ImageSource, dst: ImageDestination, options
 };
 
 const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
+  // A function, so that each check reads the signal afresh after an await.
+  const aborted = (): boolean => options.signal?.aborted === true;
   const top = await src.manifest();
   if (E.isLeft(top)) return top;
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);
@@ -104,19 +111,22 @@ const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOp
     options.parallel ?? 6,
     plan.blobs.map((step) => async () => {
       const d = step.descriptor;
+      const role: BlobRole = d.digest === manifest.config.digest ? "config" : "layer";
+      if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
       if (step.action === "skip") {
-        options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size });
+        options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role });
         return E.right(undefined);
       }
-      options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size });
+      options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role });
       const stream = await src.blob(d);
       if (E.isLeft(stream)) return stream;
       const r = await dst.putBlob(d, tracked(stream.right, d.digest, d.size, options.onEvent));
-      if (E.isRight(r)) options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size });
-      return r;
+      if (E.isRight(r)) options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role });
+      return aborted() && E.isLeft(r) ? E.left(failure("INTERRUPTED", "interrupted")) : r;
     }),
   );
   if (E.isLeft(copied)) return copied;
+  if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
   const written = await dst.putManifest(raw, indexDigest);
   if (E.isLeft(written)) return written;
   options.onEvent?.({ kind: "manifest-written", digest: raw.digest });

@@ -39,8 +39,8 @@ export interface TlsOptions {
 const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
 
-/** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. */
-export const undiciClient = (tls: TlsOptions = {}): HttpClient => {
+/** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. `signal` aborts every request. */
+export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient => {
   const agent = new Agent({
     connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }) },
     connections: 16,
@@ -51,7 +51,7 @@ export const undiciClient = (tls: TlsOptions = {}): HttpClient => {
         method: req.method,
         headers: { ...req.headers },
         ...(req.body === undefined ? {} : { body: (req.body instanceof Uint8Array ? req.body : Readable.from(req.body)) as NonNullable<Dispatcher.DispatchOptions["body"]> }),
-        ...(req.signal === undefined ? {} : { signal: req.signal }),
+        ...((req.signal ?? signal) === undefined ? {} : { signal: req.signal ?? signal }),
         dispatcher: agent,
       });
       return {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
-import { berth } from "./berth.ts";
+import { berth, berthBin } from "./berth.ts";
 
 const root = tempDir();
 let registry: Registry;
@@ -23,7 +23,8 @@ const envFor = (store: string, conf?: string) => ({
   ...(conf === undefined ? {} : { CONTAINERS_REGISTRIES_CONF: conf }),
 });
 const skopeo = (...args: string[]) => spawnSync("skopeo", args, { encoding: "utf8", env: { ...process.env, HOME: home } });
-const inspect = (env: Record<string, string>, name: string) => (JSON.parse(berth(["inspect", name], { env }).stdout) as { Id: string; Digest: string; RepoDigests: string[] }[])[0];
+const inspect = (env: Record<string, string>, name: string) =>
+  (JSON.parse(berth(["inspect", name], { env }).stdout) as { Id: string; Digest: string; RepoDigests: string[]; RootFS: { Layers: string[] } }[])[0];
 
 beforeAll(async () => {
   mkdirSync(home, { recursive: true });
@@ -42,8 +43,12 @@ describe("push and pull", () => {
   it("pushes an image that skopeo reads with the same digest, and pulls it back whole", () => {
     const source = envFor("source");
     const pushed = berth(["push", "--tls-verify=false", "app", `${registry.host}/team/app:1`], { env: source });
-    expect([pushed.status, pushed.stderr]).toEqual([0, "Writing manifest to image destination\n"]);
     const mine = inspect(source, "app");
+    // Without a terminal, progress is podman's plain lines: the config, each layer, the manifest.
+    expect([pushed.status, pushed.stderr]).toEqual([
+      0,
+      [`Copying config sha256:${mine?.Id}`, ...(mine?.RootFS.Layers ?? []).map((l) => `Copying blob ${l}`), "Writing manifest to image destination", ""].join("\n"),
+    ]);
     const theirs = JSON.parse(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout) as { Digest: string; Labels: Record<string, string> };
     expect(theirs.Digest).toBe(mine?.Digest);
     expect(theirs.Labels).toEqual({ origin: "berth" });
@@ -52,7 +57,9 @@ describe("push and pull", () => {
     const pulled = berth(["pull", "--tls-verify=false", `${registry.host}/team/app:1`], { env: target });
     expect(pulled.status).toBe(0);
     expect(pulled.stdout).toBe(`${mine?.Id}\n`);
-    expect(pulled.stderr).toBe(`Trying to pull ${registry.host}/team/app:1...\nWriting manifest to image destination\n`);
+    expect(pulled.stderr).toBe(
+      [`Trying to pull ${registry.host}/team/app:1...`, `Copying config sha256:${mine?.Id}`, ...(mine?.RootFS.Layers ?? []).map((l) => `Copying blob ${l}`), "Writing manifest to image destination", ""].join("\n"),
+    );
     const copy = inspect(target, `${registry.host}/team/app:1`);
     expect(copy?.Digest).toBe(mine?.Digest);
     expect(copy?.RepoDigests).toEqual([`${registry.host}/team/app@${mine?.Digest}`]);
@@ -79,7 +86,8 @@ describe("push and pull", () => {
     const env = envFor("short", conf);
     const r = berth(["pull", "team/app:1"], { env });
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(`Trying to pull ${registry.host}/team/app:1...\nWriting manifest to image destination\n`);
+    const lines = r.stderr.split("\n");
+    expect([lines[0], lines.at(-2)]).toEqual([`Trying to pull ${registry.host}/team/app:1...`, "Writing manifest to image destination"]);
     expect(berth(["images", "--format", "json"], { env }).stdout).toContain(`"${registry.host}/team/app:1"`);
   });
 
@@ -91,6 +99,19 @@ describe("push and pull", () => {
       `Error: initializing source docker://${registry.host}/team/nothing:1: ${registry.host}/team/nothing: reading manifest 1: HTTP 404: MANIFEST_UNKNOWN manifest unknown`,
     ]);
     expect(berth(["images", "-q"], { env }).stdout).toBe("");
+  });
+
+  it("draws progress bars on a terminal", () => {
+    const env = envFor("terminal");
+    // script(1) gives berth a pseudo-terminal, as a person would have.
+    const r = spawnSync("script", ["-qec", `${process.execPath} ${berthBin} pull --tls-verify=false ${registry.host}/team/app:1`, "/dev/null"], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\x1b\[2KCopying blob [a-f0-9]{12} done +[\d.]+ kB/);
+    expect(r.stdout).toMatch(/\x1b\[2KCopying config [a-f0-9]{12} done/);
+    expect(r.stdout).toContain("Writing manifest to image destination");
   });
 
   it("does not pull with --policy missing when the image is there", () => {

@@ -13,7 +13,8 @@ export type Fault =
   | { readonly kind: "corrupt"; readonly path: RegExp; times: number }
   | { readonly kind: "truncate"; readonly path: RegExp; readonly bytes: number; times: number }
   | { readonly kind: "redirect"; readonly path: RegExp; readonly to: string; times: number }
-  | { readonly kind: "huge"; readonly path: RegExp; readonly bytes: number; times: number };
+  | { readonly kind: "huge"; readonly path: RegExp; readonly bytes: number; times: number }
+  | { readonly kind: "slow"; readonly path: RegExp; readonly bytesPerTick: number; readonly tickMs: number; times: number };
 
 /** A running proxy: its address, the faults to inject, and the requests it saw. */
 export interface FaultProxy {
@@ -104,6 +105,35 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
           if (offset === 0 && copy.length > 0) copy[0] = (copy[0] ?? 0) ^ 0xff;
           return copy;
         });
+      case "slow": {
+        // Passes the body on a few bytes at a time, to give a test time to interrupt.
+        const [hostname, port] = upstream.split(":");
+        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          const queue: Buffer[] = [];
+          let ended = false;
+          up.on("data", (c: Buffer) => queue.push(c));
+          up.on("end", () => (ended = true));
+          const timer = setInterval(() => {
+            let budget = fault.bytesPerTick;
+            while (budget > 0 && queue.length > 0) {
+              const head = queue[0] as Buffer;
+              const piece = head.subarray(0, budget);
+              res.write(piece);
+              budget -= piece.length;
+              if (piece.length === head.length) queue.shift();
+              else queue[0] = head.subarray(piece.length);
+            }
+            if (ended && queue.length === 0) {
+              clearInterval(timer);
+              res.end();
+            }
+          }, fault.tickMs);
+          res.on("close", () => clearInterval(timer));
+        });
+        req.pipe(out);
+        return;
+      }
       case "truncate":
         return forward(upstream, req, res, (chunk, offset) => (offset >= fault.bytes ? "stop" : chunk.subarray(0, Math.max(0, fault.bytes - offset))));
     }

@@ -18,6 +18,8 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
+import { interrupted, interruptSignal } from "../interrupt.ts";
+import { progressReporter } from "../progress.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, platformOption, tlsVerifyOption } from "./pull.ts";
 
@@ -95,15 +97,16 @@ Options:
     if (platform === undefined) return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
-    const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false });
-    const destHttp = undiciClient({ insecureSkipVerify: destTls === false });
+    const signal = interruptSignal();
+    const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false }, signal);
+    const destHttp = undiciClient({ insecureSkipVerify: destTls === false }, signal);
     try {
       const source = await openSource(session, src, { tlsVerify: srcTls, creds: credsOption(stringOption(p.values, "src-creds")), http: srcHttp });
       if (E.isLeft(source)) return report(io, source.left);
       const destination = await openDestination(session, dest, { tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")), http: destHttp });
       if (E.isLeft(destination)) return report(io, destination.left);
-      const r = await copyImage(source.right, destination.right, { platform });
-      if (E.isLeft(r)) return report(io, r.left);
+      const r = await copyImage(source.right, destination.right, { platform, signal, onEvent: progressReporter(io, p.values["quiet"] === true) });
+      if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");
       return exitCodes.ok;
     } finally {

@@ -16,7 +16,9 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
+import { interrupted, interruptSignal } from "../interrupt.ts";
 import { ask } from "../prompt.ts";
+import { progressReporter } from "../progress.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
 import { usageError } from "../usage.ts";
 
@@ -67,7 +69,8 @@ export const pullName = async (
     if (chosen === undefined) return E.left([failure("SHORT_NAME_UNRESOLVED", `no image chosen for "${name}"`)]);
     plan = chosen;
   }
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) });
+  const signal = interruptSignal();
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) }, signal);
   const errors: Failure[] = [];
   try {
     for (const candidate of plan.candidates) {
@@ -88,7 +91,12 @@ export const pullName = async (
         if (E.isLeft(found)) return E.left([found.left]);
         const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && source.insecure);
         const src = registrySource(ref.right, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, insecure);
-        const r = await copyImage(src, storeDestination(session.store, [candidate.name]), { platform: options.platform });
+        const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
+          platform: options.platform,
+          signal,
+          onEvent: progressReporter(io, options.quiet),
+        });
+        if (E.isLeft(r) && interrupted()) return E.left([r.left]);
         if (E.isRight(r)) {
           if (candidate.record && plan.shortName !== undefined) {
             const repoOnly = parseNormalizedNamed(candidate.name);
@@ -167,6 +175,7 @@ export const pullCommand = defineCommand({
       ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }),
     });
     if (E.isLeft(r)) {
+      if (interrupted()) return report(io, failure("INTERRUPTED", "interrupted; nothing was kept"), exitCodes.interrupted);
       for (const e of r.left) io.stderr(`Error: ${e.message}\n`);
       return exitCodes.failure;
     }

@@ -13,6 +13,8 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { failed, openSession, report } from "../session.ts";
+import { interrupted, interruptSignal } from "../interrupt.ts";
+import { progressReporter } from "../progress.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, tlsVerifyOption } from "./pull.ts";
 
@@ -51,7 +53,8 @@ Options:
     const found2 = creds === undefined ? await credentialsFor(session.host, repositoryName(dest), authFile === undefined ? {} : { authFile }) : E.right(creds);
     if (E.isLeft(found2)) return report(io, found2.left);
     const certDir = stringOption(p.values, "cert-dir");
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }) });
+    const signal = interruptSignal();
+    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }) }, signal);
     try {
       // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
       const mountFrom = found.right.image.names.flatMap((n) => {
@@ -59,8 +62,12 @@ Options:
         return E.isRight(r) && r.right.domain === dest.domain ? [r.right.path] : [];
       });
       const dst = registryDestination(dest, { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) }, tlsVerify === false || (tlsVerify === undefined && insecureByConfig), mountFrom);
-      const r = await copyImage(storeSource(session.store, found.right.image), dst, { platform: { os: found.right.image.os, architecture: found.right.image.architecture } });
-      if (E.isLeft(r)) return report(io, r.left);
+      const r = await copyImage(storeSource(session.store, found.right.image), dst, {
+        platform: { os: found.right.image.os, architecture: found.right.image.architecture },
+        signal,
+        onEvent: progressReporter(io, p.values["quiet"] === true),
+      });
+      if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);
       return exitCodes.ok;
     } finally {
