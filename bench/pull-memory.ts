@@ -1,0 +1,59 @@
+/**
+ * Does berth's memory grow with the layer it pulls? Pulls one-layer images of
+ * 64 MiB and 1 GiB of random data from a loopback registry and prints the peak
+ * RSS of each pull. Run after `npm ci`: `npx deno run -A bench/pull-memory.ts`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const dir = mkdtempSync(join(tmpdir(), "berth-bench-mem-"));
+const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const must = (cmd: string, args: string[]) => {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+  return r;
+};
+const port = await new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, "127.0.0.1", () => {
+    const a = s.address();
+    s.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
+  });
+});
+writeFileSync(join(dir, "registry.yml"), `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "registry")}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+const registry = spawn("docker-registry", ["serve", join(dir, "registry.yml")], { stdio: "ignore" });
+const host = `127.0.0.1:${port}`;
+for (let i = 0; i < 50; i++) {
+  if (await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+try {
+  for (const mib of [64, 1024]) {
+    const file = join(dir, `data${mib}`);
+    const fd = openSync(file, "w");
+    const chunk = new Uint8Array(1 << 20);
+    for (let i = 0; i < mib; i++) {
+      for (let off = 0; off < chunk.length; off += 65536) crypto.getRandomValues(chunk.subarray(off, off + 65536));
+      writeSync(fd, chunk);
+    }
+    closeSync(fd);
+    const layout = join(dir, `layout${mib}`);
+    must("umoci", ["init", "--layout", layout]);
+    must("umoci", ["new", "--image", `${layout}:img`]);
+    must("umoci", ["insert", "--rootless", "--image", `${layout}:img`, file, "/data"]);
+    rmSync(file);
+    must("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/mem/img:${mib}`]);
+    rmSync(layout, { recursive: true, force: true });
+    const store = join(dir, `store${mib}`);
+    const r = must("/usr/bin/time", ["-f", "%M %e", "node", cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/mem/img:${mib}`]);
+    const [rssKb, seconds] = r.stderr.trim().split("\n").pop()?.split(" ") ?? [];
+    console.log(`one ${mib} MiB layer: berth pull peak RSS ${(Number(rssKb) / 1024).toFixed(0)} MB, ${seconds} s`);
+    rmSync(store, { recursive: true, force: true });
+  }
+} finally {
+  registry.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
