@@ -143,3 +143,41 @@ describe("remote commands", () => {
     expect(berth(["copy", "store:copied:v1", "oci:/tmp/x"], { env }).stderr).toBe("Error: copying to oci: is not supported yet\n");
   });
 });
+
+describe("multi-platform indexes", () => {
+  it("pulls the instance for the platform asked for, or this machine's", async () => {
+    const source = envFor("multi-source");
+    const entries = [];
+    for (const [arch, variant] of [["amd64", undefined], ["arm64", "v8"]] as const) {
+      const tar = join(root, `multi-${arch}.tar`);
+      writeFileSync(tar, await smallRootfs(`for ${arch}`));
+      expect(berth(["import", "-q", "--arch", arch, ...(variant === undefined ? [] : ["--variant", variant]), tar, `multi:${arch}`], { env: source }).status).toBe(0);
+      expect(berth(["push", "-q", "--tls-verify=false", `multi:${arch}`, `${registry.host}/team/multi:${arch}`], { env: source }).status).toBe(0);
+      const raw = skopeo("inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/team/multi:${arch}`).stdout;
+      entries.push({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        digest: inspect(source, `multi:${arch}`)?.Digest,
+        size: Buffer.byteLength(raw),
+        platform: { os: "linux", architecture: arch, ...(variant === undefined ? {} : { variant }) },
+      });
+    }
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: entries });
+    const put = await fetch(`http://${registry.host}/v2/team/multi/manifests/1`, { method: "PUT", headers: { "content-type": "application/vnd.oci.image.index.v1+json" }, body: index });
+    expect(put.status).toBe(201);
+    const indexDigest = put.headers.get("docker-content-digest");
+
+    const arm = envFor("multi-arm");
+    expect(berth(["pull", "-q", "--tls-verify=false", "--platform", "linux/arm64", `${registry.host}/team/multi:1`], { env: arm }).status).toBe(0);
+    const armImage = JSON.parse(berth(["inspect", `${registry.host}/team/multi:1`], { env: arm }).stdout) as { Architecture: string; Variant?: string; RepoDigests: string[] }[];
+    expect([armImage[0]?.Architecture, armImage[0]?.Variant]).toEqual(["arm64", "v8"]);
+    expect(armImage[0]?.RepoDigests).toContain(`${registry.host}/team/multi@${indexDigest}`);
+
+    const host = envFor("multi-host");
+    expect(berth(["pull", "-q", "--tls-verify=false", "--platform", "linux/amd64", `${registry.host}/team/multi:1`], { env: host }).status).toBe(0);
+    expect((JSON.parse(berth(["inspect", `${registry.host}/team/multi:1`], { env: host }).stdout) as { Architecture: string }[])[0]?.Architecture).toBe("amd64");
+
+    const none = berth(["pull", "-q", "--tls-verify=false", "--platform", "linux/s390x", `${registry.host}/team/multi:1`], { env: envFor("multi-none") });
+    expect(none.status).toBe(125);
+    expect(none.stderr).toContain(`${indexDigest}: no image for linux/s390x in the index`);
+  });
+});
