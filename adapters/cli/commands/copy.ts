@@ -1,70 +1,36 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../../core/failure.ts";
-import { repositoryName } from "../../../core/reference/index.ts";
-import { normalizeStoreName } from "../../../core/store/index.ts";
 import { parseImageName } from "../../../core/transport/index.ts";
-import { builtinTransports } from "../../../plugins/builtin.ts";
-import type { ImageDestination, ImageSource } from "../../../plugins/contract.ts";
-import type { DockerReference } from "../../../plugins/docker/reference.ts";
-import type { RegistryContext } from "../../../plugins/docker/registry.ts";
-import { registryDestination, registrySource } from "../../../plugins/docker/transport.ts";
-import type { StoreReference } from "../../../plugins/store/reference.ts";
-import { storeDestination, storeSource } from "../../../plugins/store/transport.ts";
-import { credentialsFor, type Credentials } from "../../config/auth.ts";
+import type { BuiltinContext } from "../../../plugins/builtin-context.ts";
+import type { BuiltinReference } from "../../../plugins/builtin.ts";
+import { builtinPlugins } from "../../../plugins/plugins.ts";
+import type { ImageDestination, ImageSource, TransportPlugin } from "../../../plugins/contract.ts";
 import { copyImage } from "../../copy/engine.ts";
 import { undiciClient, type HttpClient } from "../../http/client.ts";
-import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { failed, openSession, report, type Session } from "../session.ts";
+import { failed, openSession, report } from "../session.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { progressReporter } from "../progress.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, platformOption, tlsVerifyOption } from "./pull.ts";
 
-interface Side {
-  readonly tlsVerify: boolean | undefined;
-  readonly creds: Credentials | undefined;
-  readonly http: HttpClient;
-}
-
-/** The registry conversation settings for one side: its HTTP client and credentials (given, or from the auth files). */
-const registryContext = async (session: Session, ref: DockerReference, side: Side): Promise<E.Either<Failure, RegistryContext>> => {
-  const creds = side.creds === undefined ? await credentialsFor(session.host, repositoryName(ref.reference)) : E.right(side.creds);
-  return E.isLeft(creds) ? creds : E.right({ http: side.http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
-};
-
-const openSource = async (session: Session, text: string, side: Side): Promise<E.Either<Failure, ImageSource>> => {
-  const name = parseImageName(text, builtinTransports);
+/** Opens one side of a copy through the transport's plugin, looked up by name: a new transport needs no change here. */
+const open = async <K extends "openSource" | "openDestination">(
+  kind: K,
+  text: string,
+  ctx: BuiltinContext,
+  plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>>,
+): Promise<E.Either<Failure, K extends "openSource" ? ImageSource : ImageDestination>> => {
+  const name = parseImageName(text, plugins);
   if (E.isLeft(name)) return name;
-  if (name.right.transport === "docker") {
-    const ref = name.right.reference as DockerReference;
-    const ctx = await registryContext(session, ref, side);
-    return E.isLeft(ctx) ? ctx : E.right(registrySource(ref.reference, ctx.right, side.tlsVerify === false));
+  const plugin = plugins.find((p) => p.name === name.right.transport);
+  const opener = plugin?.[kind] as ((r: BuiltinReference, c: BuiltinContext) => Promise<E.Either<Failure, K extends "openSource" ? ImageSource : ImageDestination>>) | undefined;
+  if (opener === undefined) {
+    return E.left(failure("UNSUPPORTED_TRANSPORT", `copying ${kind === "openSource" ? "from" : "to"} ${name.right.transport}: is not supported yet`));
   }
-  if (name.right.transport === "store") {
-    const state = await readState(session.store);
-    if (E.isLeft(state)) return state;
-    const found = session.lookup((name.right.reference as StoreReference).text, state.right.images);
-    return E.isLeft(found) ? found : E.right(storeSource(session.store, found.right.image));
-  }
-  return E.left(failure("UNSUPPORTED_TRANSPORT", `copying from ${name.right.transport}: is not supported yet`));
-};
-
-const openDestination = async (session: Session, text: string, side: Side): Promise<E.Either<Failure, ImageDestination>> => {
-  const name = parseImageName(text, builtinTransports);
-  if (E.isLeft(name)) return name;
-  if (name.right.transport === "docker") {
-    const ref = name.right.reference as DockerReference;
-    const ctx = await registryContext(session, ref, side);
-    return E.isLeft(ctx) ? ctx : E.right(registryDestination(ref.reference, ctx.right, side.tlsVerify === false));
-  }
-  if (name.right.transport === "store") {
-    const stored = normalizeStoreName((name.right.reference as StoreReference).text);
-    return E.isLeft(stored) ? stored : E.right(storeDestination(session.store, [stored.right]));
-  }
-  return E.left(failure("UNSUPPORTED_TRANSPORT", `copying to ${name.right.transport}: is not supported yet`));
+  return opener(name.right.reference, ctx);
 };
 
 /** `berth copy SRC DEST`: one copy engine between any two transports, as `skopeo copy`. */
@@ -101,9 +67,10 @@ Options:
     const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false }, signal);
     const destHttp = undiciClient({ insecureSkipVerify: destTls === false }, signal);
     try {
-      const source = await openSource(session, src, { tlsVerify: srcTls, creds: credsOption(stringOption(p.values, "src-creds")), http: srcHttp });
+      const side = { host: session.host, store: session.store, lookup: session.lookup };
+      const source = await open("openSource", src, { ...side, http: srcHttp, tlsVerify: srcTls, creds: credsOption(stringOption(p.values, "src-creds")) }, builtinPlugins);
       if (E.isLeft(source)) return report(io, source.left);
-      const destination = await openDestination(session, dest, { tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")), http: destHttp });
+      const destination = await open("openDestination", dest, { ...side, http: destHttp, tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")) }, builtinPlugins);
       if (E.isLeft(destination)) return report(io, destination.left);
       const r = await copyImage(source.right, destination.right, { platform, signal, onEvent: progressReporter(io, p.values["quiet"] === true) });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
