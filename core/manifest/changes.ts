@@ -22,6 +22,21 @@ const commandOf = (args: string): string[] | undefined => {
   return trimmed === "" ? undefined : ["/bin/sh", "-c", trimmed];
 };
 
+/** A value as written: `"double quoted"` (JSON escapes), `'single quoted'`, or bare; `undefined` for an unterminated quote. */
+const unquote = (raw: string): string | undefined => {
+  if (raw.startsWith('"')) {
+    if (raw.length < 2 || !raw.endsWith('"')) return undefined;
+    try {
+      const v = JSON.parse(raw) as unknown;
+      return typeof v === "string" ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (raw.startsWith("'")) return raw.length >= 2 && raw.endsWith("'") ? raw.slice(1, -1) : undefined;
+  return raw;
+};
+
 /** `K=V K2="V 2"` pairs, or the old single `K V` form. */
 const pairsOf = (args: string): Array<[string, string]> | undefined => {
   const out: Array<[string, string]> = [];
@@ -37,7 +52,8 @@ const pairsOf = (args: string): Array<[string, string]> | undefined => {
     const m = re.exec(rest);
     if (m === null) return undefined;
     const raw = m[2] ?? "";
-    const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.startsWith("'") ? raw.slice(1, -1) : raw;
+    const value = unquote(raw);
+    if (value === undefined) return undefined;
     out.push([m[1] ?? "", value]);
     pos = re.lastIndex;
     while (rest[pos] === " " || rest[pos] === "\t") pos++;

@@ -119,6 +119,7 @@ describe("registry faults", () => {
   it("stops cleanly on Ctrl-C, keeping nothing", async () => {
     proxy.faults.push({ kind: "slow", path: layerPath(layerDigest), bytesPerTick: 8 * 1024, tickMs: 100, times: 1 });
     const e = env();
+    const before = proxy.seen.length;
     const child = spawn(process.execPath, [berthBin, "pull", "-q", "--tls-verify=false", "--creds", creds, `${proxy.host}/team/app:1`], {
       env: { ...process.env, ...e },
       stdio: ["ignore", "pipe", "pipe"],
@@ -127,7 +128,7 @@ describe("registry faults", () => {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on("close", r));
     // Interrupt once the slow layer is being read.
-    for (let i = 0; i < 100 && !proxy.seen.some((s) => layerPath(layerDigest).test(s.path) && s.authorized); i++) await sleep(50);
+    for (let i = 0; i < 100 && !proxy.seen.slice(before).some((s) => layerPath(layerDigest).test(s.path) && s.authorized); i++) await sleep(50);
     await sleep(300);
     child.kill("SIGINT");
     expect(await exited).toBe(130);

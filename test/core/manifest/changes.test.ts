@@ -43,6 +43,8 @@ describe("--change instructions", () => {
     expect(apply(["EXPOSE eighty"])).toBe('invalid --change "EXPOSE eighty": expected PORT[/PROTOCOL]...');
     expect(apply(['CMD ["unterminated"'])).toBe('invalid --change "CMD ["unterminated"": expected a JSON array or a command line');
     expect(apply(["LABEL"])).toMatch(/^invalid --change "LABEL"/);
+    // Found by the property below: an unterminated quote.
+    expect(apply(['ENV !="'])).toBe('invalid --change "ENV !=\"": expected KEY=VALUE');
   });
 
   it("never throws on arbitrary instructions", () => {
