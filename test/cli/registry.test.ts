@@ -181,3 +181,20 @@ describe("multi-platform indexes", () => {
     expect(none.stderr).toContain(`${indexDigest}: no image for linux/s390x in the index`);
   });
 });
+
+describe("pull --all-tags and --retry", () => {
+  it("pulls every tag of a repository", () => {
+    const source = envFor("source");
+    for (const tag of ["a", "b"]) expect(berth(["push", "-q", "--tls-verify=false", "app", `${registry.host}/tagged/app:${tag}`], { env: source }).status).toBe(0);
+    const env = envFor("all-tags");
+    const r = berth(["pull", "-q", "--all-tags", "--retry", "1", "--tls-verify=false", `${registry.host}/tagged/app`], { env });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2);
+    const names = (JSON.parse(berth(["images", "--format", "json"], { env }).stdout) as { Names: string[] }[]).flatMap((i) => i.Names).sort();
+    expect(names).toEqual([`${registry.host}/tagged/app:a`, `${registry.host}/tagged/app:b`]);
+    expect(berth(["pull", "--all-tags", "--tls-verify=false", `${registry.host}/tagged/app:a`], { env }).stderr).toBe(
+      `Error: --all-tags takes a repository without a tag or digest, not "${registry.host}/tagged/app:a"\n`,
+    );
+    expect(berth(["pull", "--retry", "many", `${registry.host}/tagged/app`], { env }).status).toBe(125);
+  });
+});

@@ -3,6 +3,7 @@ import { failure, type Failure } from "../../../core/failure.ts";
 import { parsePlatform, type Platform } from "../../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName } from "../../../core/reference/index.ts";
 import { chooseCandidate, resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
+import { registryClient } from "../../../plugins/docker/registry.ts";
 import { registrySource } from "../../../plugins/docker/transport.ts";
 import { storeDestination } from "../../../plugins/store/transport.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
@@ -57,6 +58,7 @@ export const pullName = async (
     authFile: string | undefined;
     quiet: boolean;
     ca?: ReadonlyArray<string>;
+    retries?: number;
   },
 ): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
@@ -90,7 +92,11 @@ export const pullName = async (
         const found = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
         if (E.isLeft(found)) return E.left([found.left]);
         const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && source.insecure);
-        const src = registrySource(ref.right, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, insecure);
+        const src = registrySource(
+          ref.right,
+          { http, ...(found.right === undefined ? {} : { credentials: found.right }), ...(options.retries === undefined ? {} : { retries: options.retries }) },
+          insecure,
+        );
         const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
           platform: options.platform,
           signal,
@@ -115,6 +121,31 @@ export const pullName = async (
   return E.left(errors);
 };
 
+/**
+ * `--all-tags`: every tag of the repository a fully-qualified NAME (without
+ * tag or digest) names, as `repo:tag` names to pull one by one.
+ */
+const allTags = async (
+  session: Session,
+  name: string,
+  options: { tlsVerify: boolean | undefined; creds: Credentials | undefined; authFile: string | undefined; ca?: ReadonlyArray<string> },
+): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
+  const typed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
+  if (E.isLeft(typed)) return E.left(failure("INVALID_REFERENCE", `"${name}": ${typed.left.message}`));
+  if (typed.right.tag !== undefined || typed.right.digest !== undefined) return E.left(failure("INVALID_ARGUMENT", `--all-tags takes a repository without a tag or digest, not "${name}"`));
+  const repo = repositoryName(typed.right);
+  const creds = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
+  if (E.isLeft(creds)) return creds;
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) }, interruptSignal());
+  try {
+    const client = registryClient({ registry: typed.right.domain, repository: typed.right.path, insecure: options.tlsVerify === false }, { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
+    const tags = await client.listTags();
+    return E.isLeft(tags) ? tags : E.right(tags.right.map((t) => `${repo}:${t}`));
+  } finally {
+    await http.close();
+  }
+};
+
 const help = `Usage: berth pull [options] NAME
 
 Pulls an image from a registry into the local store. A short name goes through
@@ -126,6 +157,8 @@ Options:
       --policy always|missing|never  Pull always (default), only when missing, or never
       --tls-verify=false             Allow plain HTTP and unverified TLS
       --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR
+      --retry N                      Retries after 429, 5xx and dropped connections (default 3)
+      --all-tags                     Pull every tag of the repository
       --authfile FILE                Credentials file (default as podman)
       --creds USER:PASSWORD          Credentials for this pull
   -q, --quiet                        Print only the image ID
@@ -139,6 +172,8 @@ export const pullCommand = defineCommand({
     policy: { type: "string" },
     "tls-verify": { type: "string" },
     "cert-dir": { type: "string" },
+    retry: { type: "string" },
+    "all-tags": { type: "boolean", short: "a" },
     authfile: { type: "string" },
     creds: { type: "string" },
     quiet: { type: "boolean", short: "q" },
@@ -166,20 +201,32 @@ export const pullCommand = defineCommand({
     }
     const authFile = stringOption(p.values, "authfile");
     const certDir = stringOption(p.values, "cert-dir");
-    const r = await pullName(session, io, name, {
+    const retryText = stringOption(p.values, "retry");
+    if (retryText !== undefined && !/^\d{1,2}$/.test(retryText)) return usageError(io, "--retry takes a number of retries (0 to 99)");
+    const options = {
       platform,
       tlsVerify,
       creds: credsOption(stringOption(p.values, "creds")),
       authFile,
       quiet: p.values["quiet"] === true,
       ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }),
-    });
-    if (E.isLeft(r)) {
-      if (interrupted()) return report(io, failure("INTERRUPTED", "interrupted; nothing was kept"), exitCodes.interrupted);
-      for (const e of r.left) io.stderr(`Error: ${e.message}\n`);
-      return exitCodes.failure;
+      ...(retryText === undefined ? {} : { retries: Number(retryText) }),
+    };
+    let names: ReadonlyArray<string> = [name];
+    if (p.values["all-tags"] === true) {
+      const tags = await allTags(session, name, options);
+      if (E.isLeft(tags)) return report(io, tags.left);
+      names = tags.right;
     }
-    io.stdout(`${r.right}\n`);
+    for (const n of names) {
+      const r = await pullName(session, io, n, options);
+      if (E.isLeft(r)) {
+        if (interrupted()) return report(io, failure("INTERRUPTED", "interrupted; nothing was kept"), exitCodes.interrupted);
+        for (const e of r.left) io.stderr(`Error: ${e.message}\n`);
+        return exitCodes.failure;
+      }
+      io.stdout(`${r.right}\n`);
+    }
     return exitCodes.ok;
   },
 });
