@@ -102,7 +102,9 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (realm === undefined) return E.left(failure("UNAUTHORIZED", `${where}: the registry's bearer challenge names no realm`));
       const params = new URLSearchParams();
       if (bearer.params["service"] !== undefined) params.set("service", bearer.params["service"]);
-      for (const sc of scopes) params.append("scope", sc);
+      // The challenge may name a scope ours lacks (insufficient_scope): ask for that one too.
+      const asked = bearer.params["scope"];
+      for (const sc of asked === undefined || scopes.includes(asked) ? scopes : [...scopes, asked]) params.append("scope", sc);
       const useRefresh = creds?.identityToken !== undefined && creds.identityToken !== "";
       const response = useRefresh
         ? await ctx.http.request({
