@@ -1,7 +1,9 @@
 import type { BuiltinContext } from "./builtin-context.ts";
 import { builtinTransports, type BuiltinReference } from "./builtin.ts";
 import type { TransportPlugin } from "./contract.ts";
+import type { OciLayoutReference } from "./oci/reference.ts";
 import { dockerPlugin } from "./docker/plugin.ts";
+import { ociPlugin } from "./oci/layout.ts";
 import { storePlugin } from "./store/plugin.ts";
 
 /**
@@ -12,9 +14,9 @@ import { storePlugin } from "./store/plugin.ts";
 const widen = <R extends BuiltinReference>(p: TransportPlugin<R, BuiltinContext>): TransportPlugin<BuiltinReference, BuiltinContext> =>
   p as unknown as TransportPlugin<BuiltinReference, BuiltinContext>;
 
-const opening = [widen(dockerPlugin), widen(storePlugin)];
+const opening = [widen(dockerPlugin), widen(storePlugin), widen(ociPlugin as TransportPlugin<OciLayoutReference, BuiltinContext>)];
 
-/** The transports berth ships, as plugins: those that can open images so far (docker://, store:), and the syntax of the rest. */
+/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:), and the syntax of the rest. */
 export const builtinPlugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = builtinTransports.map(
   (t) => opening.find((p) => p.name === t.name) ?? t,
 );

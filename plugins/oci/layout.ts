@@ -1,0 +1,172 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { decodeDocument } from "../../core/codec.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { imageIndex, mediaTypes, type ImageIndex } from "../../core/manifest/index.ts";
+import { parseDigest } from "../../core/reference/index.ts";
+import { refNameAnnotation } from "../../core/store/index.ts";
+import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
+import { blobPath, deleteBlobs, putBlob, putBytes, type BlobStore } from "../../adapters/store/blobs.ts";
+import { acquireLock } from "../../adapters/store/lock.ts";
+import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
+import { ociSyntax, type OciLayoutReference } from "./reference.ts";
+
+const maxIndexBytes = 4 * 1024 * 1024;
+
+const layoutBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: join(dir, ".berth-ingest") });
+
+/** The layout's index.json, or an empty index when there is none yet. */
+const readIndex = async (dir: string, mustExist: boolean): Promise<E.Either<Failure, ImageIndex>> => {
+  const path = join(dir, "index.json");
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) {
+    return mustExist ? E.left(failure("NOT_FOUND", `${dir}: not an OCI layout (no index.json)`)) : E.right({ schemaVersion: 2, manifests: [] });
+  }
+  if (s.size > maxIndexBytes) return E.left(failure("INVALID_MANIFEST", `${path}: larger than ${maxIndexBytes} bytes`));
+  try {
+    return decodeDocument(imageIndex, path)(JSON.parse(await readFile(path, "utf8")));
+  } catch (e) {
+    return E.left(failure("INVALID_MANIFEST", `${path}: invalid JSON: ${(e as Error).message}`));
+  }
+};
+
+const readVerified = async (dir: string, digestText: string, cap: number): Promise<E.Either<Failure, Uint8Array>> => {
+  const digest = parseDigest(digestText);
+  if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `${dir}: blob "${digestText}": ${digest.left.message}`));
+  const path = blobPath(layoutBlobs(dir), digest.right);
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) return E.left(failure("BLOB_NOT_FOUND", `${dir}: blob ${digestText} is missing`));
+  if (s.size > cap) return E.left(failure("MANIFEST_TOO_LARGE", `${dir}: ${digestText} is larger than ${cap} bytes`));
+  const bytes = new Uint8Array(await readFile(path));
+  const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  return actual === digestText ? E.right(bytes) : E.left(failure("DIGEST_MISMATCH", `${dir}: blob ${digestText} has content with digest ${actual}`));
+};
+
+/** Reads an image from an OCI layout directory: by `ref.name`, or the only image in it. */
+export const ociLayoutSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
+  const index = await readIndex(ref.path, true);
+  if (E.isLeft(index)) return index;
+  const named = ref.name === undefined ? index.right.manifests : index.right.manifests.filter((m) => m.annotations?.[refNameAnnotation] === ref.name);
+  const chosen = named[0];
+  if (chosen === undefined) return E.left(failure("NOT_FOUND", `${ref.path}: no image named "${ref.name ?? ""}"`));
+  if (named.length > 1) return E.left(failure("AMBIGUOUS_IMAGE", `${ref.path}: ${ref.name === undefined ? "holds several images; name one (oci:DIR:NAME)" : `several images are named "${ref.name}"`}`));
+  return E.right({
+    manifest: async (digest) => {
+      const d = digest ?? chosen.digest;
+      const bytes = await readVerified(ref.path, d, maxIndexBytes);
+      if (E.isLeft(bytes)) return bytes;
+      const mediaType = digest === undefined ? chosen.mediaType : (index.right.manifests.find((m) => m.digest === digest)?.mediaType ?? "");
+      return E.right({ bytes: bytes.right, mediaType, digest: d });
+    },
+    blob: async (desc) => {
+      const digest = parseDigest(desc.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `${ref.path}: blob "${desc.digest}": ${digest.left.message}`));
+      const path = blobPath(layoutBlobs(ref.path), digest.right);
+      return (await stat(path).then(() => true, () => false)) ? E.right(createReadStream(path)) : E.left(failure("BLOB_NOT_FOUND", `${ref.path}: blob ${desc.digest} is missing`));
+    },
+    close: async () => undefined,
+  });
+};
+
+/**
+ * Writes an image into an OCI layout directory (made if missing): blobs
+ * verified into place, then index.json updated under a lock, by atomic
+ * rename, with the image under `ref.name` (replacing what had that name).
+ * Concurrent writers lose nothing.
+ */
+export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination => {
+  const blobs = layoutBlobs(ref.path);
+  let manifest: RawManifest | undefined;
+  let committed = false;
+  const written: string[] = [];
+  return {
+    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex],
+    hasBlob: async (d) => {
+      const digest = parseDigest(d.digest);
+      return E.isRight(digest) && (await stat(blobPath(blobs, digest.right)).then((s) => s.isFile(), () => false));
+    },
+    putBlob: async (d, stream) => {
+      const digest = parseDigest(d.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
+      const r = await putBlob(blobs, stream, { digest: digest.right, size: d.size });
+      if (E.isLeft(r)) return r;
+      written.push(d.digest);
+      return E.right(undefined);
+    },
+    putManifest: async (m) => {
+      const digest = parseDigest(m.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
+      const r = await putBytes(blobs, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+      if (E.isLeft(r)) return r;
+      written.push(m.digest);
+      manifest = m;
+      return E.right(undefined);
+    },
+    commit: async () => {
+      if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
+      const m = manifest;
+      await mkdir(ref.path, { recursive: true });
+      const lock = await acquireLock(join(ref.path, ".berth-lock"));
+      if ("code" in lock) return E.left(lock);
+      try {
+        const index = await readIndex(ref.path, false);
+        if (E.isLeft(index)) return index;
+        const entry = { mediaType: m.mediaType, digest: m.digest, size: m.bytes.byteLength, ...(ref.name === undefined ? {} : { annotations: { [refNameAnnotation]: ref.name } }) };
+        const kept = index.right.manifests.filter((e) => ref.name === undefined || e.annotations?.[refNameAnnotation] !== ref.name);
+        const next = { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: [...kept, entry] };
+        const layoutFile = join(ref.path, "oci-layout");
+        if (!(await stat(layoutFile).then(() => true, () => false))) await writeFileAtomic(layoutFile, '{"imageLayoutVersion":"1.0.0"}\n');
+        await writeFileAtomic(join(ref.path, "index.json"), `${JSON.stringify(next)}\n`);
+        committed = true;
+        return E.right({ id: m.digest });
+      } finally {
+        await lock.release();
+        await rmdir(blobs.ingestDir).catch(() => undefined);
+      }
+    },
+    close: async () => {
+      if (committed || written.length === 0) return;
+      // Under the lock, so that a blob another writer has just committed is seen as used.
+      const lock = await acquireLock(join(ref.path, ".berth-lock"));
+      if ("code" in lock) return;
+      try {
+        const used = await referencedBlobs(ref.path);
+        await deleteBlobs(blobs, written.filter((d) => !used.has(d)));
+      } finally {
+        await lock.release();
+        await rm(blobs.ingestDir, { recursive: true, force: true });
+      }
+    },
+  };
+};
+
+/** Every blob the layout's index.json reaches: manifests, their configs and layers, one level of nested indexes. */
+const referencedBlobs = async (dir: string): Promise<ReadonlySet<string>> => {
+  const used = new Set<string>();
+  const index = await readIndex(dir, false);
+  const visit = async (digest: string, depth: number): Promise<void> => {
+    used.add(digest);
+    const bytes = await readVerified(dir, digest, maxIndexBytes);
+    if (E.isLeft(bytes) || depth > 2) return;
+    try {
+      const doc = JSON.parse(new TextDecoder().decode(bytes.right)) as { config?: { digest?: string }; layers?: { digest?: string }[]; manifests?: { digest?: string }[] };
+      if (doc.config?.digest !== undefined) used.add(doc.config.digest);
+      for (const l of doc.layers ?? []) if (l.digest !== undefined) used.add(l.digest);
+      for (const m of doc.manifests ?? []) if (m.digest !== undefined) await visit(m.digest, depth + 1);
+    } catch {
+      // An unreadable manifest keeps only itself.
+    }
+  };
+  for (const m of E.isRight(index) ? index.right.manifests : []) await visit(m.digest, 0);
+  return used;
+};
+
+/** `oci:DIR[:NAME]` as a plugin. */
+export const ociPlugin: TransportPlugin<OciLayoutReference, unknown> = {
+  ...ociSyntax,
+  openSource: (ref) => ociLayoutSource(ref),
+  openDestination: async (ref) => E.right(ociLayoutDestination(ref)),
+};

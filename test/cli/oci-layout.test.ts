@@ -1,0 +1,78 @@
+/** oci:DIR[:NAME]: berth writes layouts skopeo and umoci read, reads theirs, and concurrent writers lose nothing. */
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { smallRootfs } from "../tarballs.ts";
+import { tempDir } from "../tmp.ts";
+import { berth, berthBin } from "./berth.ts";
+
+const root = tempDir();
+const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_SYSTEM_CONFIG_DIR: join(root, "etc") };
+const b = (...args: string[]) => berth(args, { env });
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, HOME: join(root, "home") } });
+const digestOf = (name: string) => (JSON.parse(b("inspect", name).stdout) as { Digest: string }[])[0]?.Digest;
+const refNames = (dir: string) =>
+  (JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { manifests: { annotations?: Record<string, string> }[] }).manifests
+    .map((m) => m.annotations?.["org.opencontainers.image.ref.name"])
+    .sort();
+
+beforeAll(async () => {
+  for (const i of [0, 1, 2, 3, 4, 5]) {
+    const tar = join(root, `app${i}.tar`);
+    writeFileSync(tar, await smallRootfs(`layout ${i}`));
+    expect(b("import", "-q", tar, `app${i}`).status).toBe(0);
+  }
+});
+
+describe("oci: layouts", () => {
+  it("writes a layout skopeo inspects with the same digest and umoci unpacks", () => {
+    const dir = join(root, "out");
+    expect(b("copy", "-q", "store:app0", `oci:${dir}:app`).status).toBe(0);
+    expect(refNames(dir)).toEqual(["app"]);
+    const theirs = JSON.parse(run("skopeo", ["inspect", `oci:${dir}:app`]).stdout) as { Digest: string };
+    expect(theirs.Digest).toBe(digestOf("app0"));
+    const bundle = join(root, "bundle");
+    expect(run("umoci", ["unpack", "--rootless", "--image", `${dir}:app`, bundle]).status).toBe(0);
+    expect(readFileSync(join(bundle, "rootfs/etc/hello"), "utf8")).toBe("layout 0\n");
+    expect(readdirSync(dir).sort()).toEqual(["blobs", "index.json", "oci-layout"]);
+  });
+
+  it("reads a layout skopeo wrote, keeping the digest", () => {
+    const dir = join(root, "from-skopeo");
+    expect(run("skopeo", ["copy", `oci:${join(root, "store")}:localhost/app1:latest`, `oci:${dir}:theirs`]).status).toBe(0);
+    expect(b("copy", "-q", `oci:${dir}:theirs`, "store:back-from-skopeo").status).toBe(0);
+    expect(digestOf("back-from-skopeo")).toBe(digestOf("app1"));
+  });
+
+  it("keeps every name when several processes write one layout at once", async () => {
+    const dir = join(root, "shared");
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(
+        (i) =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, [berthBin, "copy", "-q", `store:app${i}`, `oci:${dir}:name${i}`], { env: { ...process.env, ...env }, stdio: "ignore" }).on("close", resolve),
+          ),
+      ),
+    );
+    expect(results).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(refNames(dir)).toEqual(["name0", "name1", "name2", "name3", "name4", "name5"]);
+    expect(run("skopeo", ["inspect", `oci:${dir}:name3`]).status).toBe(0);
+  });
+
+  it("explains missing and ambiguous names, and refuses a tampered blob keeping nothing", () => {
+    const dir = join(root, "shared");
+    expect(b("copy", `oci:${dir}:nothere`, "store:x").stderr).toBe(`Error: ${dir}: no image named "nothere"\n`);
+    expect(b("copy", `oci:${dir}`, "store:x").stderr).toBe(`Error: ${dir}: holds several images; name one (oci:DIR:NAME)\n`);
+    const tampered = join(root, "tampered");
+    expect(b("copy", "-q", "store:app5", `oci:${tampered}:t`).status).toBe(0);
+    const layer = (JSON.parse(b("inspect", "app5").stdout) as { RootFS: { Layers: string[] } }[])[0]?.RootFS.Layers[0] ?? "";
+    writeFileSync(join(tampered, "blobs/sha256", layer.slice(7)), "not the layer");
+    const other = { ...env, BERTH_ROOT: join(root, "other-store") };
+    const r = berth(["copy", "-q", `oci:${tampered}:t`, "store:t"], { env: other });
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^Error: blob sha256:[a-f0-9]{64}: got 13 bytes, expected \d+\n$/);
+    expect(berth(["images", "-q"], { env: other }).stdout).toBe("");
+    expect(readdirSync(join(root, "other-store/blobs/sha256"))).toEqual([]);
+  });
+});
