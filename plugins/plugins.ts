@@ -2,6 +2,8 @@ import type { BuiltinContext } from "./builtin-context.ts";
 import { builtinTransports, type BuiltinReference } from "./builtin.ts";
 import type { TransportPlugin } from "./contract.ts";
 import type { OciLayoutReference } from "./oci/reference.ts";
+import { dirPlugin } from "./dir/layout.ts";
+import type { DirReference } from "./dir/reference.ts";
 import { dockerPlugin } from "./docker/plugin.ts";
 import { ociPlugin } from "./oci/layout.ts";
 import { storePlugin } from "./store/plugin.ts";
@@ -14,9 +16,14 @@ import { storePlugin } from "./store/plugin.ts";
 const widen = <R extends BuiltinReference>(p: TransportPlugin<R, BuiltinContext>): TransportPlugin<BuiltinReference, BuiltinContext> =>
   p as unknown as TransportPlugin<BuiltinReference, BuiltinContext>;
 
-const opening = [widen(dockerPlugin), widen(storePlugin), widen(ociPlugin as TransportPlugin<OciLayoutReference, BuiltinContext>)];
+const opening = [
+  widen(dockerPlugin),
+  widen(storePlugin),
+  widen(ociPlugin as TransportPlugin<OciLayoutReference, BuiltinContext>),
+  widen(dirPlugin as TransportPlugin<DirReference, BuiltinContext>),
+];
 
-/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:), and the syntax of the rest. */
+/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:), and the syntax of the rest. */
 export const builtinPlugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = builtinTransports.map(
   (t) => opening.find((p) => p.name === t.name) ?? t,
 );

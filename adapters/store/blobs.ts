@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
@@ -14,10 +14,13 @@ export type BlobError = Failure<"DIGEST_MISMATCH" | "SIZE_MISMATCH" | "BLOB_IO" 
 export interface BlobStore {
   readonly root: string;
   readonly ingestDir: string;
+  /** Where a blob lives, for layouts other than `blobs/<alg>/<hex>` (the `dir:` format keeps `<hex>` at the top). */
+  readonly pathOf?: (digest: Digest) => string;
 }
 
 /** Where a verified blob lives. The digest has been validated, so it is safe as a path. */
-export const blobPath = (store: BlobStore, digest: Digest): string => join(store.root, "blobs", digest.slice(0, digest.indexOf(":")), digestHex(digest));
+export const blobPath = (store: BlobStore, digest: Digest): string =>
+  store.pathOf?.(digest) ?? join(store.root, "blobs", digest.slice(0, digest.indexOf(":")), digestHex(digest));
 
 /** Whether the store has the blob. */
 export const hasBlob = async (store: BlobStore, digest: Digest): Promise<boolean> =>
@@ -90,9 +93,9 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   if (E.isLeft(valid)) return fail(valid.left);
   const final = blobPath(store, digest);
   try {
-    await mkdir(join(store.root, "blobs", "sha256"), { recursive: true });
+    await mkdir(dirname(final), { recursive: true });
     await rename(temp, final);
-    await syncDirectory(join(store.root, "blobs", "sha256"));
+    await syncDirectory(dirname(final));
   } catch (e) {
     return fail(failure("BLOB_IO", `storing blob ${digest}: ${(e as Error).message}`));
   }

@@ -76,3 +76,17 @@ describe("oci: layouts", () => {
     expect(readdirSync(join(root, "other-store/blobs/sha256"))).toEqual([]);
   });
 });
+
+describe("dir: directories", () => {
+  it("writes what skopeo reads, and reads what skopeo wrote, keeping digests", () => {
+    const dir = join(root, "dir-out");
+    expect(b("copy", "-q", "store:app2", `dir:${dir}`).status).toBe(0);
+    expect(readFileSync(join(dir, "version"), "utf8")).toBe("Directory Transport Version: 1.1\n");
+    expect((JSON.parse(run("skopeo", ["inspect", `dir:${dir}`]).stdout) as { Digest: string }).Digest).toBe(digestOf("app2"));
+    const theirs = join(root, "dir-skopeo");
+    expect(run("skopeo", ["copy", `oci:${join(root, "store")}:localhost/app3:latest`, `dir:${theirs}`]).status).toBe(0);
+    expect(b("copy", "-q", `dir:${theirs}`, "store:from-dir").status).toBe(0);
+    expect(digestOf("from-dir")).toBe(digestOf("app3"));
+    expect(b("copy", `dir:${join(root, "nothing")}`, "store:x").stderr).toBe(`Error: ${join(root, "nothing")}: no manifest.json (not a dir: image)\n`);
+  });
+});

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
+import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
+import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
+import { blobPath, deleteBlobs, putBlob, type BlobStore } from "../../adapters/store/blobs.ts";
+import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
+import { dirSyntax, type DirReference } from "./reference.ts";
+
+/** The containers/image `dir:` format: `manifest.json`, `version`, and each blob as its hex digest. */
+const dirBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: join(dir, ".berth-ingest"), pathOf: (d: Digest) => join(dir, digestHex(d)) });
+
+const versionText = "Directory Transport Version: 1.1\n";
+
+const manifestTypeOf = (bytes: Uint8Array): string => {
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { mediaType?: unknown; manifests?: unknown };
+    return typeof doc.mediaType === "string" ? doc.mediaType : doc.manifests !== undefined ? mediaTypes.ociIndex : mediaTypes.ociManifest;
+  } catch {
+    return "";
+  }
+};
+
+/** Reads the image in a `dir:` directory. */
+export const dirSource = async (ref: DirReference): Promise<E.Either<Failure, ImageSource>> => {
+  const path = join(ref.path, "manifest.json");
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) return E.left(failure("NOT_FOUND", `${ref.path}: no manifest.json (not a dir: image)`));
+  if (s.size > maxManifestBytes) return E.left(failure("MANIFEST_TOO_LARGE", `${path}: larger than ${maxManifestBytes} bytes`));
+  const bytes = new Uint8Array(await readFile(path));
+  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const blobs = dirBlobs(ref.path);
+  return E.right({
+    manifest: async (wanted) =>
+      wanted === undefined || wanted === digest
+        ? E.right({ bytes, mediaType: manifestTypeOf(bytes), digest })
+        : E.left(failure("UNSUPPORTED_MANIFEST", `${ref.path}: a dir: image holds one manifest, not ${wanted}`)),
+    blob: async (d) => {
+      const parsed = parseDigest(d.digest);
+      if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `${ref.path}: blob "${d.digest}": ${parsed.left.message}`));
+      const p = blobPath(blobs, parsed.right);
+      return (await stat(p).then(() => true, () => false)) ? E.right(createReadStream(p)) : E.left(failure("BLOB_NOT_FOUND", `${ref.path}: blob ${d.digest} is missing`));
+    },
+    close: async () => undefined,
+  });
+};
+
+/** Writes one image as a `dir:` directory; manifest.json comes last, so a half-written directory has none. */
+export const dirDestination = (ref: DirReference): ImageDestination => {
+  const blobs = dirBlobs(ref.path);
+  let manifest: RawManifest | undefined;
+  let committed = false;
+  const written: string[] = [];
+  return {
+    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
+    hasBlob: async (d) => {
+      const digest = parseDigest(d.digest);
+      return E.isRight(digest) && (await stat(blobPath(blobs, digest.right)).then((s) => s.isFile(), () => false));
+    },
+    putBlob: async (d, stream) => {
+      const digest = parseDigest(d.digest);
+      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
+      await mkdir(ref.path, { recursive: true });
+      const r = await putBlob(blobs, stream, { digest: digest.right, size: d.size });
+      if (E.isLeft(r)) return r;
+      written.push(d.digest);
+      return E.right(undefined);
+    },
+    putManifest: async (m) => {
+      manifest = m;
+      return E.right(undefined);
+    },
+    commit: async () => {
+      if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
+      await mkdir(ref.path, { recursive: true });
+      await writeFileAtomic(join(ref.path, "version"), versionText);
+      await writeFileAtomic(join(ref.path, "manifest.json"), manifest.bytes);
+      await rm(blobs.ingestDir, { recursive: true, force: true });
+      committed = true;
+      return E.right({ id: manifest.digest });
+    },
+    close: async () => {
+      if (committed) return;
+      await deleteBlobs(blobs, written);
+      await rm(blobs.ingestDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** `dir:PATH` as a plugin. */
+export const dirPlugin: TransportPlugin<DirReference, unknown> = {
+  ...dirSyntax,
+  openSource: (ref) => dirSource(ref),
+  openDestination: async (ref) => E.right(dirDestination(ref)),
+};
