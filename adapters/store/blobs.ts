@@ -133,3 +133,24 @@ export const deleteBlobs = async (store: BlobStore, digests: ReadonlyArray<strin
     if (E.isRight(digest)) await rm(blobPath(store, digest.right), { force: true });
   }
 };
+
+/** Whether a blob store has the blob a descriptor names (false for a malformed digest). */
+export const hasDescribed = async (store: BlobStore, d: { readonly digest: string }): Promise<boolean> => {
+  const digest = parseDigest(d.digest);
+  return E.isRight(digest) && (await stat(blobPath(store, digest.right)).then((s) => s.isFile(), () => false));
+};
+
+/** Streams a blob into a store, verified against what its descriptor promises (digest and size). */
+export const putDescribed = async (store: BlobStore, d: { readonly digest: string; readonly size: number }, stream: AsyncIterable<Uint8Array>): Promise<E.Either<BlobError, void>> => {
+  const digest = parseDigest(d.digest);
+  if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
+  const r = await putBlob(store, stream, { digest: digest.right, size: d.size });
+  return E.isLeft(r) ? r : E.right(undefined);
+};
+
+/** A blob a descriptor names, as a stream, or why it cannot be read; `where` names the store in messages. */
+export const readDescribed = async (store: BlobStore, d: { readonly digest: string }, where: string): Promise<E.Either<BlobError, AsyncIterable<Uint8Array>>> => {
+  const digest = parseDigest(d.digest);
+  if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `${where}: blob "${d.digest}": ${digest.left.message}`));
+  return (await hasBlob(store, digest.right)) ? E.right(blobStream(store, digest.right)) : E.left(failure("BLOB_NOT_FOUND", `${where}: blob ${d.digest} is missing`));
+};

@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
-import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
+import { digestHex, type Digest } from "../../core/reference/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
-import { blobPath, deleteBlobs, putBlob, type BlobStore } from "../../adapters/store/blobs.ts";
+import { deleteBlobs, hasDescribed, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
 import { dirSyntax, type DirReference } from "./reference.ts";
 
@@ -39,12 +38,7 @@ export const dirSource = async (ref: DirReference): Promise<E.Either<Failure, Im
       wanted === undefined || wanted === digest
         ? E.right({ bytes, mediaType: manifestTypeOf(bytes), digest })
         : E.left(failure("UNSUPPORTED_MANIFEST", `${ref.path}: a dir: image holds one manifest, not ${wanted}`)),
-    blob: async (d) => {
-      const parsed = parseDigest(d.digest);
-      if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `${ref.path}: blob "${d.digest}": ${parsed.left.message}`));
-      const p = blobPath(blobs, parsed.right);
-      return (await stat(p).then(() => true, () => false)) ? E.right(createReadStream(p)) : E.left(failure("BLOB_NOT_FOUND", `${ref.path}: blob ${d.digest} is missing`));
-    },
+    blob: (d) => readDescribed(blobs, d, ref.path),
     close: async () => undefined,
   });
 };
@@ -57,18 +51,11 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
   const written: string[] = [];
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
-    hasBlob: async (d) => {
-      const digest = parseDigest(d.digest);
-      return E.isRight(digest) && (await stat(blobPath(blobs, digest.right)).then((s) => s.isFile(), () => false));
-    },
+    hasBlob: (d) => hasDescribed(blobs, d),
     putBlob: async (d, stream) => {
-      const digest = parseDigest(d.digest);
-      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-      await mkdir(ref.path, { recursive: true });
-      const r = await putBlob(blobs, stream, { digest: digest.right, size: d.size });
-      if (E.isLeft(r)) return r;
-      written.push(d.digest);
-      return E.right(undefined);
+      const r = await putDescribed(blobs, d, stream);
+      if (E.isRight(r)) written.push(d.digest);
+      return r;
     },
     putManifest: async (m) => {
       manifest = m;

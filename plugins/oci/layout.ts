@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
@@ -9,7 +8,7 @@ import { imageIndex, mediaTypes, type ImageIndex } from "../../core/manifest/ind
 import { parseDigest } from "../../core/reference/index.ts";
 import { refNameAnnotation } from "../../core/store/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
-import { blobPath, deleteBlobs, putBlob, putBytes, type BlobStore } from "../../adapters/store/blobs.ts";
+import { blobPath, deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import { acquireLock } from "../../adapters/store/lock.ts";
 import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
 import { ociSyntax, type OciLayoutReference } from "./reference.ts";
@@ -61,12 +60,7 @@ export const ociLayoutSource = async (ref: OciLayoutReference): Promise<E.Either
       const mediaType = digest === undefined ? chosen.mediaType : (index.right.manifests.find((m) => m.digest === digest)?.mediaType ?? "");
       return E.right({ bytes: bytes.right, mediaType, digest: d });
     },
-    blob: async (desc) => {
-      const digest = parseDigest(desc.digest);
-      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `${ref.path}: blob "${desc.digest}": ${digest.left.message}`));
-      const path = blobPath(layoutBlobs(ref.path), digest.right);
-      return (await stat(path).then(() => true, () => false)) ? E.right(createReadStream(path)) : E.left(failure("BLOB_NOT_FOUND", `${ref.path}: blob ${desc.digest} is missing`));
-    },
+    blob: (desc) => readDescribed(layoutBlobs(ref.path), desc, ref.path),
     close: async () => undefined,
   });
 };
@@ -84,17 +78,11 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
   const written: string[] = [];
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex],
-    hasBlob: async (d) => {
-      const digest = parseDigest(d.digest);
-      return E.isRight(digest) && (await stat(blobPath(blobs, digest.right)).then((s) => s.isFile(), () => false));
-    },
+    hasBlob: (d) => hasDescribed(blobs, d),
     putBlob: async (d, stream) => {
-      const digest = parseDigest(d.digest);
-      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-      const r = await putBlob(blobs, stream, { digest: digest.right, size: d.size });
-      if (E.isLeft(r)) return r;
-      written.push(d.digest);
-      return E.right(undefined);
+      const r = await putDescribed(blobs, d, stream);
+      if (E.isRight(r)) written.push(d.digest);
+      return r;
     },
     putManifest: async (m) => {
       const digest = parseDigest(m.digest);

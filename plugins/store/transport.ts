@@ -4,7 +4,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
-import { blobStream, deleteBlobs, hasBlob, putBlob, putBytes, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
 import { transaction, type Store } from "../../adapters/store/store.ts";
 import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
@@ -16,11 +16,7 @@ export const storeSource = (store: Store, image: ImageRecord): ImageSource => ({
     const bytes = await readSmallBlob(store, d);
     return E.isLeft(bytes) ? bytes : E.right({ bytes: bytes.right, mediaType: image.manifestMediaType, digest: d });
   },
-  blob: async (d) => {
-    const digest = parseDigest(d.digest);
-    if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-    return (await hasBlob(store, digest.right)) ? E.right(blobStream(store, digest.right)) : E.left(failure("BLOB_NOT_FOUND", `blob ${d.digest} is missing from ${store.root}`));
-  },
+  blob: (d) => readDescribed(store, d, store.root),
   close: async () => undefined,
 });
 
@@ -37,17 +33,11 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
   const written: string[] = [];
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
-    hasBlob: async (d) => {
-      const digest = parseDigest(d.digest);
-      return E.isRight(digest) && (await hasBlob(store, digest.right));
-    },
+    hasBlob: (d) => hasDescribed(store, d),
     putBlob: async (d, stream) => {
-      const digest = parseDigest(d.digest);
-      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-      const r = await putBlob(store, stream, { digest: digest.right, size: d.size });
-      if (E.isLeft(r)) return r;
-      written.push(d.digest);
-      return E.right(undefined);
+      const r = await putDescribed(store, d, stream);
+      if (E.isRight(r)) written.push(d.digest);
+      return r;
     },
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
