@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import { failure, type Failure } from "../../core/failure.ts";
+import type { Failure } from "../../core/failure.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { ociIndexOf, type StoreState } from "../../core/store/index.ts";
 import { blobPath } from "./blobs.ts";
@@ -142,7 +142,3 @@ export const checkStore = async (store: Store, repair: boolean): Promise<E.Eithe
     // Without repair nothing is written; with it, the records lose what is broken and index.json is derived afresh.
     return E.right({ state: repair && (broken.size > 0 || withRootfs.length !== state.containers.length) ? next : state, result: { findings, repaired }, rewriteIndex: repair });
   });
-
-/** A failure for a store that has errors left. */
-export const inconsistent = (report: CheckReport): Failure =>
-  failure("STORE_INCONSISTENT", `the store has ${report.findings.filter((f) => f.severity === "error").length} problem(s); run berth check --repair`);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { chmod, lchown, link, lstat, lutimes, mkdir, readdir, rm, symlink, utimes } from "node:fs/promises";
-import { dirname, join, posix, relative } from "node:path";
+import { join, posix, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
@@ -162,6 +162,3 @@ export const applyLayer = async (root: string, layer: AsyncIterable<Uint8Array>,
   if (digest !== options.diffId) throw new UnpackError(`layer content has diff_id ${digest}, the image config says ${options.diffId}`);
   return { entries, skipped };
 };
-
-/** Ensures `dir` exists, for callers that build a root step by step. */
-export const ensureDir = (dir: string): Promise<string | undefined> => mkdir(dirname(dir), { recursive: true }).then(() => mkdir(dir, { recursive: true }));

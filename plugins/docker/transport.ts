@@ -30,7 +30,7 @@ export const registryDestination = (
   ctx: RegistryContext,
   insecure: boolean,
   mountFrom: ReadonlyArray<string> = [],
-): ImageDestination & { readonly pushedDigest: () => string | undefined } => {
+): ImageDestination => {
   const sources = mountFrom.filter((r) => r !== ref.path);
   const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true, sources);
   let pushed: string | undefined;
@@ -53,6 +53,5 @@ export const registryDestination = (
     },
     commit: async () => E.right({ id: pushed ?? "" }),
     close: async () => undefined,
-    pushedDigest: () => pushed,
   };
 };
