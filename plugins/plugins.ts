@@ -5,6 +5,7 @@ import type { OciLayoutReference } from "./oci/reference.ts";
 import { dirPlugin } from "./dir/layout.ts";
 import type { DirReference } from "./dir/reference.ts";
 import { dockerPlugin } from "./docker/plugin.ts";
+import { ociArchivePlugin } from "./oci-archive/archive.ts";
 import { ociPlugin } from "./oci/layout.ts";
 import { storePlugin } from "./store/plugin.ts";
 
@@ -21,9 +22,10 @@ const opening = [
   widen(storePlugin),
   widen(ociPlugin as TransportPlugin<OciLayoutReference, BuiltinContext>),
   widen(dirPlugin as TransportPlugin<DirReference, BuiltinContext>),
+  widen(ociArchivePlugin as TransportPlugin<OciLayoutReference, BuiltinContext>),
 ];
 
-/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:), and the syntax of the rest. */
+/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:, oci-archive:), and the syntax of the rest. */
 export const builtinPlugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = builtinTransports.map(
   (t) => opening.find((p) => p.name === t.name) ?? t,
 );

@@ -44,14 +44,22 @@ const readVerified = async (dir: string, digestText: string, cap: number): Promi
   return actual === digestText ? E.right(bytes) : E.left(failure("DIGEST_MISMATCH", `${dir}: blob ${digestText} has content with digest ${actual}`));
 };
 
+/** The entry of a layout's index that `name` picks (by `ref.name`), or the only one when no name is given. */
+export const chooseByRefName = (index: ImageIndex, name: string | undefined, where: string, transport: string): E.Either<Failure, ImageIndex["manifests"][number]> => {
+  const named = name === undefined ? index.manifests : index.manifests.filter((m) => m.annotations?.[refNameAnnotation] === name);
+  const chosen = named[0];
+  if (chosen === undefined) return E.left(failure("NOT_FOUND", name === undefined ? `${where}: holds no images` : `${where}: no image named "${name}"`));
+  if (named.length > 1) return E.left(failure("AMBIGUOUS_IMAGE", `${where}: ${name === undefined ? `holds several images; name one (${transport}:PATH:NAME)` : `several images are named "${name}"`}`));
+  return E.right(chosen);
+};
+
 /** Reads an image from an OCI layout directory: by `ref.name`, or the only image in it. */
 export const ociLayoutSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
   const index = await readIndex(ref.path, true);
   if (E.isLeft(index)) return index;
-  const named = ref.name === undefined ? index.right.manifests : index.right.manifests.filter((m) => m.annotations?.[refNameAnnotation] === ref.name);
-  const chosen = named[0];
-  if (chosen === undefined) return E.left(failure("NOT_FOUND", `${ref.path}: no image named "${ref.name ?? ""}"`));
-  if (named.length > 1) return E.left(failure("AMBIGUOUS_IMAGE", `${ref.path}: ${ref.name === undefined ? "holds several images; name one (oci:DIR:NAME)" : `several images are named "${ref.name}"`}`));
+  const picked = chooseByRefName(index.right, ref.name, ref.path, "oci");
+  if (E.isLeft(picked)) return picked;
+  const chosen = picked.right;
   return E.right({
     manifest: async (digest) => {
       const d = digest ?? chosen.digest;

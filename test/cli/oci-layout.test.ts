@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { smallRootfs } from "../tarballs.ts";
+import { makeTar, smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
 import { berth, berthBin } from "./berth.ts";
 
@@ -63,7 +63,7 @@ describe("oci: layouts", () => {
   it("explains missing and ambiguous names, and refuses a tampered blob keeping nothing", () => {
     const dir = join(root, "shared");
     expect(b("copy", `oci:${dir}:nothere`, "store:x").stderr).toBe(`Error: ${dir}: no image named "nothere"\n`);
-    expect(b("copy", `oci:${dir}`, "store:x").stderr).toBe(`Error: ${dir}: holds several images; name one (oci:DIR:NAME)\n`);
+    expect(b("copy", `oci:${dir}`, "store:x").stderr).toBe(`Error: ${dir}: holds several images; name one (oci:PATH:NAME)\n`);
     const tampered = join(root, "tampered");
     expect(b("copy", "-q", "store:app5", `oci:${tampered}:t`).status).toBe(0);
     const layer = (JSON.parse(b("inspect", "app5").stdout) as { RootFS: { Layers: string[] } }[])[0]?.RootFS.Layers[0] ?? "";
@@ -88,5 +88,37 @@ describe("dir: directories", () => {
     expect(b("copy", "-q", `dir:${theirs}`, "store:from-dir").status).toBe(0);
     expect(digestOf("from-dir")).toBe(digestOf("app3"));
     expect(b("copy", `dir:${join(root, "nothing")}`, "store:x").stderr).toBe(`Error: ${join(root, "nothing")}: no manifest.json (not a dir: image)\n`);
+  });
+});
+
+describe("oci-archive: files", () => {
+  it("writes archives skopeo reads and reads archives skopeo wrote, keeping digests", () => {
+    const file = join(root, "app.oci.tar");
+    expect(b("copy", "-q", "store:app4", `oci-archive:${file}:app`).status).toBe(0);
+    expect((JSON.parse(run("skopeo", ["inspect", `oci-archive:${file}:app`]).stdout) as { Digest: string }).Digest).toBe(digestOf("app4"));
+    const theirs = join(root, "skopeo.oci.tar");
+    expect(run("skopeo", ["copy", `oci:${join(root, "store")}:localhost/app5:latest`, `oci-archive:${theirs}:theirs`]).status).toBe(0);
+    expect(b("copy", "-q", `oci-archive:${theirs}:theirs`, "store:from-archive").status).toBe(0);
+    expect(digestOf("from-archive")).toBe(digestOf("app5"));
+    expect(readdirSync(root).filter((f) => f.includes(".berth-") || f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses hostile archives in one line", async () => {
+    const dup = join(root, "dup.tar");
+    writeFileSync(dup, await makeTar([{ name: "index.json", content: "{}" }, { name: "./index.json", content: "{}" }]));
+    expect(b("copy", `oci-archive:${dup}`, "store:x").stderr).toBe(`Error: ${dup}: the archive holds "index.json" twice\n`);
+    const escape = join(root, "escape.tar");
+    writeFileSync(escape, await makeTar([{ name: "../index.json", content: "{}" }, { name: "/blobs/sha256/x", content: "x" }]));
+    expect(b("copy", `oci-archive:${escape}`, "store:x").stderr).toBe(`Error: ${escape}: no index.json (not an OCI archive)\n`);
+    const whole = await makeTar([{ name: "index.json", content: '{"schemaVersion":2,"manifests":[]}' }, { name: "big", content: new Uint8Array(4096) }]);
+    const truncated = join(root, "truncated.tar");
+    writeFileSync(truncated, whole.subarray(0, 1500));
+    expect(b("copy", `oci-archive:${truncated}`, "store:x").stderr).toBe(`Error: ${truncated}: truncated tar: 476 bytes of a header at byte 1024\n`);
+    writeFileSync(truncated, whole.subarray(0, 2048));
+    expect(b("copy", `oci-archive:${truncated}`, "store:x").stderr).toBe(`Error: ${truncated}: truncated tar: an entry at byte 1024 claims 4096 bytes past the end\n`);
+    const junk = join(root, "junk.tar");
+    writeFileSync(junk, "this is not a tar at all ".repeat(50));
+    expect(b("copy", `oci-archive:${junk}`, "store:x").stderr).toMatch(/^Error: .*not a tar archive \(bad header checksum at byte 0\)\n$/);
+    expect(berth(["images", "-q"], { env: { ...env, BERTH_ROOT: join(root, "never-written") } }).stdout).toBe("");
   });
 });

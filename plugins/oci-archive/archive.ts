@@ -1,0 +1,158 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import * as E from "fp-ts/lib/Either.js";
+import tar from "tar-stream";
+import { decodeDocument } from "../../core/codec.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { detectCompression } from "../../adapters/tar/compression.ts";
+import { indexTar, type TarEntryLocation } from "../../adapters/tar/index.ts";
+import { imageIndex, maxManifestBytes } from "../../core/manifest/index.ts";
+import { parseDigest } from "../../core/reference/index.ts";
+import type { ImageDestination, ImageSource, TransportPlugin } from "../contract.ts";
+import { chooseByRefName, ociLayoutDestination } from "../oci/layout.ts";
+import type { OciLayoutReference } from "../oci/reference.ts";
+import { ociArchiveSyntax } from "./reference.ts";
+
+const readSlice = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, Uint8Array>> => {
+  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is ${at.size} bytes, more than ${cap}`));
+  const handle = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(at.size);
+    await handle.read(buf, 0, at.size, at.offset);
+    return E.right(new Uint8Array(buf));
+  } finally {
+    await handle.close();
+  }
+};
+
+async function* slice(path: string, at: TarEntryLocation): AsyncIterable<Uint8Array> {
+  if (at.size === 0) return;
+  yield* createReadStream(path, { start: at.offset, end: at.offset + at.size - 1 });
+}
+
+/**
+ * Reads an image from an OCI archive (a tar of an OCI layout) in place: one
+ * pass over the headers finds where each entry is, then manifests and blobs
+ * are read from their offsets. Nothing is unpacked; names are only ever
+ * looked up, never used as paths.
+ */
+export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
+  const head = Buffer.alloc(6);
+  try {
+    const h = await open(ref.path, "r");
+    await h.read(head, 0, 6, 0);
+    await h.close();
+  } catch (e) {
+    return E.left(failure("NOT_FOUND", `${ref.path}: ${(e as Error).message}`));
+  }
+  const compression = detectCompression(head);
+  if (compression !== "none") return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${compression}-compressed OCI archives are not supported yet; decompress it first`));
+  let entries: Map<string, TarEntryLocation>;
+  try {
+    entries = await indexTar(ref.path);
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${(e as Error).message}`));
+  }
+  const indexAt = entries.get("index.json");
+  if (indexAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no index.json (not an OCI archive)`));
+  const indexBytes = await readSlice(ref.path, indexAt, maxManifestBytes, "index.json");
+  if (E.isLeft(indexBytes)) return indexBytes;
+  let indexDoc: unknown;
+  try {
+    indexDoc = JSON.parse(new TextDecoder().decode(indexBytes.right));
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: index.json is not valid JSON: ${(e as Error).message}`));
+  }
+  const index = decodeDocument(imageIndex, `${ref.path}: index.json`)(indexDoc);
+  if (E.isLeft(index)) return index;
+  const picked = chooseByRefName(index.right, ref.name, ref.path, "oci-archive");
+  if (E.isLeft(picked)) return picked;
+  const locate = (digestText: string): E.Either<Failure, TarEntryLocation> => {
+    const d = parseDigest(digestText);
+    if (E.isLeft(d)) return E.left(failure("INVALID_REFERENCE", `${ref.path}: "${digestText}": ${d.left.message}`));
+    const at = entries.get(`blobs/${d.right.replace(":", "/")}`);
+    return at === undefined ? E.left(failure("BLOB_NOT_FOUND", `${ref.path}: blob ${digestText} is missing`)) : E.right(at);
+  };
+  return E.right({
+    manifest: async (digest) => {
+      const d = digest ?? picked.right.digest;
+      const at = locate(d);
+      if (E.isLeft(at)) return at;
+      const bytes = await readSlice(ref.path, at.right, maxManifestBytes, `manifest ${d}`);
+      if (E.isLeft(bytes)) return bytes;
+      const actual = `sha256:${createHash("sha256").update(bytes.right).digest("hex")}`;
+      if (actual !== d) return E.left(failure("DIGEST_MISMATCH", `${ref.path}: manifest ${d} has content with digest ${actual}`));
+      const mediaType = digest === undefined ? picked.right.mediaType : (index.right.manifests.find((m) => m.digest === digest)?.mediaType ?? "");
+      return E.right({ bytes: bytes.right, mediaType, digest: d });
+    },
+    blob: async (d) => {
+      const at = locate(d.digest);
+      return E.isLeft(at) ? at : E.right(slice(ref.path, at.right));
+    },
+    close: async () => undefined,
+  });
+};
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+const filesUnder = async (dir: string, prefix = ""): Promise<string[]> => {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory()) out.push(...(await filesUnder(dir, rel)));
+    else if (e.isFile() && !e.name.startsWith(".berth")) out.push(rel);
+  }
+  return out.sort();
+};
+
+/**
+ * Writes an image as an OCI archive: a layout is built beside the target,
+ * then packed into a temp file that is renamed over the target at commit,
+ * so the archive appears whole or not at all.
+ */
+export const ociArchiveDestination = (ref: OciLayoutReference): ImageDestination => {
+  const staging = join(dirname(ref.path), `.${basename(ref.path)}.berth-${randomBytes(6).toString("hex")}`);
+  const layout = ociLayoutDestination({ path: staging, ...(ref.name === undefined ? {} : { name: ref.name }) });
+  const cleanup = () => rm(staging, { recursive: true, force: true });
+  return {
+    ...layout,
+    commit: async () => {
+      const committed = await layout.commit();
+      if (E.isLeft(committed)) return committed;
+      const temp = `${ref.path}.${randomBytes(6).toString("hex")}.tmp`;
+      try {
+        await mkdir(dirname(ref.path), { recursive: true });
+        const pack = tar.pack();
+        const written = pipeline(pack, createWriteStream(temp, { flags: "wx" }));
+        for (const rel of await filesUnder(staging)) {
+          const file = join(staging, rel);
+          const { size } = await stat(file);
+          const entry = pack.entry({ name: rel, size, mode: 0o644, mtime: new Date(0) });
+          await pipeline(createReadStream(file), entry);
+        }
+        pack.finalize();
+        await written;
+        await rename(temp, ref.path);
+      } catch (e) {
+        await rm(temp, { force: true });
+        return E.left(failure("ARCHIVE_WRITE", `${ref.path}: ${(e as Error).message}`));
+      } finally {
+        await cleanup();
+      }
+      return committed;
+    },
+    close: async () => {
+      await layout.close();
+      await cleanup();
+    },
+  };
+};
+
+/** `oci-archive:FILE[:NAME]` as a plugin. */
+export const ociArchivePlugin: TransportPlugin<OciLayoutReference, unknown> = {
+  ...ociArchiveSyntax,
+  openSource: (ref) => ociArchiveSource(ref),
+  openDestination: async (ref) => E.right(ociArchiveDestination(ref)),
+};
