@@ -4,6 +4,8 @@ import type { TransportPlugin } from "./contract.ts";
 import type { OciLayoutReference } from "./oci/reference.ts";
 import { dirPlugin } from "./dir/layout.ts";
 import type { DirReference } from "./dir/reference.ts";
+import { dockerArchivePlugin } from "./docker-archive/archive.ts";
+import type { DockerArchiveReference } from "./docker-archive/reference.ts";
 import { dockerPlugin } from "./docker/plugin.ts";
 import { ociArchivePlugin } from "./oci-archive/archive.ts";
 import { ociPlugin } from "./oci/layout.ts";
@@ -23,9 +25,10 @@ const opening = [
   widen(ociPlugin as TransportPlugin<OciLayoutReference, BuiltinContext>),
   widen(dirPlugin as TransportPlugin<DirReference, BuiltinContext>),
   widen(ociArchivePlugin as TransportPlugin<OciLayoutReference, BuiltinContext>),
+  widen(dockerArchivePlugin as TransportPlugin<DockerArchiveReference, BuiltinContext>),
 ];
 
-/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:, oci-archive:), and the syntax of the rest. */
+/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:, oci-archive:, and reading docker-archive:), and the syntax of the rest. */
 export const builtinPlugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = builtinTransports.map(
   (t) => opening.find((p) => p.name === t.name) ?? t,
 );

@@ -122,3 +122,35 @@ describe("oci-archive: files", () => {
     expect(berth(["images", "-q"], { env: { ...env, BERTH_ROOT: join(root, "never-written") } }).stdout).toBe("");
   });
 });
+
+describe("docker-archive: files (reading)", () => {
+  it("loads what skopeo saved, with the manifest and config digests skopeo reports", () => {
+    const file = join(root, "saved.docker.tar");
+    expect(run("skopeo", ["copy", `oci:${join(root, "store")}:localhost/app0:latest`, `docker-archive:${file}:docker.io/library/saved:1`]).status).toBe(0);
+    const theirs = JSON.parse(run("skopeo", ["inspect", `docker-archive:${file}`]).stdout) as { Digest: string };
+    expect(b("copy", "-q", `docker-archive:${file}`, "store:loaded").status).toBe(0);
+    expect(digestOf("loaded")).toBe(theirs.Digest);
+    const ids = (name: string) => (JSON.parse(b("inspect", name).stdout) as { Id: string }[])[0]?.Id;
+    expect(ids("loaded")).toBe(ids("app0"));
+    expect(b("copy", "-q", `docker-archive:${file}:saved:1`, "store:by-name").status).toBe(0);
+    expect(b("copy", "-q", `docker-archive:${file}:@0`, "store:by-index").status).toBe(0);
+    expect(b("copy", `docker-archive:${file}:other:2`, "store:x").stderr).toBe(`Error: ${file}: has no image named other:2\n`);
+    expect(b("copy", `docker-archive:${file}:@3`, "store:x").stderr).toBe(`Error: ${file}: has no image @3\n`);
+  });
+
+  it("refuses a layer whose bytes are not the config's diff_id, keeping nothing", async () => {
+    const tar = await makeTar([
+      { name: "manifest.json", content: JSON.stringify([{ Config: "config.json", RepoTags: ["evil:1"], Layers: ["layer.tar"] }]) },
+      { name: "config.json", content: JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [`sha256:${"0".repeat(64)}`] } }) },
+      { name: "layer.tar", content: "not what the config says" },
+    ]);
+    const file = join(root, "evil.docker.tar");
+    writeFileSync(file, tar);
+    const other = { ...env, BERTH_ROOT: join(root, "evil-store") };
+    const r = berth(["copy", "-q", `docker-archive:${file}`, "store:evil"], { env: other });
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^Error: blob sha256:0{64}: (got \d+ bytes, expected \d+|content has digest sha256:[a-f0-9]{64})\n$/);
+    expect(berth(["images", "-q"], { env: other }).stdout).toBe("");
+    expect(readdirSync(join(root, "evil-store/blobs/sha256"))).toEqual([]);
+  });
+});

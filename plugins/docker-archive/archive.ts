@@ -1,0 +1,145 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { decodeDocument } from "../../core/codec.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
+import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
+import { detectCompression } from "../../adapters/tar/compression.ts";
+import { cleanEntryName, indexTar, type TarEntryLocation } from "../../adapters/tar/index.ts";
+import type { ImageSource, TransportPlugin } from "../contract.ts";
+import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts";
+
+/** docker save's manifest.json: one entry per image. */
+const archiveManifest = t.array(
+  t.intersection([t.type({ Config: t.string, Layers: t.array(t.string) }), t.partial({ RepoTags: t.union([t.array(t.string), t.null]) })]),
+  "a docker-archive manifest.json",
+);
+
+const readSlice = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, Uint8Array>> => {
+  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is ${at.size} bytes, more than ${cap}`));
+  const handle = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(at.size);
+    await handle.read(buf, 0, at.size, at.offset);
+    return E.right(new Uint8Array(buf));
+  } finally {
+    await handle.close();
+  }
+};
+
+const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+/**
+ * Reads one image of a `docker save` archive in place (headers indexed in one
+ * pass, nothing unpacked). The archive has no manifest, so one is made as
+ * containers/image makes it (Docker schema 2, layers named by their diff_id),
+ * and the destination checks every layer against that digest as it streams.
+ */
+export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<E.Either<Failure, ImageSource>> => {
+  const head = Buffer.alloc(6);
+  try {
+    const h = await open(ref.path, "r");
+    await h.read(head, 0, 6, 0);
+    await h.close();
+  } catch (e) {
+    return E.left(failure("NOT_FOUND", `${ref.path}: ${(e as Error).message}`));
+  }
+  if (detectCompression(head) !== "none") return E.left(failure("INVALID_ARCHIVE", `${ref.path}: compressed docker archives are not supported yet; decompress it first`));
+  let entries: Map<string, TarEntryLocation>;
+  try {
+    entries = await indexTar(ref.path);
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${(e as Error).message}`));
+  }
+  const entry = (name: string): E.Either<Failure, TarEntryLocation> => {
+    const clean = cleanEntryName(name);
+    const at = clean === undefined ? undefined : entries.get(clean);
+    return at === undefined ? E.left(failure("INVALID_ARCHIVE", `${ref.path}: "${name}" is named in manifest.json but not in the archive`)) : E.right(at);
+  };
+  const manifestAt = entries.get("manifest.json");
+  if (manifestAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no manifest.json (not a docker archive)`));
+  const manifestBytes = await readSlice(ref.path, manifestAt, maxManifestBytes, "manifest.json");
+  if (E.isLeft(manifestBytes)) return manifestBytes;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(manifestBytes.right));
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: manifest.json is not valid JSON: ${(e as Error).message}`));
+  }
+  const images = decodeDocument(archiveManifest, `${ref.path}: manifest.json`)(doc);
+  if (E.isLeft(images)) return images;
+  const wanted = ref.name === undefined ? undefined : referenceString(ref.name);
+  const matchesName = (tags: ReadonlyArray<string> | null | undefined): boolean =>
+    (tags ?? []).some((tag) => {
+      const r = parseNormalizedNamed(tag);
+      return E.isRight(r) && referenceString(tagNameOnly(r.right)) === wanted;
+    });
+  const chosen =
+    ref.index !== undefined ? images.right[ref.index] : wanted !== undefined ? images.right.find((i) => matchesName(i.RepoTags)) : images.right.length === 1 ? images.right[0] : undefined;
+  if (chosen === undefined) {
+    const why =
+      ref.index !== undefined
+        ? `has no image @${ref.index}`
+        : ref.name !== undefined
+          ? `has no image named ${familiarString(ref.name)}`
+          : `holds ${images.right.length} images; name one (docker-archive:FILE:NAME or :@INDEX)`;
+    return E.left(failure("NOT_FOUND", `${ref.path}: ${why}`));
+  }
+  const configAt = entry(chosen.Config);
+  if (E.isLeft(configAt)) return configAt;
+  const configBytes = await readSlice(ref.path, configAt.right, maxManifestBytes, "the image config");
+  if (E.isLeft(configBytes)) return configBytes;
+  let configDoc: unknown;
+  try {
+    configDoc = JSON.parse(new TextDecoder().decode(configBytes.right));
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${chosen.Config} is not valid JSON: ${(e as Error).message}`));
+  }
+  const config = decodeDocument(imageConfig, `${ref.path}: ${chosen.Config}`)(configDoc);
+  if (E.isLeft(config)) return config;
+  const diffIds = config.right.rootfs.diff_ids;
+  if (diffIds.length !== chosen.Layers.length) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${chosen.Layers.length} layers but ${diffIds.length} diff_ids`));
+  const layers: { digest: string; at: TarEntryLocation }[] = [];
+  for (const [i, name] of chosen.Layers.entries()) {
+    const at = entry(name);
+    if (E.isLeft(at)) return at;
+    layers.push({ digest: diffIds[i] ?? "", at: at.right });
+  }
+  const configDigest = sha256(configBytes.right);
+  // Field order as containers/image writes it, so the manifest digest is the one skopeo computes.
+  const manifest = new TextEncoder().encode(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: mediaTypes.dockerManifest,
+      config: { mediaType: mediaTypes.dockerConfig, size: configBytes.right.byteLength, digest: configDigest },
+      layers: layers.map((l) => ({ mediaType: mediaTypes.dockerLayerGzip, size: l.at.size, digest: l.digest })),
+    }),
+  );
+  const manifestDigest = sha256(manifest);
+  const byDigest = new Map<string, TarEntryLocation>([[configDigest, configAt.right], ...layers.map((l) => [l.digest, l.at] as const)]);
+  return E.right({
+    manifest: async (digest) =>
+      digest === undefined || digest === manifestDigest
+        ? E.right({ bytes: manifest, mediaType: mediaTypes.dockerManifest, digest: manifestDigest })
+        : E.left(failure("UNSUPPORTED_MANIFEST", `${ref.path}: no manifest ${digest}`)),
+    blob: async (d) => {
+      const at = byDigest.get(d.digest);
+      if (at === undefined) return E.left(failure("BLOB_NOT_FOUND", `${ref.path}: no blob ${d.digest}`));
+      return E.right(
+        (async function* () {
+          if (at.size > 0) yield* createReadStream(ref.path, { start: at.offset, end: at.offset + at.size - 1 });
+        })(),
+      );
+    },
+    close: async () => undefined,
+  });
+};
+
+/** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin (reading; writing comes with save). */
+export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, unknown> = {
+  ...dockerArchiveSyntax,
+  openSource: (ref) => dockerArchiveSource(ref),
+};
