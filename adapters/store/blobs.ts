@@ -45,7 +45,8 @@ export interface Expected {
  */
 export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array>, expected: Expected = {}): Promise<E.Either<BlobError, { digest: Digest; size: number }>> => {
   await mkdir(store.ingestDir, { recursive: true });
-  const temp = join(store.ingestDir, `${process.pid}-${randomBytes(8).toString("hex")}`);
+  // Hidden, and named by the writer's PID, so that `check` can tell a dead writer's leftovers from a live one's.
+  const temp = join(store.ingestDir, `.ingest-${process.pid}-${randomBytes(8).toString("hex")}`);
   const handle = await open(temp, "wx", 0o644);
   const hash = createHash("sha256");
   let size = 0;

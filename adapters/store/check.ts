@@ -99,7 +99,7 @@ export const checkStore = async (store: Store, repair: boolean): Promise<E.Eithe
       findings.push({ severity: "error", message: "index.json does not match the image records" });
     }
     for (const f of await list(store.ingestDir)) {
-      const pid = Number(f.split("-")[0]);
+      const pid = Number(f.replace(/^\.ingest-/, "").split("-")[0]);
       if (!Number.isInteger(pid) || !isAlive(pid) || pid === process.pid) {
         findings.push({ severity: "garbage", message: `interrupted blob write ${f}` });
         if (repair) {

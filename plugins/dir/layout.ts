@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
@@ -11,7 +11,7 @@ import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from
 import { dirSyntax, type DirReference } from "./reference.ts";
 
 /** The containers/image `dir:` format: `manifest.json`, `version`, and each blob as its hex digest. */
-const dirBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: join(dir, ".berth-ingest"), pathOf: (d: Digest) => join(dir, digestHex(d)) });
+const dirBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: dir, pathOf: (d: Digest) => join(dir, digestHex(d)) });
 
 const versionText = "Directory Transport Version: 1.1\n";
 
@@ -66,14 +66,12 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
       await mkdir(ref.path, { recursive: true });
       await writeFileAtomic(join(ref.path, "version"), versionText);
       await writeFileAtomic(join(ref.path, "manifest.json"), manifest.bytes);
-      await rm(blobs.ingestDir, { recursive: true, force: true });
       committed = true;
       return E.right({ id: manifest.digest });
     },
     close: async () => {
       if (committed) return;
       await deleteBlobs(blobs, written);
-      await rm(blobs.ingestDir, { recursive: true, force: true });
     },
   };
 };

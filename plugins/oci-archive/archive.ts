@@ -102,7 +102,7 @@ const filesUnder = async (dir: string, prefix = ""): Promise<string[]> => {
   for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
     if (e.isDirectory()) out.push(...(await filesUnder(dir, rel)));
-    else if (e.isFile() && !e.name.startsWith(".berth")) out.push(rel);
+    else if (e.isFile() && !e.name.startsWith(".")) out.push(rel);
   }
   return out.sort();
 };

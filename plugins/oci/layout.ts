@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
@@ -15,7 +15,8 @@ import { ociSyntax, type OciLayoutReference } from "./reference.ts";
 
 const maxIndexBytes = 4 * 1024 * 1024;
 
-const layoutBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: join(dir, ".berth-ingest") });
+/** Blobs are written beside their final place (hidden until renamed), so concurrent writers share no extra directory. */
+const layoutBlobs = (dir: string): BlobStore => ({ root: dir, ingestDir: join(dir, "blobs", "sha256") });
 
 /** The layout's index.json, or an empty index when there is none yet. */
 const readIndex = async (dir: string, mustExist: boolean): Promise<E.Either<Failure, ImageIndex>> => {
@@ -120,7 +121,6 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
         return E.right({ id: m.digest });
       } finally {
         await lock.release();
-        await rmdir(blobs.ingestDir).catch(() => undefined);
       }
     },
     close: async () => {
@@ -133,7 +133,6 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
         await deleteBlobs(blobs, written.filter((d) => !used.has(d)));
       } finally {
         await lock.release();
-        await rm(blobs.ingestDir, { recursive: true, force: true });
       }
     },
   };
