@@ -3,11 +3,11 @@
  * 64 MiB and 1 GiB of random data from a loopback registry and prints the peak
  * RSS of each pull. Run after `npm ci`: `npx deno run -A bench/pull-memory.ts`.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startBenchRegistry } from "./local-registry.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-mem-"));
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
@@ -16,20 +16,9 @@ const must = (cmd: string, args: string[]) => {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
   return r;
 };
-const port = await new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => {
-    const a = s.address();
-    s.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
-  });
-});
-writeFileSync(join(dir, "registry.yml"), `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "registry")}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-const registry = spawn("docker-registry", ["serve", join(dir, "registry.yml")], { stdio: "ignore" });
-const host = `127.0.0.1:${port}`;
-for (let i = 0; i < 50; i++) {
-  if (await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false)) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+const registry = await startBenchRegistry(dir);
+const host = registry.host;
+
 try {
   for (const mib of [64, 1024]) {
     const file = join(dir, `data${mib}`);
@@ -54,6 +43,6 @@ try {
     rmSync(store, { recursive: true, force: true });
   }
 } finally {
-  registry.kill();
+  registry.stop();
   rmSync(dir, { recursive: true, force: true });
 }

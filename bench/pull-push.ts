@@ -8,11 +8,11 @@
  * `berth push` against `skopeo copy oci:DIR docker://…`, printing medians,
  * the ratio and berth's peak RSS.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startBenchRegistry } from "./local-registry.ts";
 
 const runs = Number(Deno.args[0] ?? "5");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
@@ -31,23 +31,8 @@ const must = (cmd: string, args: string[]) => {
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-const port = await new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => {
-    const a = s.address();
-    s.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
-  });
-});
-writeFileSync(
-  join(dir, "registry.yml"),
-  `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "registry")}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-);
-const registry = spawn("docker-registry", ["serve", join(dir, "registry.yml")], { stdio: "ignore" });
-const host = `127.0.0.1:${port}`;
-for (let i = 0; i < 50; i++) {
-  if (await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false)) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+const registry = await startBenchRegistry(dir);
+const host = registry.host;
 
 try {
   const layout = join(dir, "layout");
@@ -100,6 +85,6 @@ try {
     console.log(`${what}: berth median ${b.toFixed(0)} ms, skopeo median ${s.toFixed(0)} ms, ratio berth/skopeo ${(b / s).toFixed(2)}, berth peak RSS ${Math.max(...m.rss).toFixed(0)} MB`);
   }
 } finally {
-  registry.kill();
+  registry.stop();
   rmSync(dir, { recursive: true, force: true });
 }

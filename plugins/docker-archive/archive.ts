@@ -1,14 +1,12 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
-import { detectCompression } from "../../adapters/tar/compression.ts";
-import { cleanEntryName, indexTar, type TarEntryLocation } from "../../adapters/tar/index.ts";
+import { entryStream, indexArchive, readEntry, readJsonEntry } from "../../adapters/tar/archive-file.ts";
+import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
 import type { ImageSource, TransportPlugin } from "../contract.ts";
 import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts";
 
@@ -17,18 +15,6 @@ const archiveManifest = t.array(
   t.intersection([t.type({ Config: t.string, Layers: t.array(t.string) }), t.partial({ RepoTags: t.union([t.array(t.string), t.null]) })]),
   "a docker-archive manifest.json",
 );
-
-const readSlice = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, Uint8Array>> => {
-  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is ${at.size} bytes, more than ${cap}`));
-  const handle = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(at.size);
-    await handle.read(buf, 0, at.size, at.offset);
-    return E.right(new Uint8Array(buf));
-  } finally {
-    await handle.close();
-  }
-};
 
 const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
@@ -39,21 +25,9 @@ const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(
  * and the destination checks every layer against that digest as it streams.
  */
 export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<E.Either<Failure, ImageSource>> => {
-  const head = Buffer.alloc(6);
-  try {
-    const h = await open(ref.path, "r");
-    await h.read(head, 0, 6, 0);
-    await h.close();
-  } catch (e) {
-    return E.left(failure("NOT_FOUND", `${ref.path}: ${(e as Error).message}`));
-  }
-  if (detectCompression(head) !== "none") return E.left(failure("INVALID_ARCHIVE", `${ref.path}: compressed docker archives are not supported yet; decompress it first`));
-  let entries: Map<string, TarEntryLocation>;
-  try {
-    entries = await indexTar(ref.path);
-  } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${(e as Error).message}`));
-  }
+  const archive = await indexArchive(ref.path, "docker");
+  if (E.isLeft(archive)) return archive;
+  const entries = archive.right;
   const entry = (name: string): E.Either<Failure, TarEntryLocation> => {
     const clean = cleanEntryName(name);
     const at = clean === undefined ? undefined : entries.get(clean);
@@ -61,15 +35,9 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
   };
   const manifestAt = entries.get("manifest.json");
   if (manifestAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no manifest.json (not a docker archive)`));
-  const manifestBytes = await readSlice(ref.path, manifestAt, maxManifestBytes, "manifest.json");
-  if (E.isLeft(manifestBytes)) return manifestBytes;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(new TextDecoder().decode(manifestBytes.right));
-  } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: manifest.json is not valid JSON: ${(e as Error).message}`));
-  }
-  const images = decodeDocument(archiveManifest, `${ref.path}: manifest.json`)(doc);
+  const doc = await readJsonEntry(ref.path, manifestAt, maxManifestBytes, "manifest.json");
+  if (E.isLeft(doc)) return doc;
+  const images = decodeDocument(archiveManifest, `${ref.path}: manifest.json`)(doc.right);
   if (E.isLeft(images)) return images;
   const wanted = ref.name === undefined ? undefined : referenceString(ref.name);
   const matchesName = (tags: ReadonlyArray<string> | null | undefined): boolean =>
@@ -90,7 +58,7 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
   }
   const configAt = entry(chosen.Config);
   if (E.isLeft(configAt)) return configAt;
-  const configBytes = await readSlice(ref.path, configAt.right, maxManifestBytes, "the image config");
+  const configBytes = await readEntry(ref.path, configAt.right, maxManifestBytes, "the image config");
   if (E.isLeft(configBytes)) return configBytes;
   let configDoc: unknown;
   try {
@@ -128,11 +96,7 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
     blob: async (d) => {
       const at = byDigest.get(d.digest);
       if (at === undefined) return E.left(failure("BLOB_NOT_FOUND", `${ref.path}: no blob ${d.digest}`));
-      return E.right(
-        (async function* () {
-          if (at.size > 0) yield* createReadStream(ref.path, { start: at.offset, end: at.offset + at.size - 1 });
-        })(),
-      );
+      return E.right(entryStream(ref.path, at));
     },
     close: async () => undefined,
   });

@@ -1,37 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import tar from "tar-stream";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { detectCompression } from "../../adapters/tar/compression.ts";
-import { indexTar, type TarEntryLocation } from "../../adapters/tar/index.ts";
+import { entryStream, indexArchive, readEntry, readJsonEntry } from "../../adapters/tar/archive-file.ts";
+import type { TarEntryLocation } from "../../adapters/tar/index.ts";
 import { imageIndex, maxManifestBytes } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../contract.ts";
 import { chooseByRefName, ociLayoutDestination } from "../oci/layout.ts";
 import type { OciLayoutReference } from "../oci/reference.ts";
 import { ociArchiveSyntax } from "./reference.ts";
-
-const readSlice = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, Uint8Array>> => {
-  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is ${at.size} bytes, more than ${cap}`));
-  const handle = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(at.size);
-    await handle.read(buf, 0, at.size, at.offset);
-    return E.right(new Uint8Array(buf));
-  } finally {
-    await handle.close();
-  }
-};
-
-async function* slice(path: string, at: TarEntryLocation): AsyncIterable<Uint8Array> {
-  if (at.size === 0) return;
-  yield* createReadStream(path, { start: at.offset, end: at.offset + at.size - 1 });
-}
 
 /**
  * Reads an image from an OCI archive (a tar of an OCI layout) in place: one
@@ -40,33 +23,14 @@ async function* slice(path: string, at: TarEntryLocation): AsyncIterable<Uint8Ar
  * looked up, never used as paths.
  */
 export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
-  const head = Buffer.alloc(6);
-  try {
-    const h = await open(ref.path, "r");
-    await h.read(head, 0, 6, 0);
-    await h.close();
-  } catch (e) {
-    return E.left(failure("NOT_FOUND", `${ref.path}: ${(e as Error).message}`));
-  }
-  const compression = detectCompression(head);
-  if (compression !== "none") return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${compression}-compressed OCI archives are not supported yet; decompress it first`));
-  let entries: Map<string, TarEntryLocation>;
-  try {
-    entries = await indexTar(ref.path);
-  } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: ${(e as Error).message}`));
-  }
+  const archive = await indexArchive(ref.path, "OCI");
+  if (E.isLeft(archive)) return archive;
+  const entries = archive.right;
   const indexAt = entries.get("index.json");
   if (indexAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no index.json (not an OCI archive)`));
-  const indexBytes = await readSlice(ref.path, indexAt, maxManifestBytes, "index.json");
-  if (E.isLeft(indexBytes)) return indexBytes;
-  let indexDoc: unknown;
-  try {
-    indexDoc = JSON.parse(new TextDecoder().decode(indexBytes.right));
-  } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${ref.path}: index.json is not valid JSON: ${(e as Error).message}`));
-  }
-  const index = decodeDocument(imageIndex, `${ref.path}: index.json`)(indexDoc);
+  const indexDoc = await readJsonEntry(ref.path, indexAt, maxManifestBytes, "index.json");
+  if (E.isLeft(indexDoc)) return indexDoc;
+  const index = decodeDocument(imageIndex, `${ref.path}: index.json`)(indexDoc.right);
   if (E.isLeft(index)) return index;
   const picked = chooseByRefName(index.right, ref.name, ref.path, "oci-archive");
   if (E.isLeft(picked)) return picked;
@@ -81,7 +45,7 @@ export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Eithe
       const d = digest ?? picked.right.digest;
       const at = locate(d);
       if (E.isLeft(at)) return at;
-      const bytes = await readSlice(ref.path, at.right, maxManifestBytes, `manifest ${d}`);
+      const bytes = await readEntry(ref.path, at.right, maxManifestBytes, `manifest ${d}`);
       if (E.isLeft(bytes)) return bytes;
       const actual = `sha256:${createHash("sha256").update(bytes.right).digest("hex")}`;
       if (actual !== d) return E.left(failure("DIGEST_MISMATCH", `${ref.path}: manifest ${d} has content with digest ${actual}`));
@@ -90,7 +54,7 @@ export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Eithe
     },
     blob: async (d) => {
       const at = locate(d.digest);
-      return E.isLeft(at) ? at : E.right(slice(ref.path, at.right));
+      return E.isLeft(at) ? at : E.right(entryStream(ref.path, at.right));
     },
     close: async () => undefined,
   });

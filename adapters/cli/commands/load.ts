@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, open, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -12,6 +12,7 @@ import { ociArchiveSource } from "../../../plugins/oci-archive/archive.ts";
 import { ociLayoutSource } from "../../../plugins/oci/layout.ts";
 import { storeDestination } from "../../../plugins/store/transport.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { readJsonEntry } from "../../tar/archive-file.ts";
 import { indexTar } from "../../tar/index.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { stringOption } from "../args.ts";
@@ -63,17 +64,9 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   }
   const read = async (name: string): Promise<unknown> => {
     const at = entries.get(name);
-    if (at === undefined || at.size > 4 << 20) return undefined;
-    const h = await open(path, "r");
-    try {
-      const buf = Buffer.alloc(at.size);
-      await h.read(buf, 0, at.size, at.offset);
-      return JSON.parse(buf.toString("utf8")) as unknown;
-    } catch {
-      return undefined;
-    } finally {
-      await h.close();
-    }
+    if (at === undefined) return undefined;
+    const doc = await readJsonEntry(path, at, 4 << 20, name);
+    return E.isRight(doc) ? doc.right : undefined;
   };
   if (entries.has("manifest.json")) {
     const doc = await read("manifest.json");
