@@ -27,6 +27,12 @@ export interface ImageDestination {
   readonly hasBlob: (descriptor: Descriptor) => Promise<boolean>;
   /** Takes a blob stream that must turn out to be exactly `descriptor`. */
   readonly putBlob: (descriptor: Descriptor, stream: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, void>>;
+  /**
+   * Takes one image manifest of an index, unnamed, after its blobs (`copy --all`);
+   * the index itself then goes to `putManifest`. Absent where the destination
+   * cannot hold an index (the store, `dir:`).
+   */
+  readonly putInstance?: (manifest: RawManifest) => Promise<E.Either<Failure, void>>;
   /** Takes the manifest (after every blob it names); `fromIndex` is the digest of the index it was chosen from. */
   readonly putManifest: (manifest: RawManifest, fromIndex?: string) => Promise<E.Either<Failure, void>>;
   /** Makes the image visible (names, records); nothing is visible before. */

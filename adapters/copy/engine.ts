@@ -1,7 +1,19 @@
+import { createHash } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import { planCopy } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { choosePlatform, parseManifest, type Platform } from "../../core/manifest/index.ts";
+import {
+  choosePlatform,
+  convertManifest,
+  formatOf,
+  manifestTypeOf,
+  parseManifest,
+  type ImageIndex,
+  type ImageManifest,
+  type IndexEntry,
+  type ManifestFormat,
+  type Platform,
+} from "../../core/manifest/index.ts";
 import type { CommitResult, ImageDestination, ImageSource, RawManifest } from "../../plugins/contract.ts";
 
 /** Progress of a copy, for bars and logs. */
@@ -24,6 +36,12 @@ export interface CopyOptions {
   /** Stops the copy (Ctrl-C); what was written but not committed is removed. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: CopyEvent) => void;
+  /** Copy every image of an index and the index itself, keeping its digest (`--all`). */
+  readonly all?: boolean;
+  /** The manifest format to write; by default the source's, converted only if the destination cannot take it. */
+  readonly format?: ManifestFormat;
+  /** Fail rather than write a manifest whose digest differs from the source's. */
+  readonly preserveDigests?: boolean;
 }
 
 /** What a copy did. */
@@ -75,34 +93,107 @@ export const copyImage = async (src: ImageSource, dst: ImageDestination, options
 };
 
 const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
-  // A function, so that each check reads the signal afresh after an await.
   const aborted = (): boolean => options.signal?.aborted === true;
   const top = await src.manifest();
   if (E.isLeft(top)) return top;
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);
   if (E.isLeft(parsedTop)) return parsedTop;
-  let raw: RawManifest = top.right;
-  let parsed = parsedTop.right;
-  let indexDigest: string | undefined;
+  const parsed = parsedTop.right;
+  if (parsed.kind === "index" && options.all === true) return copyIndex(src, dst, { ...top.right, mediaType: parsed.mediaType }, parsed.index, options);
+  let chosen: { raw: RawManifest; manifest: ImageManifest; indexDigest?: string };
   if (parsed.kind === "index") {
     const entry = choosePlatform(parsed.index, options.platform);
     const want = `${options.platform.os}/${options.platform.architecture}${options.platform.variant === undefined ? "" : `/${options.platform.variant}`}`;
     if (entry === undefined) return E.left(failure("NO_MATCHING_PLATFORM", `${top.right.digest}: no image for ${want} in the index`));
-    const instance = await src.manifest(entry.digest);
+    const instance = await readInstance(src, entry);
     if (E.isLeft(instance)) return instance;
-    if (instance.right.digest !== entry.digest) return E.left(failure("DIGEST_MISMATCH", `instance ${entry.digest} has content with digest ${instance.right.digest}`));
-    const p = parseManifest(instance.right.bytes, instance.right.mediaType || entry.mediaType, entry.digest);
-    if (E.isLeft(p)) return p;
-    if (p.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${entry.digest}: an index inside an index is not supported`));
-    indexDigest = top.right.digest;
-    raw = { ...instance.right, mediaType: p.right.mediaType };
-    parsed = p.right;
+    chosen = { ...instance.right, indexDigest: top.right.digest };
+  } else {
+    chosen = { raw: { ...top.right, mediaType: parsed.mediaType }, manifest: parsed.manifest };
   }
-  if (parsed.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${raw.digest}: not an image`));
-  if (!dst.acceptedManifestTypes.includes(parsed.mediaType)) {
-    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination does not take ${parsed.mediaType} manifests, and conversion is not supported yet`));
+  const written = await copyImageBlobs(src, dst, chosen.raw, chosen.manifest, options);
+  if (E.isLeft(written)) return written;
+  if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
+  // A converted manifest is no longer the one the index names.
+  const fromIndex = written.right.digest === chosen.raw.digest ? chosen.indexDigest : undefined;
+  const put = await dst.putManifest(written.right, fromIndex);
+  if (E.isLeft(put)) return put;
+  options.onEvent?.({ kind: "manifest-written", digest: written.right.digest });
+  const committed = await dst.commit();
+  if (E.isLeft(committed)) return committed;
+  return E.right({ id: committed.right.id, manifestDigest: written.right.digest, ...(fromIndex === undefined ? {} : { indexDigest: fromIndex }) });
+};
+
+/** Reads the instance an index entry names, checking it is what the entry promises. */
+const readInstance = async (src: ImageSource, entry: IndexEntry): Promise<E.Either<Failure, { raw: RawManifest; manifest: ImageManifest }>> => {
+  const instance = await src.manifest(entry.digest);
+  if (E.isLeft(instance)) return instance;
+  if (instance.right.digest !== entry.digest) return E.left(failure("DIGEST_MISMATCH", `instance ${entry.digest} has content with digest ${instance.right.digest}`));
+  const p = parseManifest(instance.right.bytes, instance.right.mediaType || entry.mediaType, entry.digest);
+  if (E.isLeft(p)) return p;
+  if (p.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${entry.digest}: an index inside an index is not supported`));
+  return E.right({ raw: { ...instance.right, mediaType: p.right.mediaType }, manifest: p.right.manifest });
+};
+
+/**
+ * Every instance of an index, then the index itself (`--all`). The index's
+ * bytes are kept, so its digest is the source's; converting an index's
+ * instances would change it, and is refused.
+ */
+const copyIndex = async (src: ImageSource, dst: ImageDestination, raw: RawManifest, index: ImageIndex, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
+  const putInstance = dst.putInstance;
+  if (putInstance === undefined || !dst.acceptedManifestTypes.includes(raw.mediaType)) {
+    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination cannot store an image index (${raw.mediaType}); copy one platform with --platform instead of --all`));
   }
-  const manifest = parsed.manifest;
+  for (const entry of index.manifests) {
+    if (options.signal?.aborted === true) return E.left(failure("INTERRUPTED", "interrupted"));
+    const instance = await readInstance(src, entry);
+    if (E.isLeft(instance)) return instance;
+    const written = await copyImageBlobs(src, dst, instance.right.raw, instance.right.manifest, options);
+    if (E.isLeft(written)) return written;
+    if (written.right.digest !== entry.digest) {
+      return E.left(failure("UNSUPPORTED_MANIFEST", `${raw.digest}: converting the images of an index is not supported yet; copy without --format, or one platform`));
+    }
+    const put = await putInstance(written.right);
+    if (E.isLeft(put)) return put;
+    options.onEvent?.({ kind: "manifest-written", digest: entry.digest });
+  }
+  const put = await dst.putManifest(raw);
+  if (E.isLeft(put)) return put;
+  options.onEvent?.({ kind: "manifest-written", digest: raw.digest });
+  const committed = await dst.commit();
+  if (E.isLeft(committed)) return committed;
+  return E.right({ id: committed.right.id, manifestDigest: raw.digest });
+};
+
+/** The manifest type to write: the one asked for, else the source's if the destination takes it, else the destination's first image type. */
+const targetType = (sourceType: string, dst: ImageDestination, options: CopyOptions): string | undefined => {
+  if (options.format !== undefined) return manifestTypeOf(options.format);
+  if (dst.acceptedManifestTypes.includes(sourceType)) return sourceType;
+  return dst.acceptedManifestTypes.find((t) => formatOf(t) !== undefined);
+};
+
+/**
+ * Copies the blobs one image manifest names that the destination lacks, then
+ * returns the manifest to write: the source's bytes, or a conversion of them
+ * when the destination or `--format` asks for the other format.
+ */
+const copyImageBlobs = async (src: ImageSource, dst: ImageDestination, raw: RawManifest, manifest: ImageManifest, options: CopyOptions): Promise<E.Either<Failure, RawManifest>> => {
+  const aborted = (): boolean => options.signal?.aborted === true;
+  const target = targetType(raw.mediaType, dst, options);
+  const format = target === undefined ? undefined : formatOf(target);
+  if (target === undefined || format === undefined || !dst.acceptedManifestTypes.includes(target)) {
+    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination does not take ${target ?? raw.mediaType} manifests`));
+  }
+  let out: RawManifest = raw;
+  if (target !== raw.mediaType) {
+    if (options.preserveDigests === true) {
+      return E.left(failure("UNSUPPORTED_MANIFEST", `${raw.digest}: writing it as ${target} would change its digest, and --preserve-digests forbids that`));
+    }
+    const converted = convertManifest(format, raw.digest)(manifest);
+    if (E.isLeft(converted)) return converted;
+    out = { ...converted.right, digest: `sha256:${createHash("sha256").update(converted.right.bytes).digest("hex")}` };
+  }
   const blobs = [manifest.config, ...manifest.layers];
   const has = await Promise.all(blobs.map((d) => dst.hasBlob(d)));
   const present = new Set(blobs.filter((_, i) => has[i] === true).map((d) => d.digest));
@@ -121,16 +212,11 @@ const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOp
       const stream = await src.blob(d);
       if (E.isLeft(stream)) return stream;
       const r = await dst.putBlob(d, tracked(stream.right, d.digest, d.size, options.onEvent));
+      // A destination that mounted the blob never read the stream: close what the source opened.
+      (stream.right as { destroy?: () => void }).destroy?.();
       if (E.isRight(r)) options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role });
       return aborted() && E.isLeft(r) ? E.left(failure("INTERRUPTED", "interrupted")) : r;
     }),
   );
-  if (E.isLeft(copied)) return copied;
-  if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
-  const written = await dst.putManifest(raw, indexDigest);
-  if (E.isLeft(written)) return written;
-  options.onEvent?.({ kind: "manifest-written", digest: raw.digest });
-  const committed = await dst.commit();
-  if (E.isLeft(committed)) return committed;
-  return E.right({ id: committed.right.id, manifestDigest: raw.digest, ...(indexDigest === undefined ? {} : { indexDigest }) });
+  return E.isLeft(copied) ? copied : E.right(out);
 };

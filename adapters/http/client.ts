@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
 // undici's index loads fetch, WebSocket, cookies, caches and mocks: ~80 ms of a
 // start-up that a pull waits for. The agent and `request` alone load in ~25 ms.
@@ -37,8 +38,10 @@ export interface HttpClient {
 export interface TlsOptions {
   /** Accept any certificate (`--tls-verify=false`). */
   readonly insecureSkipVerify?: boolean;
-  /** Extra CA certificates (PEM), as from `--cert-dir`. */
+  /** Extra CA certificates (PEM), as from `--cert-dir`, trusted beside the system's. */
   readonly ca?: ReadonlyArray<string>;
+  /** Extra CA certificates for one origin (`host[:port]`), as from containers-certs.d; asked once per origin. */
+  readonly caFor?: (hostPort: string) => Promise<ReadonlyArray<string>>;
 }
 
 const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
@@ -46,14 +49,28 @@ const flatten = (headers: Record<string, string | string[] | undefined>): Record
 
 /** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. `signal` aborts every request. */
 export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient => {
-  const agent = new Agent({
-    connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }) },
-    connections: 16,
-  });
+  const agentWith = (ca: ReadonlyArray<string>): InstanceType<typeof Agent> =>
+    new Agent({
+      // `ca` replaces Node's roots, so the system's stay in: a token server elsewhere keeps working.
+      connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) },
+      connections: 16,
+    });
+  const shared = agentWith(tls.ca ?? []);
+  const perOrigin = new Map<string, Promise<InstanceType<typeof Agent>>>();
+  const agentFor = (url: URL): Promise<InstanceType<typeof Agent>> => {
+    const caFor = tls.caFor;
+    if (caFor === undefined || url.protocol !== "https:") return Promise.resolve(shared);
+    let agent = perOrigin.get(url.host);
+    if (agent === undefined) {
+      agent = caFor(url.host).then((ca) => (ca.length === 0 ? shared : agentWith([...(tls.ca ?? []), ...ca])));
+      perOrigin.set(url.host, agent);
+    }
+    return agent;
+  };
   return {
     request: async (req) => {
       const url = new URL(req.url);
-      const r = await requestOn.call(agent, {
+      const r = await requestOn.call(await agentFor(url), {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
@@ -83,6 +100,9 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpCl
         },
       };
     },
-    close: () => agent.close(),
+    close: async () => {
+      const agents = new Set([shared, ...(await Promise.all(perOrigin.values()))]);
+      await Promise.all([...agents].map((a) => a.close()));
+    },
   };
 };

@@ -45,6 +45,10 @@ export const registryDestination = (
       const r = await client.putBlob(d.digest, d.size, () => stream, sources[0]);
       return E.isLeft(r) ? r : E.right(undefined);
     },
+    putInstance: async (m) => {
+      const r = await client.putManifest(m.digest, m.bytes, m.mediaType);
+      return E.isLeft(r) ? r : E.right(undefined);
+    },
     putManifest: async (m) => {
       const r = await client.putManifest(ref.digest ?? ref.tag ?? "latest", m.bytes, m.mediaType);
       if (E.isLeft(r)) return r;

@@ -85,6 +85,14 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
   let manifest: RawManifest | undefined;
   let committed = false;
   const written: string[] = [];
+  const putManifestBlob = async (m: RawManifest): Promise<E.Either<Failure, void>> => {
+    const digest = parseDigest(m.digest);
+    if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
+    const r = await putBytes(blobs, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+    if (E.isLeft(r)) return r;
+    written.push(m.digest);
+    return E.right(undefined);
+  };
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex],
     hasBlob: (d) => hasDescribed(blobs, d),
@@ -93,14 +101,11 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
       if (E.isRight(r)) written.push(d.digest);
       return r;
     },
+    putInstance: (m) => putManifestBlob(m),
     putManifest: async (m) => {
-      const digest = parseDigest(m.digest);
-      if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
-      const r = await putBytes(blobs, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
-      if (E.isLeft(r)) return r;
-      written.push(m.digest);
-      manifest = m;
-      return E.right(undefined);
+      const r = await putManifestBlob(m);
+      if (E.isRight(r)) manifest = m;
+      return r;
     },
     commit: async () => {
       if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));

@@ -1,6 +1,6 @@
 /** A registry behind TLS with a CA made here: berth trusts it only when told (--cert-dir), or skips checks with --tls-verify=false. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";
@@ -34,6 +34,17 @@ describe("TLS", () => {
     expect([pushed.status, pushed.stderr]).toEqual([0, ""]);
     const pulled = await berthAsync(["pull", "-q", "--cert-dir", certs, `${registry.host}/tls/app:1`], { env: env("target") });
     expect([pulled.status, pulled.stderr]).toEqual([0, ""]);
+  });
+
+  it("trusts the CA in certs.d/HOST:PORT, as containers-certs.d(5) places it, for pull and copy", async () => {
+    const e = { ...env("certs-d"), BERTH_SYSTEM_CONFIG_DIR: join(root, "etc-certs") };
+    const dir = join(root, "etc-certs", "certs.d", registry.host);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(certs, "ca.crt"), join(dir, "ca.crt"));
+    const pulled = await berthAsync(["pull", "-q", `${registry.host}/tls/app:1`], { env: e });
+    expect([pulled.status, pulled.stderr]).toEqual([0, ""]);
+    const copied = await berthAsync(["copy", "-q", `docker://${registry.host}/tls/app:1`, `docker://${registry.host}/tls/copy:1`], { env: e });
+    expect([copied.status, copied.stderr]).toEqual([0, ""]);
   });
 
   it("refuses an unknown CA in one line, and --tls-verify=false skips the check", async () => {

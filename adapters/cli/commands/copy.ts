@@ -6,6 +6,7 @@ import type { BuiltinReference } from "../../../plugins/builtin.ts";
 import { builtinPlugins } from "../../../plugins/plugins.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../../../plugins/contract.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { registryCas } from "../../http/certs.ts";
 import { undiciClient, type HttpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -14,7 +15,7 @@ import { failed, openSession, report } from "../session.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { progressReporter } from "../progress.ts";
 import { usageError } from "../usage.ts";
-import { credsOption, platformOption, tlsVerifyOption } from "./pull.ts";
+import { credsOption, formatOption, platformOption, tlsVerifyOption } from "./pull.ts";
 
 /** Opens one side of a copy through the transport's plugin, looked up by name: a new transport needs no change here. */
 const open = async <K extends "openSource" | "openDestination">(
@@ -37,20 +38,30 @@ const open = async <K extends "openSource" | "openDestination">(
 export const copyCommand = defineCommand({
   usage: `Usage: berth copy [options] SOURCE DESTINATION
 
-SOURCE and DESTINATION are transport-qualified: docker://NAME or store:NAME.
+SOURCE and DESTINATION are transport-qualified: docker://NAME, store:NAME,
+oci:DIR[:NAME], oci-archive:FILE[:NAME], docker-archive:FILE, dir:DIR.
 
 Options:
       --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
       --src-creds U:P, --dest-creds U:P                 Credentials for each side
+      --src-cert-dir DIR, --dest-cert-dir DIR           CA certificates (*.crt) for each side
       --platform OS/ARCH[/VARIANT]                      Which image of an index
+  -a, --all                                             Every image of an index, and the index (same digest)
+  -f, --format oci|v2s2                                 Manifest format to write (converted if needed)
+      --preserve-digests                                Fail rather than change a manifest digest
   -q, --quiet                                           Print nothing but errors
 `,
   options: {
     "src-tls-verify": { type: "string" },
     "dest-tls-verify": { type: "string" },
     "src-creds": { type: "string" },
+    "src-cert-dir": { type: "string" },
+    "dest-cert-dir": { type: "string" },
     "dest-creds": { type: "string" },
     platform: { type: "string" },
+    all: { type: "boolean", short: "a" },
+    format: { type: "string", short: "f" },
+    "preserve-digests": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
   },
   run: async (p, io, globals) => {
@@ -61,18 +72,27 @@ Options:
     if (srcTls === "invalid" || destTls === "invalid") return usageError(io, "--src-tls-verify and --dest-tls-verify take true or false");
     const platform = platformOption(stringOption(p.values, "platform"));
     if (platform === undefined) return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
+    const format = formatOption(stringOption(p.values, "format"));
+    if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
     const signal = interruptSignal();
-    const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false }, signal);
-    const destHttp = undiciClient({ insecureSkipVerify: destTls === false }, signal);
+    const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false, caFor: registryCas(session.host, stringOption(p.values, "src-cert-dir")) }, signal);
+    const destHttp = undiciClient({ insecureSkipVerify: destTls === false, caFor: registryCas(session.host, stringOption(p.values, "dest-cert-dir")) }, signal);
     try {
       const side = { host: session.host, store: session.store, lookup: session.lookup };
       const source = await open("openSource", src, { ...side, http: srcHttp, tlsVerify: srcTls, creds: credsOption(stringOption(p.values, "src-creds")) }, builtinPlugins);
       if (E.isLeft(source)) return report(io, source.left);
       const destination = await open("openDestination", dest, { ...side, http: destHttp, tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")) }, builtinPlugins);
       if (E.isLeft(destination)) return report(io, destination.left);
-      const r = await copyImage(source.right, destination.right, { platform, signal, onEvent: progressReporter(io, p.values["quiet"] === true) });
+      const r = await copyImage(source.right, destination.right, {
+        platform,
+        signal,
+        onEvent: progressReporter(io, p.values["quiet"] === true),
+        all: p.values["all"] === true,
+        preserveDigests: p.values["preserve-digests"] === true,
+        ...(format === undefined ? {} : { format }),
+      });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");
       return exitCodes.ok;

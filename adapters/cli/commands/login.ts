@@ -3,6 +3,7 @@ import { failure } from "../../../core/failure.ts";
 import { registryClient } from "../../../plugins/docker/registry.ts";
 import { forgetAllCredentials, forgetCredentials, saveCredentials } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
+import { registryCas } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -31,6 +32,7 @@ Options:
       --password-stdin     Read the password from standard input
       --authfile FILE      Where to save (default as podman)
       --tls-verify=false   Allow plain HTTP and unverified TLS
+      --cert-dir DIR       Trust the CA certificates (*.crt) in DIR (default: certs.d)
 `,
   options: {
     username: { type: "string", short: "u" },
@@ -38,6 +40,7 @@ Options:
     "password-stdin": { type: "boolean" },
     authfile: { type: "string" },
     "tls-verify": { type: "string" },
+    "cert-dir": { type: "string" },
   },
   run: async (p, io) => {
     const [registry, ...extra] = p.positionals;
@@ -50,7 +53,7 @@ Options:
     const fromStdin = p.values["password-stdin"] === true;
     const password = fromStdin ? await readStdin() : (stringOption(p.values, "password") ?? (io.isTerminal ? await ask("Password: ") : undefined));
     if (password === undefined || password === "") return usageError(io, "login needs --password-stdin (or --password) when there is no terminal to ask on");
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false });
+    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(hostEnvironment(), stringOption(p.values, "cert-dir")) });
     try {
       const client = registryClient({ registry: key.split("/")[0] ?? key, repository: "", insecure: tlsVerify === false }, { http, credentials: { username, password }, retries: 1 });
       const checked = await client.ping();

@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../../core/failure.ts";
-import { parsePlatform, type Platform } from "../../../core/manifest/index.ts";
+import { parsePlatform, type ManifestFormat, type Platform } from "../../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName } from "../../../core/reference/index.ts";
 import { chooseCandidate, resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
 import { registryClient } from "../../../plugins/docker/registry.ts";
@@ -9,7 +9,7 @@ import { storeDestination } from "../../../plugins/store/transport.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
 import { loadAliasCache, recordAlias } from "../../config/registries.ts";
 import { copyImage } from "../../copy/engine.ts";
-import { readCertDir } from "../../http/certs.ts";
+import { registryCas } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { readState } from "../../store/store.ts";
@@ -30,6 +30,10 @@ export const platformOption = (value: string | undefined): Platform | undefined 
 /** `--tls-verify[=true|false]`; `undefined` means what registries.conf says. */
 export const tlsVerifyOption = (value: string | undefined): boolean | undefined | "invalid" =>
   value === undefined ? undefined : value === "true" ? true : value === "false" ? false : "invalid";
+
+/** `--format oci|v2s2` , the names podman and skopeo use. */
+export const formatOption = (value: string | undefined): ManifestFormat | undefined | "invalid" =>
+  value === undefined ? undefined : value === "oci" || value === "v2s2" ? value : "invalid";
 
 /** `--creds USER[:PASSWORD]` */
 export const credsOption = (value: string | undefined): Credentials | undefined => {
@@ -57,7 +61,7 @@ export const pullName = async (
     creds: Credentials | undefined;
     authFile: string | undefined;
     quiet: boolean;
-    ca?: ReadonlyArray<string>;
+    caFor: (hostPort: string) => Promise<ReadonlyArray<string>>;
     retries?: number;
   },
 ): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
@@ -72,7 +76,7 @@ export const pullName = async (
     plan = chosen;
   }
   const signal = interruptSignal();
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) }, signal);
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal);
   const errors: Failure[] = [];
   try {
     for (const candidate of plan.candidates) {
@@ -128,7 +132,7 @@ export const pullName = async (
 const allTags = async (
   session: Session,
   name: string,
-  options: { tlsVerify: boolean | undefined; creds: Credentials | undefined; authFile: string | undefined; ca?: ReadonlyArray<string> },
+  options: { tlsVerify: boolean | undefined; creds: Credentials | undefined; authFile: string | undefined; caFor: (hostPort: string) => Promise<ReadonlyArray<string>> },
 ): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
   const typed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
   if (E.isLeft(typed)) return E.left(failure("INVALID_REFERENCE", `"${name}": ${typed.left.message}`));
@@ -136,7 +140,7 @@ const allTags = async (
   const repo = repositoryName(typed.right);
   const creds = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
   if (E.isLeft(creds)) return creds;
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, ...(options.ca === undefined ? {} : { ca: options.ca }) }, interruptSignal());
+  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, interruptSignal());
   try {
     const client = registryClient({ registry: typed.right.domain, repository: typed.right.path, insecure: options.tlsVerify === false }, { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
     const tags = await client.listTags();
@@ -156,7 +160,7 @@ Options:
       --platform OS/ARCH[/VARIANT]   Which image of a multi-platform index (default this machine's)
       --policy always|missing|never  Pull always (default), only when missing, or never
       --tls-verify=false             Allow plain HTTP and unverified TLS
-      --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR
+      --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR (default: certs.d)
       --retry N                      Retries after 429, 5xx and dropped connections (default 3)
       --all-tags                     Pull every tag of the repository
       --authfile FILE                Credentials file (default as podman)
@@ -209,7 +213,7 @@ export const pullCommand = defineCommand({
       creds: credsOption(stringOption(p.values, "creds")),
       authFile,
       quiet: p.values["quiet"] === true,
-      ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }),
+      caFor: registryCas(session.host, certDir),
       ...(retryText === undefined ? {} : { retries: Number(retryText) }),
     };
     let names: ReadonlyArray<string> = [name];

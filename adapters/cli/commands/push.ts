@@ -6,7 +6,7 @@ import { registryDestination } from "../../../plugins/docker/transport.ts";
 import { storeSource } from "../../../plugins/store/transport.ts";
 import { credentialsFor } from "../../config/auth.ts";
 import { copyImage } from "../../copy/engine.ts";
-import { readCertDir } from "../../http/certs.ts";
+import { registryCas } from "../../http/certs.ts";
 import { undiciClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -16,7 +16,7 @@ import { failed, openSession, report } from "../session.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { progressReporter } from "../progress.ts";
 import { usageError } from "../usage.ts";
-import { credsOption, tlsVerifyOption } from "./pull.ts";
+import { credsOption, formatOption, tlsVerifyOption } from "./pull.ts";
 
 /** `berth push IMAGE [DEST]`: DEST without a transport means docker://, as in the seed. */
 export const pushCommand = defineCommand({
@@ -24,16 +24,19 @@ export const pushCommand = defineCommand({
 
 Options:
       --tls-verify=false      Allow plain HTTP and unverified TLS
-      --cert-dir DIR          Trust the CA certificates (*.crt) in DIR
+      --cert-dir DIR          Trust the CA certificates (*.crt) in DIR (default: certs.d)
       --authfile FILE         Credentials file
       --creds USER:PASSWORD   Credentials for this push
+  -f, --format oci|v2s2       Manifest format to push (converted if needed)
   -q, --quiet                 Print nothing but errors
 `,
-  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, quiet: { type: "boolean", short: "q" } },
+  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
     const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
+    const format = formatOption(stringOption(p.values, "format"));
+    if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
     if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
@@ -54,7 +57,7 @@ Options:
     if (E.isLeft(found2)) return report(io, found2.left);
     const certDir = stringOption(p.values, "cert-dir");
     const signal = interruptSignal();
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, ...(certDir === undefined ? {} : { ca: await readCertDir(certDir) }) }, signal);
+    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(session.host, certDir) }, signal);
     try {
       // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
       const mountFrom = found.right.image.names.flatMap((n) => {
@@ -66,6 +69,7 @@ Options:
         platform: { os: found.right.image.os, architecture: found.right.image.architecture },
         signal,
         onEvent: progressReporter(io, p.values["quiet"] === true),
+        ...(format === undefined ? {} : { format }),
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);

@@ -8,6 +8,7 @@ import { registryClient, type RegistryClient } from "../../../plugins/docker/reg
 import { credentialsFor } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { loadRegistries } from "../../config/registries.ts";
+import { registryCas } from "../../http/certs.ts";
 import { undiciClient, type HttpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
@@ -18,7 +19,7 @@ import { usageError } from "../usage.ts";
 import { credsOption, tlsVerifyOption } from "./pull.ts";
 
 /** The options every remote command takes. */
-export const remoteOptions = { "tls-verify": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" } } as const;
+export const remoteOptions = { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" } } as const;
 
 /** A registry conversation opened from `docker://NAME` and the remote options. */
 export const openRemote = async (
@@ -42,7 +43,7 @@ export const openRemote = async (
   const authFile = stringOption(p.values, "authfile");
   const found = creds === undefined ? await credentialsFor(host, repositoryName(parsed.right), authFile === undefined ? {} : { authFile }) : E.right(creds);
   if (E.isLeft(found)) return found;
-  const http = undiciClient({ insecureSkipVerify: tlsVerify === false });
+  const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(host, stringOption(p.values, "cert-dir")) });
   const client = registryClient({ registry: parsed.right.domain, repository: parsed.right.path, insecure }, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, push);
   return E.right({ ref: parsed.right, client, http });
 };
