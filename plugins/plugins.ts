@@ -28,7 +28,7 @@ const opening = [
   widen(dockerArchivePlugin as TransportPlugin<DockerArchiveReference, BuiltinContext>),
 ];
 
-/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:, oci-archive:, and reading docker-archive:), and the syntax of the rest. */
+/** The transports berth ships, as plugins: those that can open images so far (docker://, store:, oci:, dir:, oci-archive:, docker-archive:), and the syntax of the rest. */
 export const builtinPlugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = builtinTransports.map(
   (t) => opening.find((p) => p.name === t.name) ?? t,
 );

@@ -9,6 +9,7 @@ import { entryStream, indexArchive, readEntry, readJsonEntry } from "../../adapt
 import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
 import type { ImageSource, TransportPlugin } from "../contract.ts";
 import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts";
+import { dockerArchiveDestination } from "./writer.ts";
 
 /** docker save's manifest.json: one entry per image. */
 const archiveManifest = t.array(
@@ -102,8 +103,12 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
   });
 };
 
-/** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin (reading; writing comes with save). */
+/** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin: reads one image of an archive, writes an archive of one image. */
 export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, unknown> = {
   ...dockerArchiveSyntax,
   openSource: (ref) => dockerArchiveSource(ref),
+  openDestination: async (ref) =>
+    ref.index !== undefined
+      ? E.left(failure("INVALID_REFERENCE", `docker-archive:${ref.path}:@${ref.index}: an index names an image to read, not one to write`))
+      : E.right(dockerArchiveDestination(ref.path, ref.name)),
 };

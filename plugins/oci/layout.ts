@@ -94,7 +94,8 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
     return E.right(undefined);
   };
   return {
-    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex],
+    // containers/image reads only OCI types from a layout (a Docker manifest there is invisible to skopeo), so others are converted.
+    acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.ociIndex],
     hasBlob: (d) => hasDescribed(blobs, d),
     putBlob: async (d, stream) => {
       const r = await putDescribed(blobs, d, stream);
