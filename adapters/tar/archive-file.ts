@@ -1,20 +1,48 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { detectCompression } from "./compression.ts";
 import { indexTar, type TarEntryLocation } from "./index.ts";
 
+/** A tar archive opened for reading in place: where its bytes are (a decompressed copy for a compressed one) and where its entries start. */
+export interface ArchiveFile {
+  /** The plain tar to read from. */
+  readonly path: string;
+  /** The name the user gave, for messages. */
+  readonly shown: string;
+  readonly entries: Map<string, TarEntryLocation>;
+  /** Removes a decompressed copy; nothing for a plain archive. */
+  readonly release: () => Promise<void>;
+}
+
+/** A decompressed copy may be this many times larger than the compressed file (at least 2 GiB): more is a bomb. */
+const maxExpansion = 200;
+const minExpansionCap = 2 * 1024 * 1024 * 1024;
+
 /**
- * Indexes a plain tar archive for reading in place; `label` names its kind
- * (`OCI`, `docker`) in the message refusing compressed ones.
+ * The archive as a plain tar: the file itself, or for a gzip-compressed one
+ * (found by its magic bytes, not its name) a decompressed copy in a private
+ * temp directory, capped so that a gzip bomb stops with an error (at 200
+ * times the file's size, and never below `minCap`).
  */
-export const indexArchive = async (path: string, label: string): Promise<E.Either<Failure, Map<string, TarEntryLocation>>> => {
+export const plainTar = async (
+  path: string,
+  label: string,
+  minCap = minExpansionCap,
+): Promise<E.Either<Failure, { path: string; release: () => Promise<void> }>> => {
   const head = Buffer.alloc(6);
+  let size: number;
   try {
     const h = await open(path, "r");
     try {
       await h.read(head, 0, 6, 0);
+      size = (await h.stat()).size;
     } finally {
       await h.close();
     }
@@ -22,17 +50,49 @@ export const indexArchive = async (path: string, label: string): Promise<E.Eithe
     return E.left(failure("NOT_FOUND", `${path}: ${(e as Error).message}`));
   }
   const compression = detectCompression(head);
-  if (compression !== "none") return E.left(failure("INVALID_ARCHIVE", `${path}: ${compression}-compressed ${label} archives are not supported yet; decompress it first`));
+  if (compression === "none") return E.right({ path, release: async () => undefined });
+  if (compression !== "gzip") {
+    return E.left(failure("INVALID_ARCHIVE", `${path}: ${compression}-compressed ${label} archives are not supported (berth decodes gzip only); decompress it first`));
+  }
+  const dir = await mkdtemp(join(tmpdir(), "berth-archive-"));
+  const release = () => rm(dir, { recursive: true, force: true });
+  const copy = join(dir, "archive.tar");
+  const cap = Math.max(minCap, size * maxExpansion);
   try {
-    return E.right(await indexTar(path));
+    await pipeline(createReadStream(path), createGunzip(), capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
   } catch (e) {
+    await release();
+    return E.left(failure("INVALID_ARCHIVE", `${path}: decompressing: ${(e as Error).message}`));
+  }
+  return E.right({ path: copy, release });
+};
+
+/** A pass-through that fails once more than `cap` bytes went by. */
+const capBytes = (cap: number): Transform => {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.byteLength;
+      done(seen > cap ? new Error(`expands to more than ${cap} bytes (a decompression bomb?)`) : null, chunk);
+    },
+  });
+};
+
+/** Opens an archive (plain or gzip) and indexes it; `label` names its kind (`OCI`, `docker`) in messages. */
+export const openArchive = async (path: string, label: string): Promise<E.Either<Failure, ArchiveFile>> => {
+  const plain = await plainTar(path, label);
+  if (E.isLeft(plain)) return plain;
+  try {
+    return E.right({ path: plain.right.path, shown: path, entries: await indexTar(plain.right.path), release: plain.right.release });
+  } catch (e) {
+    await plain.right.release();
     return E.left(failure("INVALID_ARCHIVE", `${path}: ${(e as Error).message}`));
   }
 };
 
 /** One entry's bytes, refused when larger than `cap`; `what` names it in messages. */
-export const readEntry = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, Uint8Array>> => {
-  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is ${at.size} bytes, more than ${cap}`));
+export const readEntry = async (path: string, at: TarEntryLocation, cap: number, what: string, shown = path): Promise<E.Either<Failure, Uint8Array>> => {
+  if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${shown}: ${what} is ${at.size} bytes, more than ${cap}`));
   const handle = await open(path, "r");
   try {
     const buf = Buffer.alloc(at.size);
@@ -44,13 +104,13 @@ export const readEntry = async (path: string, at: TarEntryLocation, cap: number,
 };
 
 /** One entry parsed as JSON (size-capped). */
-export const readJsonEntry = async (path: string, at: TarEntryLocation, cap: number, what: string): Promise<E.Either<Failure, unknown>> => {
-  const bytes = await readEntry(path, at, cap, what);
+export const readJsonEntry = async (path: string, at: TarEntryLocation, cap: number, what: string, shown = path): Promise<E.Either<Failure, unknown>> => {
+  const bytes = await readEntry(path, at, cap, what, shown);
   if (E.isLeft(bytes)) return bytes;
   try {
     return E.right(JSON.parse(new TextDecoder().decode(bytes.right)) as unknown);
   } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${path}: ${what} is not valid JSON: ${(e as Error).message}`));
+    return E.left(failure("INVALID_ARCHIVE", `${shown}: ${what} is not valid JSON: ${(e as Error).message}`));
   }
 };
 

@@ -48,7 +48,9 @@ export const indexTar = async (path: string, maxEntries = 100_000): Promise<Map<
       for (let i = 0; i < 512; i++) computed += i >= 148 && i < 156 ? 32 : (header[i] ?? 0);
       if (sum !== computed) throw new Error(`not a tar archive (bad header checksum at byte ${pos})`);
       const type = String.fromCharCode(header[156] ?? 0);
-      const size = pending.size ?? parseOctal(header, 124, 12);
+      // A PAX size applies to the next real entry, never to another extended header.
+      const size = type === "x" || type === "L" ? parseOctal(header, 124, 12) : (pending.size ?? parseOctal(header, 124, 12));
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad entry size at byte ${pos}`);
       const dataStart = pos + 512;
       if (dataStart + size > fileSize) throw new Error(`truncated tar: an entry at byte ${pos} claims ${size} bytes past the end`);
       if (type === "x" || type === "L") {
@@ -59,7 +61,10 @@ export const indexTar = async (path: string, maxEntries = 100_000): Promise<Map<
           for (const record of data.toString("utf8").split("\n")) {
             const m = /^\d+ (path|size)=(.*)$/.exec(record);
             if (m?.[1] === "path") pending = { ...pending, path: m[2] ?? "" };
-            if (m?.[1] === "size") pending = { ...pending, size: Number(m[2]) };
+            if (m?.[1] === "size") {
+              if (!/^\d{1,15}$/.test(m[2] ?? "")) throw new Error(`bad PAX size "${(m[2] ?? "").slice(0, 20).replace(/[^\x20-\x7e]/g, "?")}" at byte ${pos}`);
+              pending = { ...pending, size: Number(m[2]) };
+            }
           }
         }
       } else {

@@ -5,7 +5,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
-import { entryStream, indexArchive, readEntry, readJsonEntry } from "../../adapters/tar/archive-file.ts";
+import { entryStream, openArchive, readEntry, readJsonEntry, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
 import type { ImageSource, TransportPlugin } from "../contract.ts";
 import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts";
@@ -26,9 +26,15 @@ const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(
  * and the destination checks every layer against that digest as it streams.
  */
 export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<E.Either<Failure, ImageSource>> => {
-  const archive = await indexArchive(ref.path, "docker");
+  const archive = await openArchive(ref.path, "docker");
   if (E.isLeft(archive)) return archive;
-  const entries = archive.right;
+  const opened = await readOpened(ref, archive.right);
+  if (E.isLeft(opened)) await archive.right.release();
+  return opened;
+};
+
+const readOpened = async (ref: DockerArchiveReference, archive: ArchiveFile): Promise<E.Either<Failure, ImageSource>> => {
+  const entries = archive.entries;
   const entry = (name: string): E.Either<Failure, TarEntryLocation> => {
     const clean = cleanEntryName(name);
     const at = clean === undefined ? undefined : entries.get(clean);
@@ -36,7 +42,7 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
   };
   const manifestAt = entries.get("manifest.json");
   if (manifestAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no manifest.json (not a docker archive)`));
-  const doc = await readJsonEntry(ref.path, manifestAt, maxManifestBytes, "manifest.json");
+  const doc = await readJsonEntry(archive.path, manifestAt, maxManifestBytes, "manifest.json", ref.path);
   if (E.isLeft(doc)) return doc;
   const images = decodeDocument(archiveManifest, `${ref.path}: manifest.json`)(doc.right);
   if (E.isLeft(images)) return images;
@@ -59,7 +65,7 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
   }
   const configAt = entry(chosen.Config);
   if (E.isLeft(configAt)) return configAt;
-  const configBytes = await readEntry(ref.path, configAt.right, maxManifestBytes, "the image config");
+  const configBytes = await readEntry(archive.path, configAt.right, maxManifestBytes, "the image config", ref.path);
   if (E.isLeft(configBytes)) return configBytes;
   let configDoc: unknown;
   try {
@@ -97,9 +103,9 @@ export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<
     blob: async (d) => {
       const at = byDigest.get(d.digest);
       if (at === undefined) return E.left(failure("BLOB_NOT_FOUND", `${ref.path}: no blob ${d.digest}`));
-      return E.right(entryStream(ref.path, at));
+      return E.right(entryStream(archive.path, at));
     },
-    close: async () => undefined,
+    close: archive.release,
   });
 };
 

@@ -7,7 +7,7 @@ import * as E from "fp-ts/lib/Either.js";
 import tar from "tar-stream";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { entryStream, indexArchive, readEntry, readJsonEntry } from "../../adapters/tar/archive-file.ts";
+import { entryStream, openArchive, readEntry, readJsonEntry, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import type { TarEntryLocation } from "../../adapters/tar/index.ts";
 import { imageIndex, maxManifestBytes } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
@@ -23,12 +23,18 @@ import { ociArchiveSyntax } from "./reference.ts";
  * looked up, never used as paths.
  */
 export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
-  const archive = await indexArchive(ref.path, "OCI");
+  const archive = await openArchive(ref.path, "OCI");
   if (E.isLeft(archive)) return archive;
-  const entries = archive.right;
+  const opened = await readOpened(ref, archive.right);
+  if (E.isLeft(opened)) await archive.right.release();
+  return opened;
+};
+
+const readOpened = async (ref: OciLayoutReference, archive: ArchiveFile): Promise<E.Either<Failure, ImageSource>> => {
+  const entries = archive.entries;
   const indexAt = entries.get("index.json");
   if (indexAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${ref.path}: no index.json (not an OCI archive)`));
-  const indexDoc = await readJsonEntry(ref.path, indexAt, maxManifestBytes, "index.json");
+  const indexDoc = await readJsonEntry(archive.path, indexAt, maxManifestBytes, "index.json", ref.path);
   if (E.isLeft(indexDoc)) return indexDoc;
   const index = decodeDocument(imageIndex, `${ref.path}: index.json`)(indexDoc.right);
   if (E.isLeft(index)) return index;
@@ -45,7 +51,7 @@ export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Eithe
       const d = digest ?? picked.right.digest;
       const at = locate(d);
       if (E.isLeft(at)) return at;
-      const bytes = await readEntry(ref.path, at.right, maxManifestBytes, `manifest ${d}`);
+      const bytes = await readEntry(archive.path, at.right, maxManifestBytes, `manifest ${d}`, ref.path);
       if (E.isLeft(bytes)) return bytes;
       const actual = `sha256:${createHash("sha256").update(bytes.right).digest("hex")}`;
       if (actual !== d) return E.left(failure("DIGEST_MISMATCH", `${ref.path}: manifest ${d} has content with digest ${actual}`));
@@ -54,9 +60,9 @@ export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Eithe
     },
     blob: async (d) => {
       const at = locate(d.digest);
-      return E.isLeft(at) ? at : E.right(entryStream(ref.path, at.right));
+      return E.isLeft(at) ? at : E.right(entryStream(archive.path, at.right));
     },
-    close: async () => undefined,
+    close: archive.release,
   });
 };
 

@@ -140,7 +140,7 @@ describe("remote commands", () => {
     const deleted = berth(["delete", "--tls-verify=false", `docker://${registry.host}/copies/app:c1`], { env });
     expect(deleted.status).toBe(0);
     expect(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/copies/app:c1`).status).not.toBe(0);
-    expect(berth(["copy", "store:copied:v1", `docker-archive:${join(root, "out.tar")}`], { env }).stderr).toBe("Error: copying to docker-archive: is not supported yet\n");
+    expect(berth(["copy", "store:copied:v1", `tarball:${join(root, "out.tar")}`], { env }).stderr).toBe("Error: copying to tarball: is not supported yet\n");
   });
 });
 

@@ -12,7 +12,7 @@ import { ociArchiveSource } from "../../../plugins/oci-archive/archive.ts";
 import { ociLayoutSource } from "../../../plugins/oci/layout.ts";
 import { storeDestination } from "../../../plugins/store/transport.ts";
 import { copyImage } from "../../copy/engine.ts";
-import { readJsonEntry } from "../../tar/archive-file.ts";
+import { plainTar, readJsonEntry } from "../../tar/archive-file.ts";
 import { indexTar } from "../../tar/index.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { stringOption } from "../args.ts";
@@ -62,27 +62,28 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   } catch (e) {
     return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI archive or docker archive: ${(e as Error).message}`));
   }
-  const read = async (name: string): Promise<unknown> => {
+  const read = async (name: string): Promise<E.Either<Failure, unknown>> => {
     const at = entries.get(name);
-    if (at === undefined) return undefined;
-    const doc = await readJsonEntry(path, at, 4 << 20, name);
-    return E.isRight(doc) ? doc.right : undefined;
+    return at === undefined ? E.right(undefined) : readJsonEntry(path, at, 4 << 20, name);
   };
   if (entries.has("manifest.json")) {
     const doc = await read("manifest.json");
-    const images = Array.isArray(doc) ? (doc as { RepoTags?: string[] | null }[]) : [];
+    if (E.isLeft(doc)) return doc;
+    const images = Array.isArray(doc.right) ? (doc.right as { RepoTags?: string[] | null }[]) : [];
     return E.right(images.map((img, index) => ({ open: () => dockerArchiveSource({ path, index }), names: storeNames(img.RepoTags ?? []) })));
   }
   if (entries.has("index.json")) {
-    const doc = (await read("index.json")) as { manifests?: { annotations?: Record<string, string> }[] } | undefined;
-    return E.right(fromIndex(doc?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) })));
+    const doc = await read("index.json");
+    if (E.isLeft(doc)) return doc;
+    const index = doc.right as { manifests?: { annotations?: Record<string, string> }[] } | undefined;
+    return E.right(fromIndex(index?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) })));
   }
   return E.left(failure("INVALID_ARCHIVE", `${path}: not a docker archive (no manifest.json) and not an OCI archive (no index.json)`));
 };
 
 /** `berth load [-i FILE]`: every image and every name in an archive or layout; standard input when no file is given. */
 export const loadCommand = defineCommand({
-  usage: "Usage: berth load [-q] [-i FILE]\n\nLoads a docker archive, an OCI archive or an OCI layout directory (standard input when -i is not given).\n",
+  usage: "Usage: berth load [-q] [-i FILE]\n\nLoads a docker archive, an OCI archive (either may be gzip-compressed) or an OCI layout directory (standard input when -i is not given).\n",
   options: { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {
     const session = await openSession(io, globals);
@@ -96,6 +97,13 @@ export const loadCommand = defineCommand({
       path = join(spool, "input.tar");
       await pipeline(process.stdin, createWriteStream(path));
     }
+    // A compressed archive is decompressed once here, so that each image in it is not decompressed again.
+    const plain = (await stat(path).then((st) => st.isFile(), () => false)) ? await plainTar(path, "image") : undefined;
+    if (plain !== undefined && E.isLeft(plain)) {
+      if (spool !== undefined) await rm(spool, { recursive: true, force: true });
+      return report(io, plain.left);
+    }
+    if (plain !== undefined) path = plain.right.path;
     try {
       const found = await detect(path);
       if (E.isLeft(found)) return report(io, found.left);
@@ -109,6 +117,7 @@ export const loadCommand = defineCommand({
       }
       return exitCodes.ok;
     } finally {
+      if (plain !== undefined && E.isRight(plain)) await plain.right.release();
       if (spool !== undefined) await rm(spool, { recursive: true, force: true });
     }
   },

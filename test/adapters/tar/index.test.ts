@@ -1,7 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import * as E from "fp-ts/lib/Either.js";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { plainTar } from "../../../adapters/tar/archive-file.ts";
 import { cleanEntryName, indexTar } from "../../../adapters/tar/index.ts";
 import { makeTar } from "../../tarballs.ts";
 import { tempDir } from "../../tmp.ts";
@@ -42,5 +45,23 @@ describe("indexing a tar in place", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("decompressing an archive", () => {
+  it("stops a gzip bomb at the cap, leaving no copy behind", async () => {
+    const bomb = file(gzipSync(Buffer.alloc(64 * 1024 * 1024)));
+    const r = await plainTar(bomb, "test", 1024 * 1024);
+    expect(E.isLeft(r) && r.left.message).toBe(`${bomb}: decompressing: expands to more than ${Math.max(1024 * 1024, statSync(bomb).size * 200)} bytes (a decompression bomb?)`);
+  });
+
+  it("gives a plain archive back as it is, and a gzip one as a readable copy", async () => {
+    const tar = await makeTar([{ name: "a", content: "x" }]);
+    const plain = file(tar);
+    const same = await plainTar(plain, "test");
+    expect(E.isRight(same) && same.right.path).toBe(plain);
+    const zipped = await plainTar(file(gzipSync(tar)), "test");
+    expect(E.isRight(zipped) && readFileSync(zipped.right.path).equals(tar)).toBe(true);
+    if (E.isRight(zipped)) await zipped.right.release();
   });
 });
