@@ -9,7 +9,7 @@ import tar from "tar-stream";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
-import { digestHex, familiarString, parseDigest, type Digest, type Reference } from "../../core/reference/index.ts";
+import { digestHex, parseDigest, referenceString, type Digest, type Reference } from "../../core/reference/index.ts";
 import { putBlob, type BlobStore } from "../../adapters/store/blobs.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
 import type { ImageDestination } from "../contract.ts";
@@ -126,7 +126,8 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
           }
           files.push(`${diffId.slice(diffId.indexOf(":") + 1)}.tar`);
         }
-        entry = { Config: configFile, RepoTags: names.map((n) => familiarString(n)), Layers: files };
+        // Fully qualified, as podman and skopeo write them: podman reads a short RepoTag as localhost/NAME.
+        entry = { Config: configFile, RepoTags: names.map((n) => referenceString(n)), Layers: files };
         return E.right(undefined);
       },
       commit: async () => {

@@ -42,6 +42,20 @@ const fromIndex = (manifests: ReadonlyArray<{ annotations?: Record<string, strin
         return name === undefined ? [] : [{ open: () => open(name), names: storeNames([name]) }];
       });
 
+/**
+ * Names from the legacy `repositories` file (`{"name": {"tag": "TOP-LAYER-ID"}}`)
+ * for an image whose manifest.json entry has no RepoTags: those whose ID is
+ * the image's top layer (`ID.tar` or `ID/layer.tar`), as docker load matches them.
+ */
+const legacyNames = (repositories: Record<string, unknown>, layers: unknown): string[] => {
+  const top = Array.isArray(layers) ? layers[layers.length - 1] : undefined;
+  if (typeof top !== "string") return [];
+  const id = top.replace(/\/layer\.tar$/, "").replace(/\.tar$/, "").replace(/^blobs\/sha256\//, "");
+  return Object.entries(repositories).flatMap(([name, tags]) =>
+    typeof tags === "object" && tags !== null ? Object.entries(tags as Record<string, unknown>).flatMap(([tag, value]) => (value === id ? [`${name}:${tag}`] : [])) : [],
+  );
+};
+
 /** Tells what `path` is (OCI layout directory, OCI archive, docker archive) and lists its images; otherwise says why each format did not match. */
 const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   const s = await stat(path).catch(() => undefined);
@@ -69,8 +83,15 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   if (entries.has("manifest.json")) {
     const doc = await read("manifest.json");
     if (E.isLeft(doc)) return doc;
-    const images = Array.isArray(doc.right) ? (doc.right as { RepoTags?: string[] | null }[]) : [];
-    return E.right(images.map((img, index) => ({ open: () => dockerArchiveSource({ path, index }), names: storeNames(img.RepoTags ?? []) })));
+    const images = Array.isArray(doc.right) ? (doc.right as { RepoTags?: string[] | null; Layers?: unknown }[]) : [];
+    const legacy = await read("repositories");
+    const repositories = E.isRight(legacy) && typeof legacy.right === "object" && legacy.right !== null ? (legacy.right as Record<string, unknown>) : {};
+    return E.right(
+      images.map((img, index) => ({
+        open: () => dockerArchiveSource({ path, index }),
+        names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(repositories, img.Layers)),
+      })),
+    );
   }
   if (entries.has("index.json")) {
     const doc = await read("index.json");
