@@ -1,11 +1,7 @@
 import { Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
-// undici's index loads fetch, WebSocket, cookies, caches and mocks: ~80 ms of a
-// start-up that a pull waits for. The agent and `request` alone load in ~25 ms.
-// The version is pinned in package.json, since these paths are not its public API.
-import Agent from "undici/lib/dispatcher/agent.js";
-import requestOn from "undici/lib/api/api-request.js";
+import { Agent, requestOn } from "./undici-parts.ts";
 
 /** One HTTP request; bodies stream. */
 export interface HttpRequest {

@@ -114,7 +114,7 @@ export const putBytes = (store: BlobStore, bytes: Uint8Array, expected: Expected
   );
 
 /** A blob's bytes as a stream; the caller re-verifies if it does not trust the store. */
-export const blobStream = (store: BlobStore, digest: Digest): AsyncIterable<Uint8Array> => createReadStream(blobPath(store, digest));
+export const blobStream = (store: BlobStore, digest: Digest): AsyncIterable<Uint8Array> => createReadStream(blobPath(store, digest), { highWaterMark: 1 << 20 });
 
 /** Reads a small blob (a manifest or config), refusing one larger than `cap`. */
 export const readSmallBlob = async (store: BlobStore, digestText: string, cap = 4 * 1024 * 1024): Promise<E.Either<BlobError, Uint8Array>> => {

@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { detectCompression } from "./compression.ts";
+import { detectCompression, gunzip } from "./compression.ts";
 import { indexTar, type TarEntryLocation } from "./index.ts";
 
 /** A tar archive opened for reading in place: where its bytes are (a decompressed copy for a compressed one) and where its entries start. */
@@ -59,7 +58,7 @@ export const plainTar = async (
   const copy = join(dir, "archive.tar");
   const cap = Math.max(minCap, size * maxExpansion);
   try {
-    await pipeline(createReadStream(path), createGunzip(), capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), gunzip(), capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
   } catch (e) {
     await release();
     return E.left(failure("INVALID_ARCHIVE", `${path}: decompressing: ${(e as Error).message}`));
@@ -116,5 +115,5 @@ export const readJsonEntry = async (path: string, at: TarEntryLocation, cap: num
 
 /** One entry's bytes as a stream, read from its offset. */
 export async function* entryStream(path: string, at: TarEntryLocation): AsyncIterable<Uint8Array> {
-  if (at.size > 0) yield* createReadStream(path, { start: at.offset, end: at.offset + at.size - 1 });
+  if (at.size > 0) yield* createReadStream(path, { start: at.offset, end: at.offset + at.size - 1, highWaterMark: 1 << 20 });
 }

@@ -1,17 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat, readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
-import tar from "tar-stream";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
-import { digestHex, parseDigest, referenceString, type Digest, type Reference } from "../../core/reference/index.ts";
-import { putBlob, type BlobStore } from "../../adapters/store/blobs.ts";
+import { imageConfig, maxManifestBytes, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
+import { parseDigest, referenceString, type Digest, type Reference } from "../../core/reference/index.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
+import { tarFileWriter, type TarFileWriter } from "../../adapters/tar/file-writer.ts";
 import type { ImageDestination } from "../contract.ts";
 
 /** Where a docker archive goes: a file (replaced whole at the end) or a stream such as standard output. */
@@ -21,9 +21,9 @@ export type ArchiveOutput = { readonly kind: "file"; readonly path: string } | {
 export interface DockerArchiveWriter {
   /** A destination for one more image, saved under `names` (RepoTags; none when saved by ID). */
   readonly destination: (names: ReadonlyArray<Reference>) => ImageDestination;
-  /** Packs what was committed: blobs, `manifest.json`, `repositories`; the file appears whole or not at all. */
+  /** Ends the archive with `manifest.json` and `repositories`; the file appears whole or not at all. */
   readonly finish: () => Promise<E.Either<Failure, void>>;
-  /** Removes the staging directory (after finish, or instead of it). */
+  /** Removes what an unfinished archive left (after finish, or instead of it). */
   readonly discard: () => Promise<void>;
 }
 
@@ -36,21 +36,45 @@ interface SavedImage {
 const configTypes: ReadonlySet<string> = new Set([mediaTypes.dockerConfig, mediaTypes.ociConfig]);
 
 /**
- * Stages blobs beside the output (configs as `HEX.json`, layers decompressed
- * as `DIFFID.tar`, as the format wants), then packs them. Every layer is
+ * Writes the archive in one pass into a temp file beside the output (configs
+ * as `HEX.json`, layers decompressed as `DIFFID.tar`, as the format wants),
+ * renamed over the output at the end, or copied to the stream. Every layer is
  * checked twice: its bytes against the manifest's digest as they arrive, and
  * its decompressed bytes against the config's diff_id.
  */
 export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter => {
   const where = output.kind === "file" ? output.path : output.label;
-  const anchor = output.kind === "file" ? output.path : join(process.cwd(), "berth-save");
-  const staging = join(dirname(anchor), `.${basename(anchor)}.berth-${randomBytes(6).toString("hex")}`);
-  const store = (suffix: string): BlobStore => ({ root: staging, ingestDir: staging, pathOf: (d: Digest) => join(staging, `${digestHex(d)}${suffix}`) });
-  const configs = store(".json");
-  const layers = store(".tar");
+  const temp =
+    output.kind === "file"
+      ? join(dirname(output.path), `.${basename(output.path)}.${randomBytes(6).toString("hex")}.tmp`)
+      : join(tmpdir(), `berth-save-${randomBytes(6).toString("hex")}.tar`);
+  let opened: Promise<TarFileWriter> | undefined;
+  const tarFile = (): Promise<TarFileWriter> => {
+    opened ??= mkdir(dirname(temp), { recursive: true }).then(() => tarFileWriter(temp));
+    return opened;
+  };
   // A layer's digest as the manifest names it → its diff_id, shared by every image in the archive.
   const diffIdOf = new Map<string, string>();
+  const configs = new Map<string, Uint8Array>();
+  const names = new Set<string>();
   const images: SavedImage[] = [];
+  let finished = false;
+
+  const putConfig = async (digest: Digest, size: number, stream: AsyncIterable<Uint8Array>): Promise<E.Either<Failure, void>> => {
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    for await (const chunk of stream) {
+      n += chunk.byteLength;
+      if (n > size || n > maxManifestBytes) return E.left(failure("SIZE_MISMATCH", `blob ${digest}: more than the expected ${size} bytes`));
+      chunks.push(chunk);
+    }
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    const got = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (n !== size) return E.left(failure("SIZE_MISMATCH", `blob ${digest}: got ${n} bytes, expected ${size}`));
+    if (got !== digest) return E.left(failure("DIGEST_MISMATCH", `blob ${digest}: content has digest ${got}`));
+    configs.set(digest, bytes);
+    return E.right(undefined);
+  };
 
   const putLayer = async (digest: Digest, size: number, stream: AsyncIterable<Uint8Array>): Promise<E.Either<Failure, void>> => {
     let mismatch: Failure | undefined;
@@ -71,46 +95,54 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
       else if (got !== digest) mismatch = failure("DIGEST_MISMATCH", `blob ${digest}: content has digest ${got}`);
       if (mismatch !== undefined) throw new Error(mismatch.message);
     }
-    let plain: AsyncIterable<Uint8Array>;
-    try {
-      plain = (await decompressed(verified())).stream;
-    } catch (e) {
-      return E.left(mismatch ?? failure("UNSUPPORTED_MANIFEST", `${where}: layer ${digest}: ${(e as Error).message}`));
+    const diffHash = createHash("sha256");
+    async function* hashed(plain: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+      for await (const chunk of plain) {
+        diffHash.update(chunk);
+        yield chunk;
+      }
     }
-    const r = await putBlob(layers, plain);
-    if (E.isLeft(r)) return E.left(mismatch ?? r.left);
-    diffIdOf.set(digest, r.right.digest);
-    return E.right(undefined);
+    try {
+      const plain = (await decompressed(verified())).stream;
+      const tar = await tarFile();
+      let diffId = "";
+      await tar.addStream(hashed(plain), () => {
+        diffId = `sha256:${diffHash.digest("hex")}`;
+        const hex = diffId.slice("sha256:".length);
+        // The same content compressed two ways: the archive names each file once; the copy is inert.
+        const name = names.has(`${hex}.tar`) ? `${hex}.${names.size}.tar` : `${hex}.tar`;
+        names.add(name);
+        return name;
+      });
+      diffIdOf.set(digest, diffId);
+      return E.right(undefined);
+    } catch (e) {
+      return E.left(mismatch ?? failure("ARCHIVE_WRITE", `${where}: layer ${digest}: ${(e as Error).message}`));
+    }
   };
 
-  const destination = (names: ReadonlyArray<Reference>): ImageDestination => {
+  const destination = (saved: ReadonlyArray<Reference>): ImageDestination => {
     let entry: SavedImage | undefined;
     return {
       acceptedManifestTypes: [mediaTypes.dockerManifest, mediaTypes.ociManifest],
-      hasBlob: async (d) => diffIdOf.has(d.digest),
+      hasBlob: async (d) => diffIdOf.has(d.digest) || configs.has(d.digest),
       putBlob: async (d, stream) => {
         const digest = parseDigest(d.digest);
         if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-        await mkdir(staging, { recursive: true });
-        if (configTypes.has(d.mediaType)) {
-          const r = await putBlob(configs, stream, { digest: digest.right, size: d.size });
-          return E.isLeft(r) ? r : E.right(undefined);
-        }
-        return putLayer(digest.right, d.size, stream);
+        return configTypes.has(d.mediaType) ? putConfig(digest.right, d.size, stream) : putLayer(digest.right, d.size, stream);
       },
       putManifest: async (m) => {
         const parsed = parseManifest(m.bytes, m.mediaType, m.digest);
         if (E.isLeft(parsed)) return parsed;
         if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${where}: a docker archive holds images, not indexes`));
         const manifest = parsed.right.manifest;
-        const configDigest = parseDigest(manifest.config.digest);
-        if (E.isLeft(configDigest)) return E.left(failure("INVALID_MANIFEST", `${m.digest}: config digest: ${configDigest.left.message}`));
-        const configFile = `${digestHex(configDigest.right)}.json`;
+        const configBytes = configs.get(manifest.config.digest);
+        if (configBytes === undefined) return E.left(failure("INVALID_MANIFEST", `${m.digest}: its config ${manifest.config.digest} was not written`));
         let doc: unknown;
         try {
-          doc = JSON.parse(await readFile(join(staging, configFile), "utf8"));
+          doc = JSON.parse(new TextDecoder().decode(configBytes));
         } catch (e) {
-          return E.left(failure("INVALID_MANIFEST", `${m.digest}: its config cannot be read: ${(e as Error).message}`));
+          return E.left(failure("INVALID_MANIFEST", `${m.digest}: its config is not JSON: ${(e as Error).message}`));
         }
         const config = decodeDocument(imageConfig, `${m.digest}: config`)(doc);
         if (E.isLeft(config)) return config;
@@ -126,8 +158,13 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
           }
           files.push(`${diffId.slice(diffId.indexOf(":") + 1)}.tar`);
         }
+        const configFile = `${manifest.config.digest.slice(manifest.config.digest.indexOf(":") + 1)}.json`;
+        if (!names.has(configFile)) {
+          names.add(configFile);
+          await (await tarFile()).addBytes(configFile, configBytes);
+        }
         // Fully qualified, as podman and skopeo write them: podman reads a short RepoTag as localhost/NAME.
-        entry = { Config: configFile, RepoTags: names.map((n) => referenceString(n)), Layers: files };
+        entry = { Config: configFile, RepoTags: saved.map((n) => referenceString(n)), Layers: files };
         return E.right(undefined);
       },
       commit: async () => {
@@ -140,7 +177,6 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
   };
 
   const finish = async (): Promise<E.Either<Failure, void>> => {
-    const manifestJson = new TextEncoder().encode(JSON.stringify(images));
     // The legacy `repositories` file: name → tag → the top layer's ID.
     const repositories: Record<string, Record<string, string>> = {};
     for (const image of images) {
@@ -150,29 +186,26 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
         if (top !== undefined && colon > 0) (repositories[tag.slice(0, colon)] ??= {})[tag.slice(colon + 1)] = top;
       }
     }
-    const files = [...new Set(images.flatMap((i) => [...i.Layers, i.Config]))];
-    const temp = output.kind === "file" ? `${output.path}.${randomBytes(6).toString("hex")}.tmp` : undefined;
     try {
-      const pack = tar.pack();
-      const sink = temp === undefined ? (output as { stream: Writable }).stream : createWriteStream(temp, { flags: "wx", mode: 0o644 });
-      const written = pipeline(pack, sink);
-      for (const name of files) {
-        const { size } = await stat(join(staging, name));
-        await pipeline(createReadStream(join(staging, name)), pack.entry({ name, size, mode: 0o644, mtime: new Date(0) }));
-      }
-      pack.entry({ name: "manifest.json", mode: 0o644, mtime: new Date(0) }, Buffer.from(manifestJson));
-      pack.entry({ name: "repositories", mode: 0o644, mtime: new Date(0) }, Buffer.from(JSON.stringify(repositories)));
-      pack.finalize();
-      await written;
-      if (temp !== undefined && output.kind === "file") await rename(temp, output.path);
+      const tar = await tarFile();
+      await tar.addBytes("manifest.json", new TextEncoder().encode(JSON.stringify(images)));
+      await tar.addBytes("repositories", new TextEncoder().encode(JSON.stringify(repositories)));
+      await tar.finish();
+      if (output.kind === "file") await rename(temp, output.path);
+      else await pipeline(createReadStream(temp, { highWaterMark: 1 << 20 }), output.stream, { end: false });
+      finished = true;
       return E.right(undefined);
     } catch (e) {
-      if (temp !== undefined) await rm(temp, { force: true });
       return E.left(failure("ARCHIVE_WRITE", `${where}: ${(e as Error).message}`));
     }
   };
 
-  return { destination, finish, discard: () => rm(staging, { recursive: true, force: true }) };
+  const discard = async (): Promise<void> => {
+    if (opened !== undefined && !finished) await (await opened.catch(() => undefined))?.abort();
+    if (output.kind === "stream" || !finished) await rm(temp, { force: true });
+  };
+
+  return { destination, finish, discard };
 };
 
 /** A destination writing one image to a docker archive file (`docker-archive:FILE[:NAME]`). */
