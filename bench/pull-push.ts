@@ -8,43 +8,23 @@
  * `berth push` against `skopeo copy oci:DIR docker://…`, printing medians,
  * the ratio and berth's peak RSS.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median, must, randomImage, timed } from "./measure.ts";
 import { startBenchRegistry } from "./local-registry.ts";
 
 const runs = Number(Deno.args[0] ?? "5");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
 
-const run = (cmd: string, args: string[], env: Record<string, string> = {}): { ms: number; rssMb: number } => {
-  const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", env: { ...Deno.env.toObject(), ...env }, maxBuffer: 1 << 26 });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-  return { ms, rssMb: Number(r.stderr.trim().split("\n").pop()) / 1024 };
-};
-const must = (cmd: string, args: string[]) => {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-};
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 const registry = await startBenchRegistry(dir);
 const host = registry.host;
 
 try {
   const layout = join(dir, "layout");
-  must("umoci", ["init", "--layout", layout]);
-  must("umoci", ["new", "--image", `${layout}:img`]);
-  for (let i = 0; i < 4; i++) {
-    const file = join(dir, `layer${i}`);
-    const data = new Uint8Array(32 << 20);
-    for (let off = 0; off < data.length; off += 65536) crypto.getRandomValues(data.subarray(off, off + 65536));
-    writeFileSync(file, data);
-    must("umoci", ["insert", "--rootless", "--image", `${layout}:img`, file, `/data/layer${i}`]);
-  }
+  randomImage(dir, layout, 4, 32);
   must("skopeo", ["copy", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/bench/img:1`]);
   console.log(`image: 4 layers x 32 MiB random data on ${host}; ${runs} paired runs`);
 
@@ -55,11 +35,11 @@ try {
     const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
     for (const who of pair) {
       if (who === "berth") {
-        const r = run("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/img:1`], { HOME: dir });
+        const r = timed("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/img:1`], { HOME: dir });
         pulls.berth.push(r.ms);
         pulls.rss.push(r.rssMb);
       } else {
-        pulls.skopeo.push(run("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${host}/bench/img:1`, `oci:${out}:img`]).ms);
+        pulls.skopeo.push(timed("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${host}/bench/img:1`, `oci:${out}:img`]).ms);
       }
     }
     rmSync(out, { recursive: true, force: true });
@@ -71,11 +51,11 @@ try {
     const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
     for (const who of pair) {
       if (who === "berth") {
-        const r = run("node", [cli, "--root", source, "push", "-q", "--tls-verify=false", `${host}/bench/img:1`, `${host}/berth${i}/img:1`], { HOME: dir });
+        const r = timed("node", [cli, "--root", source, "push", "-q", "--tls-verify=false", `${host}/bench/img:1`, `${host}/berth${i}/img:1`], { HOME: dir });
         pushes.berth.push(r.ms);
         pushes.rss.push(r.rssMb);
       } else {
-        pushes.skopeo.push(run("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/skopeo${i}/img:1`]).ms);
+        pushes.skopeo.push(timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/skopeo${i}/img:1`]).ms);
       }
     }
   }

@@ -9,39 +9,19 @@
  * and `berth load` against `skopeo copy docker-archive:FILE oci:DIR`.
  * Prints medians, ratios and berth's peak RSS.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median, must, randomImage, timed } from "./measure.ts";
 
 const runs = Number(Deno.args[0] ?? "5");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-save-"));
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
 
-const run = (cmd: string, args: string[], env: Record<string, string> = {}): { ms: number; rssMb: number } => {
-  const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", env: { ...Deno.env.toObject(), ...env }, maxBuffer: 1 << 26 });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-  return { ms, rssMb: Number(r.stderr.trim().split("\n").pop()) / 1024 };
-};
-const must = (cmd: string, args: string[]) => {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-};
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 try {
   const layout = join(dir, "layout");
-  must("umoci", ["init", "--layout", layout]);
-  must("umoci", ["new", "--image", `${layout}:img`]);
-  for (let i = 0; i < 4; i++) {
-    const file = join(dir, `layer${i}`);
-    const data = new Uint8Array(32 << 20);
-    for (let off = 0; off < data.length; off += 65536) crypto.getRandomValues(data.subarray(off, off + 65536));
-    writeFileSync(file, data);
-    must("umoci", ["insert", "--rootless", "--image", `${layout}:img`, file, `/data/layer${i}`]);
-  }
+  randomImage(dir, layout, 4, 32);
   const store = join(dir, "store");
   const env = { BERTH_ROOT: store, HOME: dir };
   must("node", [cli, "--root", store, "copy", "-q", `oci:${layout}:img`, "store:bench/img:1"]);
@@ -54,17 +34,17 @@ try {
     const theirs = join(dir, `skopeo${i}.tar`);
     for (const who of i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"]) {
       if (who === "berth") {
-        const r = run("node", [cli, "save", "-o", ours, "bench/img:1"], env);
+        const r = timed("node", [cli, "save", "-o", ours, "bench/img:1"], env);
         saves.berth.push(r.ms);
         saves.rss.push(r.rssMb);
-      } else saves.skopeo.push(run("skopeo", ["copy", "-q", `oci:${layout}:img`, `docker-archive:${theirs}:localhost/bench/img:1`]).ms);
+      } else saves.skopeo.push(timed("skopeo", ["copy", "-q", `oci:${layout}:img`, `docker-archive:${theirs}:localhost/bench/img:1`]).ms);
     }
     for (const who of i % 2 === 0 ? ["skopeo", "berth"] : ["berth", "skopeo"]) {
       if (who === "berth") {
-        const r = run("node", [cli, "--root", join(dir, `loaded${i}`), "load", "-q", "-i", theirs], env);
+        const r = timed("node", [cli, "--root", join(dir, `loaded${i}`), "load", "-q", "-i", theirs], env);
         loads.berth.push(r.ms);
         loads.rss.push(r.rssMb);
-      } else loads.skopeo.push(run("skopeo", ["copy", "-q", `docker-archive:${ours}`, `oci:${join(dir, `oci${i}`)}:img`]).ms);
+      } else loads.skopeo.push(timed("skopeo", ["copy", "-q", `docker-archive:${ours}`, `oci:${join(dir, `oci${i}`)}:img`]).ms);
     }
     for (const p of [ours, theirs, join(dir, `loaded${i}`), join(dir, `oci${i}`)]) rmSync(p, { recursive: true, force: true });
   }

@@ -18,8 +18,8 @@ export interface TarFileWriter {
 
 const block = 512;
 
-/** A ustar header; sizes past the 11 octal digits use GNU's base-256 form, which Go and GNU tar read. */
-const header = (name: string, size: number): Buffer => {
+/** A ustar header (`type` "0" a file, "x" PAX records); sizes past 11 octal digits use GNU's base-256 form, which Go and GNU tar read. */
+export const tarHeader = (name: string, size: number, type = "0"): Buffer => {
   const nameBytes = Buffer.from(name, "utf8");
   if (nameBytes.byteLength > 100) throw new Error(`tar entry name longer than 100 bytes: ${name}`);
   const h = Buffer.alloc(block);
@@ -37,7 +37,7 @@ const header = (name: string, size: number): Buffer => {
     }
   }
   h.write("00000000000\0", 136);
-  h.write("0", 156);
+  h.write(type, 156);
   h.write("ustar\0", 257);
   h.write("00", 263);
   h.fill(" ", 148, 156);
@@ -86,12 +86,12 @@ export const tarFileWriter = async (path: string): Promise<TarFileWriter> => {
         }
         await flush();
         await pad(size);
-        await handle.write(header(nameOf(), size), 0, block, at);
+        await handle.write(tarHeader(nameOf(), size), 0, block, at);
         return size;
       }),
     addBytes: (name, bytes) =>
       serial(async () => {
-        await handle.write(header(name, bytes.byteLength), 0, block, pos);
+        await handle.write(tarHeader(name, bytes.byteLength), 0, block, pos);
         pos += block;
         if (bytes.byteLength > 0) await handle.write(bytes, 0, bytes.byteLength, pos);
         pos += bytes.byteLength;

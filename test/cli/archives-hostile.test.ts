@@ -6,6 +6,7 @@
 import { closeSync, openSync, readdirSync, writeFileSync, writeSync, ftruncateSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { tarHeader } from "../../adapters/tar/file-writer.ts";
 import { podman } from "../peers/podman.ts";
 import { gzip, makeTar, smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
@@ -31,24 +32,7 @@ const refused = (path: string): string => {
 };
 const config = JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } });
 
-/** One ustar header block for `name` claiming `size` bytes, with a valid checksum. */
-const header = (name: string, size: number, type = "0"): Buffer => {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, "utf8");
-  h.write("0000644\0", 100);
-  h.write("0000000\0", 108);
-  h.write("0000000\0", 116);
-  h.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  h.write("00000000000\0", 136);
-  h.write(type, 156);
-  h.write("ustar\0", 257);
-  h.write("00", 263);
-  h.fill(" ", 148, 156);
-  let sum = 0;
-  for (const byte of h) sum += byte;
-  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  return h;
-};
+const header = tarHeader;
 
 let podmanArchive = "";
 let podmanId = "";
