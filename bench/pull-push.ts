@@ -62,6 +62,7 @@ try {
   for (const [what, m] of [["pull", pulls], ["push", pushes]] as const) {
     const b = median(m.berth);
     const s = median(m.skopeo);
+    console.log(`${what} runs (ms): berth ${m.berth.map((x) => x.toFixed(0)).join(" ")}; skopeo ${m.skopeo.map((x) => x.toFixed(0)).join(" ")}`);
     console.log(`${what}: berth median ${b.toFixed(0)} ms, skopeo median ${s.toFixed(0)} ms, ratio berth/skopeo ${(b / s).toFixed(2)}, berth peak RSS ${Math.max(...m.rss).toFixed(0)} MB`);
   }
 } finally {
