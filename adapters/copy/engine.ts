@@ -42,6 +42,12 @@ export interface CopyOptions {
   readonly format?: ManifestFormat;
   /** Fail rather than write a manifest whose digest differs from the source's. */
   readonly preserveDigests?: boolean;
+  /**
+   * The signature policy's say on the source, given the digest of its manifest
+   * as read (an index's, for a multi-platform image); asked before anything is
+   * written, so a rejection leaves nothing behind.
+   */
+  readonly allow?: (manifestDigest: string) => Promise<E.Either<Failure, void>>;
 }
 
 /** What a copy did. */
@@ -99,6 +105,10 @@ const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOp
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);
   if (E.isLeft(parsedTop)) return parsedTop;
   const parsed = parsedTop.right;
+  if (options.allow !== undefined) {
+    const allowed = await options.allow(top.right.digest);
+    if (E.isLeft(allowed)) return allowed;
+  }
   if (parsed.kind === "index" && options.all === true) return copyIndex(src, dst, { ...top.right, mediaType: parsed.mediaType }, parsed.index, options);
   let chosen: { raw: RawManifest; manifest: ImageManifest; indexDigest?: string };
   if (parsed.kind === "index") {

@@ -1,5 +1,6 @@
 /** Runs the built `berth` binary (dist/cli.js) and collects what it printed. */
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -7,6 +8,21 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Path of the built CLI entry. */
 export const berthBin = join(root, "dist", "cli.js");
+
+/**
+ * The tests' default signature policy: where a test points berth at its own
+ * system config directory and has put no policy.json there, one that accepts
+ * anything is written, as Debian's containers-common installs it. Tests of
+ * policies write their own (or set BERTH_TEST_NO_POLICY=1 to have none).
+ */
+export const withPolicy = (env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv => {
+  const dir = env?.["BERTH_SYSTEM_CONFIG_DIR"];
+  if (dir !== undefined && env?.["BERTH_TEST_NO_POLICY"] !== "1" && !existsSync(join(dir, "policy.json"))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "policy.json"), '{"default":[{"type":"insecureAcceptAnything"}]}\n');
+  }
+  return { ...process.env, ...env };
+};
 
 /** The outcome of one `berth` run. */
 export interface BerthRun {
@@ -20,7 +36,7 @@ export const berth = (args: ReadonlyArray<string>, options: { input?: string | B
   const r = spawnSync(process.execPath, [berthBin, ...args], {
     encoding: "utf8",
     input: options.input ?? "",
-    env: { ...process.env, ...options.env },
+    env: withPolicy(options.env),
     cwd: options.cwd ?? root,
     timeout: 120_000,
   });
@@ -30,7 +46,7 @@ export const berth = (args: ReadonlyArray<string>, options: { input?: string | B
 /** Like {@link berth}, without blocking the test's event loop (needed when the test itself serves HTTP). */
 export const berthAsync = (args: ReadonlyArray<string>, options: { env?: NodeJS.ProcessEnv } = {}): Promise<BerthRun> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [berthBin, ...args], { env: { ...process.env, ...options.env }, cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [berthBin, ...args], { env: withPolicy(options.env), cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

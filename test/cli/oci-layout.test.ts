@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeTar, smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
-import { berth, berthBin } from "./berth.ts";
+import { berth, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
 const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_SYSTEM_CONFIG_DIR: join(root, "etc") };
@@ -51,7 +51,7 @@ describe("oci: layouts", () => {
       [0, 1, 2, 3, 4, 5].map(
         (i) =>
           new Promise<number | null>((resolve) =>
-            spawn(process.execPath, [berthBin, "copy", "-q", `store:app${i}`, `oci:${dir}:name${i}`], { env: { ...process.env, ...env }, stdio: "ignore" }).on("close", resolve),
+            spawn(process.execPath, [berthBin, "copy", "-q", `store:app${i}`, `oci:${dir}:name${i}`], { env: withPolicy(env), stdio: "ignore" }).on("close", resolve),
           ),
       ),
     );

@@ -11,7 +11,7 @@ import { startBlobHost, startFaultProxy, type FaultProxy } from "../peers/fault-
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { makeTar } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
-import { berth, berthAsync, berthBin } from "./berth.ts";
+import { berth, berthAsync, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
 const home = join(root, "home");
@@ -121,7 +121,7 @@ describe("registry faults", () => {
     const e = env();
     const before = proxy.seen.length;
     const child = spawn(process.execPath, [berthBin, "pull", "-q", "--tls-verify=false", "--creds", creds, `${proxy.host}/team/app:1`], {
-      env: { ...process.env, ...e },
+      env: withPolicy(e),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
-import { berth, berthBin } from "./berth.ts";
+import { berth, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
 let registry: Registry;
@@ -105,7 +105,7 @@ describe("push and pull", () => {
     const env = envFor("terminal");
     // script(1) gives berth a pseudo-terminal, as a person would have.
     const r = spawnSync("script", ["-qec", `${process.execPath} ${berthBin} pull --tls-verify=false ${registry.host}/team/app:1`, "/dev/null"], {
-      env: { ...process.env, ...env },
+      env: withPolicy(env),
       encoding: "utf8",
     });
     expect(r.status).toBe(0);

@@ -6,7 +6,9 @@ import type { BuiltinReference } from "../../../plugins/builtin.ts";
 import { builtinPlugins } from "../../../plugins/plugins.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../../../plugins/contract.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { policyCheck, type PolicySubject } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient, type HttpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -34,6 +36,19 @@ const open = async <K extends "openSource" | "openDestination">(
   return opener(name.right.reference, ctx);
 };
 
+/** What the signature policy is asked about for a source name (store images are `containers-storage` to policy.json, as podman's are). */
+const policySubject = (text: string, plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>>): PolicySubject => {
+  const name = parseImageName(text, plugins);
+  if (E.isLeft(name)) return { transport: "", shown: text };
+  const { transport, reference } = name.right;
+  if (transport === "docker" && "reference" in reference) return { transport: "docker", reference: reference.reference, shown: text };
+  if ((transport === "oci" || transport === "oci-archive" || transport === "dir") && "path" in reference) {
+    const named = "name" in reference && typeof reference.name === "string" ? { name: reference.name } : {};
+    return { transport, path: reference.path, ...named, shown: text };
+  }
+  return { transport: transport === "store" ? "containers-storage" : transport, shown: text };
+};
+
 /** `berth copy SRC DEST`: one copy engine between any two transports, as `skopeo copy`. */
 export const copyCommand = defineCommand({
   usage: `Usage: berth copy [options] SOURCE DESTINATION
@@ -50,7 +65,7 @@ Options:
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed)
       --preserve-digests                                Fail rather than change a manifest digest
   -q, --quiet                                           Print nothing but errors
-`,
+${policyHelp}`,
   options: {
     "src-tls-verify": { type: "string" },
     "dest-tls-verify": { type: "string" },
@@ -63,6 +78,7 @@ Options:
     format: { type: "string", short: "f" },
     "preserve-digests": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
+    ...policyFlags,
   },
   run: async (p, io, globals) => {
     const [src, dest, ...extra] = p.positionals;
@@ -76,6 +92,8 @@ Options:
     if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
+    const signaturePolicy = await policyFromFlags(session.host, p.values);
+    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     const signal = interruptSignal();
     const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false, caFor: registryCas(session.host, stringOption(p.values, "src-cert-dir")) }, signal);
     const destHttp = undiciClient({ insecureSkipVerify: destTls === false, caFor: registryCas(session.host, stringOption(p.values, "dest-cert-dir")) }, signal);
@@ -92,6 +110,7 @@ Options:
         all: p.values["all"] === true,
         preserveDigests: p.values["preserve-digests"] === true,
         ...(format === undefined ? {} : { format }),
+        allow: policyCheck(signaturePolicy.right, policySubject(src, builtinPlugins)),
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");

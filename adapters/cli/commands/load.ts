@@ -12,18 +12,22 @@ import { ociArchiveSource } from "../../../plugins/oci-archive/archive.ts";
 import { ociLayoutSource } from "../../../plugins/oci/layout.ts";
 import { storeDestination } from "../../../plugins/store/transport.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { policyCheck, type PolicySubject } from "../../config/policy.ts";
 import { plainTar, readJsonEntry } from "../../tar/archive-file.ts";
 import { indexTar } from "../../tar/index.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { failed, openSession, report } from "../session.ts";
 
 /** One image found in what is being loaded, and the names it should get. */
 interface Found {
   readonly open: () => Promise<E.Either<Failure, ImageSource>>;
   readonly names: ReadonlyArray<string>;
+  /** What the signature policy judges. */
+  readonly subject: PolicySubject;
 }
 
 const storeNames = (candidates: ReadonlyArray<string | undefined>): string[] =>
@@ -34,13 +38,25 @@ const storeNames = (candidates: ReadonlyArray<string | undefined>): string[] =>
   });
 
 /** The images of an OCI layout index (directory or archive), with names from `ref.name`. */
-const fromIndex = (manifests: ReadonlyArray<{ annotations?: Record<string, string> | undefined }>, open: (name: string | undefined) => Promise<E.Either<Failure, ImageSource>>): Found[] =>
+const fromIndex = (
+  manifests: ReadonlyArray<{ annotations?: Record<string, string> | undefined }>,
+  open: (name: string | undefined) => Promise<E.Either<Failure, ImageSource>>,
+  subject: (name: string | undefined) => PolicySubject,
+): Found[] =>
   manifests.length === 1 && manifests[0]?.annotations?.[refNameAnnotation] === undefined
-    ? [{ open: () => open(undefined), names: [] }]
+    ? [{ open: () => open(undefined), names: [], subject: subject(undefined) }]
     : manifests.flatMap((m) => {
         const name = m.annotations?.[refNameAnnotation];
-        return name === undefined ? [] : [{ open: () => open(name), names: storeNames([name]) }];
+        return name === undefined ? [] : [{ open: () => open(name), names: storeNames([name]), subject: subject(name) }];
       });
+
+/** The policy subject of an image of an OCI layout or archive at `path`. */
+const ociSubject = (transport: "oci" | "oci-archive", path: string) => (name: string | undefined): PolicySubject => ({
+  transport,
+  path,
+  ...(name === undefined ? {} : { name }),
+  shown: `${transport}:${path}${name === undefined ? "" : `:${name}`}`,
+});
 
 /**
  * Names from the legacy `repositories` file (`{"name": {"tag": "TOP-LAYER-ID"}}`)
@@ -65,7 +81,7 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
     if (text === undefined) return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI layout (no index.json)`));
     try {
       const doc = JSON.parse(text) as { manifests?: { annotations?: Record<string, string> }[] };
-      return E.right(fromIndex(doc.manifests ?? [], (name) => ociLayoutSource({ path, ...(name === undefined ? {} : { name }) })));
+      return E.right(fromIndex(doc.manifests ?? [], (name) => ociLayoutSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci", path)));
     } catch (e) {
       return E.left(failure("INVALID_ARCHIVE", `${path}/index.json: ${(e as Error).message}`));
     }
@@ -89,6 +105,7 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
     return E.right(
       images.map((img, index) => ({
         open: () => dockerArchiveSource({ path, index }),
+        subject: { transport: "docker-archive", shown: `docker-archive:${path}:@${index}` },
         names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(repositories, img.Layers)),
       })),
     );
@@ -97,18 +114,24 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
     const doc = await read("index.json");
     if (E.isLeft(doc)) return doc;
     const index = doc.right as { manifests?: { annotations?: Record<string, string> }[] } | undefined;
-    return E.right(fromIndex(index?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) })));
+    return E.right(fromIndex(index?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci-archive", path)));
   }
   return E.left(failure("INVALID_ARCHIVE", `${path}: not a docker archive (no manifest.json) and not an OCI archive (no index.json)`));
 };
 
 /** `berth load [-i FILE]`: every image and every name in an archive or layout; standard input when no file is given. */
 export const loadCommand = defineCommand({
-  usage: "Usage: berth load [-q] [-i FILE]\n\nLoads a docker archive, an OCI archive (either may be gzip-compressed) or an OCI layout directory (standard input when -i is not given).\n",
-  options: { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" } },
+  usage: `Usage: berth load [-q] [-i FILE]
+
+Loads a docker archive, an OCI archive (either may be gzip-compressed) or an OCI layout directory (standard input when -i is not given).
+
+${policyHelp}`,
+  options: { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
   run: async (p, io, globals) => {
     const session = await openSession(io, globals);
     if (failed(session)) return session;
+    const signaturePolicy = await policyFromFlags(session.host, p.values);
+    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     let path = stringOption(p.values, "input");
     let spool: string | undefined;
     if (path === undefined) {
@@ -132,7 +155,10 @@ export const loadCommand = defineCommand({
       for (const image of found.right) {
         const src = await image.open();
         if (E.isLeft(src)) return report(io, src.left);
-        const r = await copyImage(src.right, storeDestination(session.store, image.names), { platform: { os: "linux", architecture: hostArchitecture() } });
+        const r = await copyImage(src.right, storeDestination(session.store, image.names), {
+          platform: { os: "linux", architecture: hostArchitecture() },
+          allow: policyCheck(signaturePolicy.right, image.subject),
+        });
         if (E.isLeft(r)) return report(io, r.left);
         for (const n of image.names.length === 0 ? [`sha256:${r.right.id}`] : image.names) io.stdout(`Loaded image: ${n}\n`);
       }

@@ -9,7 +9,9 @@ import { storeDestination } from "../../../plugins/store/transport.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
 import { loadAliasCache, recordAlias } from "../../config/registries.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { policyCheck, type LoadedPolicy } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient } from "../../http/client.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { readState } from "../../store/store.ts";
@@ -63,6 +65,7 @@ export const pullName = async (
     quiet: boolean;
     caFor: (hostPort: string) => Promise<ReadonlyArray<string>>;
     retries?: number;
+    policy: LoadedPolicy;
   },
 ): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
@@ -101,9 +104,12 @@ export const pullName = async (
           { http, ...(found.right === undefined ? {} : { credentials: found.right }), ...(options.retries === undefined ? {} : { retries: options.retries }) },
           insecure,
         );
+        // The policy judges the name asked for, not the mirror it came from, as containers/image does.
+        const logical = parseNormalizedNamed(candidate.name);
         const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
           platform: options.platform,
           signal,
+          allow: policyCheck(options.policy, { transport: "docker", reference: E.isRight(logical) ? logical.right : ref.right, shown: `docker://${candidate.name}` }),
           onEvent: progressReporter(io, options.quiet),
         });
         if (E.isLeft(r) && interrupted()) return E.left([r.left]);
@@ -166,7 +172,7 @@ Options:
       --authfile FILE                Credentials file (default as podman)
       --creds USER:PASSWORD          Credentials for this pull
   -q, --quiet                        Print only the image ID
-`;
+${policyHelp}`;
 
 /** `berth pull NAME` */
 export const pullCommand = defineCommand({
@@ -181,6 +187,7 @@ export const pullCommand = defineCommand({
     authfile: { type: "string" },
     creds: { type: "string" },
     quiet: { type: "boolean", short: "q" },
+    ...policyFlags,
   },
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
@@ -207,7 +214,10 @@ export const pullCommand = defineCommand({
     const certDir = stringOption(p.values, "cert-dir");
     const retryText = stringOption(p.values, "retry");
     if (retryText !== undefined && !/^\d{1,2}$/.test(retryText)) return usageError(io, "--retry takes a number of retries (0 to 99)");
+    const signaturePolicy = await policyFromFlags(session.host, p.values);
+    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     const options = {
+      policy: signaturePolicy.right,
       platform,
       tlsVerify,
       creds: credsOption(stringOption(p.values, "creds")),

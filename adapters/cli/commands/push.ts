@@ -6,7 +6,9 @@ import { registryDestination } from "../../../plugins/docker/transport.ts";
 import { storeSource } from "../../../plugins/store/transport.ts";
 import { credentialsFor } from "../../config/auth.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { policyCheck } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -29,8 +31,8 @@ Options:
       --creds USER:PASSWORD   Credentials for this push
   -f, --format oci|v2s2       Manifest format to push (converted if needed)
   -q, --quiet                 Print nothing but errors
-`,
-  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" } },
+${policyHelp}`,
+  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
@@ -40,6 +42,8 @@ Options:
     if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
+    const signaturePolicy = await policyFromFlags(session.host, p.values);
+    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     const state = await readState(session.store);
     if (E.isLeft(state)) return report(io, state.left);
     const found = session.lookup(image, state.right.images);
@@ -70,6 +74,7 @@ Options:
         signal,
         onEvent: progressReporter(io, p.values["quiet"] === true),
         ...(format === undefined ? {} : { format }),
+        allow: policyCheck(signaturePolicy.right, { transport: "containers-storage", shown: `store:${image}` }),
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);

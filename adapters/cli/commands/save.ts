@@ -7,7 +7,9 @@ import { dockerArchiveWriter, type ArchiveOutput } from "../../../plugins/docker
 import { ociArchiveDestination } from "../../../plugins/oci-archive/archive.ts";
 import { storeSource } from "../../../plugins/store/transport.ts";
 import { copyImage } from "../../copy/engine.ts";
+import { policyCheck } from "../../config/policy.ts";
 import { readState } from "../../store/store.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
@@ -39,8 +41,8 @@ Options:
       --format FORMAT           docker-archive (default), oci-archive, oci-dir or docker-dir
   -m, --multi-image-archive     Every argument is an image (docker-archive only)
   -q, --quiet                   Print nothing but errors
-`,
-  options: { output: { type: "string", short: "o" }, format: { type: "string" }, "multi-image-archive": { type: "boolean", short: "m" }, quiet: { type: "boolean", short: "q" } },
+${policyHelp}`,
+  options: { output: { type: "string", short: "o" }, format: { type: "string" }, "multi-image-archive": { type: "boolean", short: "m" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
   run: async (p, io, globals) => {
     const args = p.positionals;
     if (args.length === 0) return usageError(io, "save needs at least one image");
@@ -55,6 +57,9 @@ Options:
     }
     const session = await openSession(io, globals);
     if (failed(session)) return session;
+    const signaturePolicy = await policyFromFlags(session.host, p.values);
+    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
+    const allow = (image: ImageRecord) => policyCheck(signaturePolicy.right, { transport: "containers-storage", shown: `store:${image.names[0] ?? image.id}` });
     const state = await readState(session.store);
     if (E.isLeft(state)) return report(io, state.left);
 
@@ -84,7 +89,7 @@ Options:
       const writer = dockerArchiveWriter(target);
       try {
         for (const w of wanted) {
-          const r = await copyImage(storeSource(session.store, w.image), writer.destination(w.names), { platform: platformOf(w.image), signal });
+          const r = await copyImage(storeSource(session.store, w.image), writer.destination(w.names), { platform: platformOf(w.image), signal, allow: allow(w.image) });
           if (E.isLeft(r)) return done(r);
         }
         return done(await writer.finish());
@@ -105,6 +110,7 @@ Options:
       await copyImage(storeSource(session.store, only.image), dst, {
         platform: platformOf(only.image),
         signal,
+        allow: allow(only.image),
         ...(format === "oci-dir" ? { format: "oci" as const } : format === "docker-dir" ? { format: "v2s2" as const } : {}),
       }),
     );

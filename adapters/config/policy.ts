@@ -1,0 +1,88 @@
+import { realpath } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type SignatureEvidence } from "../../core/policy/index.ts";
+import type { Reference } from "../../core/reference/index.ts";
+import type { HostEnvironment } from "./environment.ts";
+import { isReadError, readConfigText } from "./read.ts";
+
+/** How a command chose its policy. */
+export interface PolicyOptions {
+  /** `--signature-policy FILE`. */
+  readonly signaturePolicy?: string;
+  /** `--insecure-policy`: accept anything, without reading a file. */
+  readonly insecurePolicy?: boolean;
+}
+
+/** A policy and the file it came from (`undefined` for `--insecure-policy`). */
+export interface LoadedPolicy {
+  readonly policy: Policy;
+  readonly path: string | undefined;
+}
+
+/** Where policy.json is looked for, in order, when no file is given: the user's, then the system's. */
+export const policyPaths = (host: HostEnvironment): ReadonlyArray<string> => {
+  const system = host.env["BERTH_SYSTEM_CONFIG_DIR"];
+  return [`${host.home}/.config/containers/policy.json`, `${system === undefined || system === "" ? "/etc/containers" : system}/policy.json`];
+};
+
+/**
+ * Reads the signature policy as podman does: `--signature-policy FILE`, else
+ * `~/.config/containers/policy.json` if it exists, else the system's. No file
+ * at all is an error, never an implicit "accept anything".
+ */
+export const loadPolicy = async (host: HostEnvironment, options: PolicyOptions = {}): Promise<E.Either<Failure, LoadedPolicy>> => {
+  if (options.insecurePolicy === true) return E.right({ policy: { default: [{ type: "insecureAcceptAnything" }], transports: {} }, path: undefined });
+  const candidates = options.signaturePolicy === undefined ? policyPaths(host) : [options.signaturePolicy];
+  for (const path of candidates) {
+    const text = await readConfigText(path);
+    if (isReadError(text)) return E.left(text);
+    if (text === undefined) {
+      if (options.signaturePolicy !== undefined) return E.left(failure("CONFIG_NOT_FOUND", `${path}: no such signature policy file`));
+      continue;
+    }
+    const policy = parsePolicy(path)(text);
+    return E.isLeft(policy) ? policy : E.right({ policy: policy.right, path });
+  }
+  return E.left(
+    failure("CONFIG_NOT_FOUND", `no signature policy: none of ${candidates.join(", ")} exists; give --signature-policy FILE, or --insecure-policy to accept any image`),
+  );
+};
+
+/** What the policy is asked about: the source of a copy. */
+export type PolicySubject =
+  | { readonly transport: "docker"; readonly reference: Reference; readonly shown: string }
+  | { readonly transport: "dir" | "oci" | "oci-archive"; readonly path: string; readonly name?: string; readonly shown: string }
+  | { readonly transport: string; readonly shown: string; readonly reference?: Reference };
+
+/** Absolute with symlinks resolved, as policy scopes for paths are written. */
+const canonicalPath = async (path: string): Promise<string> => {
+  const absolute = isAbsolute(path) ? path : resolve(path);
+  return realpath(absolute).catch(() => absolute);
+};
+
+/**
+ * The check the copy engine runs on a source's manifest before anything is
+ * written: the policy's decision for that image, or a rejection naming why
+ * (podman's "Source image rejected: …"). Signatures are not looked up yet, so
+ * signing requirements reject with that reason.
+ */
+export const policyCheck =
+  (loaded: LoadedPolicy, subject: PolicySubject) =>
+  async (manifestDigest: string): Promise<E.Either<Failure, void>> => {
+    let target: PolicyTarget;
+    if (subject.transport === "docker" && "reference" in subject && subject.reference !== undefined) target = { transport: "docker", reference: subject.reference };
+    else if ((subject.transport === "dir" || subject.transport === "oci" || subject.transport === "oci-archive") && "path" in subject) {
+      const path = await canonicalPath(subject.path);
+      target = subject.transport === "dir" ? { transport: "dir", path } : { transport: subject.transport, path, ...(subject.name === undefined ? {} : { name: subject.name }) };
+    } else target = { transport: subject.transport };
+    const applicable = requirementsFor(target)(loaded.policy);
+    const evidence: SignatureEvidence[] = applicable.requirements.map((r) =>
+      r.type === "signedBy" || r.type === "sigstoreSigned" ? { verified: [], refused: ["berth does not look up signatures yet, so no signature could be checked"] } : { verified: [], refused: [] },
+    );
+    const decision = evaluate(applicable, { shown: subject.shown, ...("reference" in subject && subject.reference !== undefined ? { reference: subject.reference } : {}), manifestDigest }, evidence);
+    if (decision.accepted) return E.right(undefined);
+    const reasons = decision.reasons.filter((r) => !r.startsWith("insecureAcceptAnything"));
+    return E.left(failure("POLICY_REJECTED", `Source image rejected: ${reasons.join("; ")}`));
+  };
