@@ -8,11 +8,13 @@ import { stringOption } from "./args.ts";
 export const policyFlags = {
   "signature-policy": { type: "string" },
   "insecure-policy": { type: "boolean" },
+  "registries.d": { type: "string" },
 } as const;
 
 /** Their help lines. */
 export const policyHelp = `      --signature-policy FILE        Signature policy (default ~/.config/containers/policy.json, else /etc/containers/policy.json)
       --insecure-policy              Accept any image, whatever the policy says
+      --registries.d DIR             Where signatures are stored, per registry (default ~/.config/containers/registries.d, else /etc/containers/registries.d)
 `;
 
 /** The policy the flags choose. */

@@ -2,8 +2,9 @@ import { realpath } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type SignatureEvidence } from "../../core/policy/index.ts";
+import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type SignatureEvidence } from "../../core/policy/index.ts";
 import type { Reference } from "../../core/reference/index.ts";
+import { loadPublicKeys, verifySigstore, type SigstoreSignature } from "../signature/sigstore.ts";
 import type { HostEnvironment } from "./environment.ts";
 import { isReadError, readConfigText } from "./read.ts";
 
@@ -62,14 +63,49 @@ const canonicalPath = async (path: string): Promise<string> => {
   return realpath(absolute).catch(() => absolute);
 };
 
+/** Where the signatures of the image being judged can be read. */
+export interface SignatureSources {
+  /** Sigstore attachments, when registries.d enables them for the image's registry. */
+  readonly sigstore?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<SigstoreSignature>>>;
+}
+
+/** What the adapters found for each requirement: verified claims, or why each signature was refused. */
+const gatherEvidence = async (requirements: ReadonlyArray<Requirement>, sources: SignatureSources, manifestDigest: string): Promise<SignatureEvidence[]> => {
+  let sigstore: Promise<E.Either<Failure, ReadonlyArray<SigstoreSignature>>> | undefined;
+  const out: SignatureEvidence[] = [];
+  for (const r of requirements) {
+    if (r.type === "signedBy") {
+      out.push({ verified: [], refused: ["GPG simple signing is not verified by berth yet"] });
+      continue;
+    }
+    if (r.type !== "sigstoreSigned" || r.keys === undefined) {
+      out.push({ verified: [], refused: [] });
+      continue;
+    }
+    if (sources.sigstore === undefined) {
+      out.push({ verified: [], refused: ["a signature was required, but sigstore attachments are not enabled for this registry (use-sigstore-attachments in registries.d)"] });
+      continue;
+    }
+    sigstore ??= sources.sigstore(manifestDigest);
+    const found = await sigstore;
+    if (E.isLeft(found)) {
+      out.push({ verified: [], refused: [`reading signatures: ${found.left.message}`] });
+      continue;
+    }
+    const keys = await loadPublicKeys(r.keys);
+    out.push(E.isLeft(keys) ? { verified: [], refused: [keys.left.message] } : verifySigstore(keys.right, found.right));
+  }
+  return out;
+};
+
 /**
  * The check the copy engine runs on a source's manifest before anything is
  * written: the policy's decision for that image, or a rejection naming why
- * (podman's "Source image rejected: …"). Signatures are not looked up yet, so
- * signing requirements reject with that reason.
+ * (podman's "Source image rejected: …"). Sigstore signatures are read from
+ * `sources` only when a requirement asks for them.
  */
 export const policyCheck =
-  (loaded: LoadedPolicy, subject: PolicySubject) =>
+  (loaded: LoadedPolicy, subject: PolicySubject, sources: SignatureSources = {}) =>
   async (manifestDigest: string): Promise<E.Either<Failure, void>> => {
     let target: PolicyTarget;
     if (subject.transport === "docker" && "reference" in subject && subject.reference !== undefined) target = { transport: "docker", reference: subject.reference };
@@ -78,11 +114,9 @@ export const policyCheck =
       target = subject.transport === "dir" ? { transport: "dir", path } : { transport: subject.transport, path, ...(subject.name === undefined ? {} : { name: subject.name }) };
     } else target = { transport: subject.transport };
     const applicable = requirementsFor(target)(loaded.policy);
-    const evidence: SignatureEvidence[] = applicable.requirements.map((r) =>
-      r.type === "signedBy" || r.type === "sigstoreSigned" ? { verified: [], refused: ["berth does not look up signatures yet, so no signature could be checked"] } : { verified: [], refused: [] },
-    );
+    const evidence = await gatherEvidence(applicable.requirements, sources, manifestDigest);
     const decision = evaluate(applicable, { shown: subject.shown, ...("reference" in subject && subject.reference !== undefined ? { reference: subject.reference } : {}), manifestDigest }, evidence);
     if (decision.accepted) return E.right(undefined);
-    const reasons = decision.reasons.filter((r) => !r.startsWith("insecureAcceptAnything"));
+    const reasons = decision.reasons.filter((r) => !r.startsWith("insecureAcceptAnything") && !r.endsWith("a signature verified"));
     return E.left(failure("POLICY_REJECTED", `Source image rejected: ${reasons.join("; ")}`));
   };

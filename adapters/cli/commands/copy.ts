@@ -6,7 +6,12 @@ import type { BuiltinReference } from "../../../plugins/builtin.ts";
 import { builtinPlugins } from "../../../plugins/plugins.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../../../plugins/contract.ts";
 import { copyImage } from "../../copy/engine.ts";
-import { policyCheck, type PolicySubject } from "../../config/policy.ts";
+import { repositoryName } from "../../../core/reference/index.ts";
+import { registryClient } from "../../../plugins/docker/registry.ts";
+import { credentialsFor } from "../../config/auth.ts";
+import { policyCheck, type PolicySubject, type SignatureSources } from "../../config/policy.ts";
+import { registrySignatureSources } from "../../signature/sources.ts";
+import { signerFromFlags, signingFlags, signingHelp, signPushed } from "../signing-flags.ts";
 import { registryCas } from "../../http/certs.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient, type HttpClient } from "../../http/client.ts";
@@ -65,7 +70,7 @@ Options:
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed)
       --preserve-digests                                Fail rather than change a manifest digest
   -q, --quiet                                           Print nothing but errors
-${policyHelp}`,
+${policyHelp}${signingHelp}`,
   options: {
     "src-tls-verify": { type: "string" },
     "dest-tls-verify": { type: "string" },
@@ -79,6 +84,7 @@ ${policyHelp}`,
     "preserve-digests": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     ...policyFlags,
+    ...signingFlags,
   },
   run: async (p, io, globals) => {
     const [src, dest, ...extra] = p.positionals;
@@ -94,6 +100,11 @@ ${policyHelp}`,
     if (failed(session)) return session;
     const signaturePolicy = await policyFromFlags(session.host, p.values);
     if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
+    const signer = await signerFromFlags(p.values);
+    if (E.isLeft(signer)) return report(io, signer.left);
+    const target = policySubject(dest, builtinPlugins);
+    const destRef = target.transport === "docker" && "reference" in target ? target.reference : undefined;
+    if (signer.right !== undefined && destRef === undefined) return report(io, failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
     const signal = interruptSignal();
     const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false, caFor: registryCas(session.host, stringOption(p.values, "src-cert-dir")) }, signal);
     const destHttp = undiciClient({ insecureSkipVerify: destTls === false, caFor: registryCas(session.host, stringOption(p.values, "dest-cert-dir")) }, signal);
@@ -103,6 +114,18 @@ ${policyHelp}`,
       if (E.isLeft(source)) return report(io, source.left);
       const destination = await open("openDestination", dest, { ...side, http: destHttp, tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")) }, builtinPlugins);
       if (E.isLeft(destination)) return report(io, destination.left);
+      const subject = policySubject(src, builtinPlugins);
+      let signatures: SignatureSources = {};
+      if (subject.transport === "docker" && "reference" in subject && subject.reference !== undefined) {
+        const ref = subject.reference;
+        const creds = credsOption(stringOption(p.values, "src-creds"));
+        const found = creds === undefined ? await credentialsFor(session.host, repositoryName(ref)) : E.right(creds);
+        if (E.isLeft(found)) return report(io, found.left);
+        const ctx = { http: srcHttp, ...(found.right === undefined ? {} : { credentials: found.right }) };
+        const sources = await registrySignatureSources(session.host, ref, () => registryClient({ registry: ref.domain, repository: ref.path, insecure: srcTls === false }, ctx), stringOption(p.values, "registries.d"));
+        if (E.isLeft(sources)) return report(io, sources.left);
+        signatures = sources.right;
+      }
       const r = await copyImage(source.right, destination.right, {
         platform,
         signal,
@@ -110,9 +133,17 @@ ${policyHelp}`,
         all: p.values["all"] === true,
         preserveDigests: p.values["preserve-digests"] === true,
         ...(format === undefined ? {} : { format }),
-        allow: policyCheck(signaturePolicy.right, policySubject(src, builtinPlugins)),
+        allow: policyCheck(signaturePolicy.right, subject, signatures),
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
+      if (signer.right !== undefined && destRef !== undefined) {
+        const creds = credsOption(stringOption(p.values, "dest-creds"));
+        const found = creds === undefined ? await credentialsFor(session.host, repositoryName(destRef)) : E.right(creds);
+        if (E.isLeft(found)) return report(io, found.left);
+        const ctx = { http: destHttp, ...(found.right === undefined ? {} : { credentials: found.right }) };
+        const signed = await signPushed(session.host, signer.right, destRef, r.right.manifestDigest, () => registryClient({ registry: destRef.domain, repository: destRef.path, insecure: destTls === false }, ctx, true), stringOption(p.values, "registries.d"));
+        if (E.isLeft(signed)) return report(io, signed.left);
+      }
       if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");
       return exitCodes.ok;
     } finally {

@@ -30,6 +30,7 @@ export const commands: ReadonlyArray<Command> = [
   lazy("ps", "List containers", async () => (await import("./containers.ts")).psCommand),
   lazy("rm", "Remove containers", async () => (await import("./containers.ts")).rmCommand),
   lazy("mount", "Print the path of a container's root filesystem", async () => (await import("./containers.ts")).mountCommand),
+  lazy("generate-sigstore-key", "Make a sigstore key pair for signing images", async () => (await import("./sigstore-key.ts")).generateSigstoreKeyCommand),
   lazy("resolve", "Show where a name would be pulled from, and why", async () => (await import("./resolve.ts")).resolveCommand),
   lazy("check", "Check the local store for consistency (and repair it)", async () => (await import("./check.ts")).checkCommand),
 ];

@@ -11,6 +11,7 @@ import { loadAliasCache, recordAlias } from "../../config/registries.ts";
 import { copyImage } from "../../copy/engine.ts";
 import { policyCheck, type LoadedPolicy } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
+import { registrySignatureSources } from "../../signature/sources.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient } from "../../http/client.ts";
 import { hostArchitecture } from "../../platform.ts";
@@ -66,6 +67,7 @@ export const pullName = async (
     caFor: (hostPort: string) => Promise<ReadonlyArray<string>>;
     retries?: number;
     policy: LoadedPolicy;
+    registriesD: string | undefined;
   },
 ): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
@@ -99,17 +101,22 @@ export const pullName = async (
         const found = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
         if (E.isLeft(found)) return E.left([found.left]);
         const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && source.insecure);
-        const src = registrySource(
-          ref.right,
-          { http, ...(found.right === undefined ? {} : { credentials: found.right }), ...(options.retries === undefined ? {} : { retries: options.retries }) },
-          insecure,
-        );
+        const ctx = { http, ...(found.right === undefined ? {} : { credentials: found.right }), ...(options.retries === undefined ? {} : { retries: options.retries }) };
+        const src = registrySource(ref.right, ctx, insecure);
         // The policy judges the name asked for, not the mirror it came from, as containers/image does.
         const logical = parseNormalizedNamed(candidate.name);
+        const judged = E.isRight(logical) ? logical.right : ref.right;
+        const signatures = await registrySignatureSources(
+          session.host,
+          judged,
+          () => registryClient({ registry: ref.right.domain, repository: ref.right.path, insecure }, ctx),
+          options.registriesD,
+        );
+        if (E.isLeft(signatures)) return E.left([signatures.left]);
         const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
           platform: options.platform,
           signal,
-          allow: policyCheck(options.policy, { transport: "docker", reference: E.isRight(logical) ? logical.right : ref.right, shown: `docker://${candidate.name}` }),
+          allow: policyCheck(options.policy, { transport: "docker", reference: judged, shown: `docker://${candidate.name}` }, signatures.right),
           onEvent: progressReporter(io, options.quiet),
         });
         if (E.isLeft(r) && interrupted()) return E.left([r.left]);
@@ -218,6 +225,7 @@ export const pullCommand = defineCommand({
     if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     const options = {
       policy: signaturePolicy.right,
+      registriesD: stringOption(p.values, "registries.d"),
       platform,
       tlsVerify,
       creds: credsOption(stringOption(p.values, "creds")),

@@ -9,6 +9,8 @@ import { copyImage } from "../../copy/engine.ts";
 import { policyCheck } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
+import { signerFromFlags, signingFlags, signingHelp, signPushed } from "../signing-flags.ts";
+import { registryClient } from "../../../plugins/docker/registry.ts";
 import { undiciClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -31,8 +33,8 @@ Options:
       --creds USER:PASSWORD   Credentials for this push
   -f, --format oci|v2s2       Manifest format to push (converted if needed)
   -q, --quiet                 Print nothing but errors
-${policyHelp}`,
-  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
+${policyHelp}${signingHelp}`,
+  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" }, ...policyFlags, ...signingFlags },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
@@ -44,6 +46,8 @@ ${policyHelp}`,
     if (failed(session)) return session;
     const signaturePolicy = await policyFromFlags(session.host, p.values);
     if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
+    const signer = await signerFromFlags(p.values);
+    if (E.isLeft(signer)) return report(io, signer.left);
     const state = await readState(session.store);
     if (E.isLeft(state)) return report(io, state.left);
     const found = session.lookup(image, state.right.images);
@@ -68,7 +72,9 @@ ${policyHelp}`,
         const r = parseNormalizedNamed(n);
         return E.isRight(r) && r.right.domain === dest.domain ? [r.right.path] : [];
       });
-      const dst = registryDestination(dest, { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) }, tlsVerify === false || (tlsVerify === undefined && insecureByConfig), mountFrom);
+      const ctx = { http, ...(found2.right === undefined ? {} : { credentials: found2.right }) };
+      const insecure = tlsVerify === false || (tlsVerify === undefined && insecureByConfig);
+      const dst = registryDestination(dest, ctx, insecure, mountFrom);
       const r = await copyImage(storeSource(session.store, found.right.image), dst, {
         platform: { os: found.right.image.os, architecture: found.right.image.architecture },
         signal,
@@ -77,6 +83,11 @@ ${policyHelp}`,
         allow: policyCheck(signaturePolicy.right, { transport: "containers-storage", shown: `store:${image}` }),
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
+      if (signer.right !== undefined) {
+        if (p.values["quiet"] !== true) io.stderr("Creating signature: Signing image using a sigstore signature\n");
+        const signed = await signPushed(session.host, signer.right, dest, r.right.manifestDigest, () => registryClient({ registry: dest.domain, repository: dest.path, insecure }, ctx, true), stringOption(p.values, "registries.d"));
+        if (E.isLeft(signed)) return report(io, signed.left);
+      }
       if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);
       return exitCodes.ok;
     } finally {
