@@ -13,6 +13,8 @@ wanted=(
   htpasswd:apache2-utils
   openssl:openssl
   script:bsdutils
+  gpg:gpg
+  gpgconf:gpgconf
 )
 
 missing=()

@@ -7,6 +7,9 @@ import { storageFor } from "../../core/registries-d/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
 import type { HostEnvironment } from "../config/environment.ts";
 import { loadRegistriesD } from "../config/registries-d.ts";
+import { makePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
+import { signSimple } from "../signature/gpg.ts";
+import { writeBase, writeLookaside } from "../signature/lookaside.ts";
 import { attachSigstoreSignature } from "../signature/sigstore-sign.ts";
 import { openSigstoreKey } from "../signature/sigstore-keys.ts";
 import { stringOption } from "./args.ts";
@@ -21,37 +24,38 @@ export const signingFlags = {
 } as const;
 
 /** Their help lines. */
-export const signingHelp = `      --sign-by-sigstore-private-key PATH   Sign what was pushed with this sigstore key (registries.d must enable use-sigstore-attachments)
-      --sign-passphrase-file PATH           The key's passphrase (first line)
+export const signingHelp = `      --sign-by FINGERPRINT                 Sign what was pushed with this GPG key (keyring from GNUPGHOME), into the lookaside store
+      --sign-by-sigstore-private-key PATH   Sign what was pushed with this sigstore key (registries.d must enable use-sigstore-attachments)
+      --sign-passphrase-file PATH           The key's passphrase (first line; for GPG, the whole file)
       --sign-identity REF                   The identity to sign (default: the destination's name)
       --remove-signatures                   Do not copy signatures (berth copies none yet)
 `;
 
-/** A key ready to sign, and the identity override if one was given. */
-export interface Signer {
-  readonly key: KeyObject;
+/** A key ready to sign (a sigstore key, or a GPG key of the user's keyring), and the identity override if one was given. */
+export type Signer = ({ readonly kind: "sigstore"; readonly key: KeyObject } | { readonly kind: "gpg"; readonly fingerprint: string; readonly passphraseFile?: string }) & {
   readonly identity?: Reference;
-}
+};
 
 /** Reads the signing flags: nothing to sign, a signer, or why not (before anything is copied). */
 export const signerFromFlags = async (values: Readonly<Record<string, unknown>>): Promise<E.Either<Failure, Signer | undefined>> => {
-  if (stringOption(values, "sign-by") !== undefined) return E.left(failure("UNSUPPORTED", "--sign-by (GPG simple signing) is not supported by berth yet; use --sign-by-sigstore-private-key"));
+  const identityText = stringOption(values, "sign-identity");
+  const identity = identityText === undefined ? undefined : parseNormalizedNamed(identityText);
+  if (identity !== undefined && (E.isLeft(identity) || (identity.right.tag === undefined && identity.right.digest === undefined))) {
+    return E.left(failure("INVALID_REFERENCE", `--sign-identity "${identityText ?? ""}": must be a full reference with a tag or digest`));
+  }
+  const withIdentity = identity === undefined || E.isLeft(identity) ? {} : { identity: identity.right };
+  const fingerprint = stringOption(values, "sign-by");
   const keyPath = stringOption(values, "sign-by-sigstore-private-key");
-  if (keyPath === undefined) return E.right(undefined);
   const passFile = stringOption(values, "sign-passphrase-file");
+  if (fingerprint !== undefined && keyPath !== undefined) return E.left(failure("UNSUPPORTED", "give only one of --sign-by and --sign-by-sigstore-private-key"));
+  if (fingerprint !== undefined) return E.right({ kind: "gpg", fingerprint, ...(passFile === undefined ? {} : { passphraseFile: passFile }), ...withIdentity });
+  if (keyPath === undefined) return E.right(undefined);
   if (passFile === undefined) return E.left(failure("UNSUPPORTED", "--sign-by-sigstore-private-key needs --sign-passphrase-file"));
   const [keyText, passText] = await Promise.all([readFile(keyPath, "utf8").catch(() => undefined), readFile(passFile, "utf8").catch(() => undefined)]);
   if (keyText === undefined) return E.left(failure("CONFIG_NOT_FOUND", `${keyPath}: cannot read the private key`));
   if (passText === undefined) return E.left(failure("CONFIG_NOT_FOUND", `${passFile}: cannot read the passphrase file`));
   const key = await openSigstoreKey(keyText, new TextEncoder().encode(passText.split("\n")[0] ?? ""), keyPath);
-  if (E.isLeft(key)) return key;
-  const identityText = stringOption(values, "sign-identity");
-  if (identityText === undefined) return E.right({ key: key.right });
-  const identity = parseNormalizedNamed(identityText);
-  if (E.isLeft(identity) || (identity.right.tag === undefined && identity.right.digest === undefined)) {
-    return E.left(failure("INVALID_REFERENCE", `--sign-identity "${identityText}": must be a full reference with a tag or digest`));
-  }
-  return E.right({ key: key.right, identity: identity.right });
+  return E.isLeft(key) ? key : E.right({ kind: "sigstore", key: key.right, ...withIdentity });
 };
 
 /** Signs a pushed manifest as `destination` (or the signer's identity), where registries.d lets its signatures be stored. */
@@ -65,8 +69,18 @@ export const signPushed = async (
 ): Promise<E.Either<Failure, void>> => {
   const config = await loadRegistriesD(host, registriesDir);
   if (E.isLeft(config)) return config;
-  if (storageFor(destination)(config.right)?.useSigstoreAttachments !== true) {
+  const storage = storageFor(destination)(config.right);
+  const claim = { dockerReference: referenceString(signer.identity ?? destination), manifestDigest };
+  if (signer.kind === "gpg") {
+    const base = writeBase(host, storage);
+    if (base === undefined) return E.left(failure("UNSUPPORTED", `cannot store a signature for ${referenceString(destination)}: registries.d gives it no lookaside-staging or lookaside`));
+    const signature = await signSimple(makePayload(simpleSigningPayloadType, claim, "berth", Math.floor(Date.now() / 1000)), signer.fingerprint, signer.passphraseFile);
+    if (E.isLeft(signature)) return signature;
+    const written = await writeLookaside(base, destination, manifestDigest, signature.right);
+    return E.isLeft(written) ? written : E.right(undefined);
+  }
+  if (storage?.useSigstoreAttachments !== true) {
     return E.left(failure("UNSUPPORTED", `cannot store a sigstore signature for ${referenceString(destination)}: use-sigstore-attachments is not enabled for it in registries.d`));
   }
-  return attachSigstoreSignature(client(), { dockerReference: referenceString(signer.identity ?? destination), manifestDigest }, signer.key, Date.now());
+  return attachSigstoreSignature(client(), claim, signer.key, Date.now());
 };

@@ -4,6 +4,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type SignatureEvidence } from "../../core/policy/index.ts";
 import type { Reference } from "../../core/reference/index.ts";
+import { verifySimpleSigning } from "../signature/gpg.ts";
 import { loadPublicKeys, verifySigstore, type SigstoreSignature } from "../signature/sigstore.ts";
 import type { HostEnvironment } from "./environment.ts";
 import { isReadError, readConfigText } from "./read.ts";
@@ -67,15 +68,24 @@ const canonicalPath = async (path: string): Promise<string> => {
 export interface SignatureSources {
   /** Sigstore attachments, when registries.d enables them for the image's registry. */
   readonly sigstore?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<SigstoreSignature>>>;
+  /** GPG simple signatures (from a lookaside store). */
+  readonly simple?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<Uint8Array>>>;
 }
 
 /** What the adapters found for each requirement: verified claims, or why each signature was refused. */
 const gatherEvidence = async (requirements: ReadonlyArray<Requirement>, sources: SignatureSources, manifestDigest: string): Promise<SignatureEvidence[]> => {
   let sigstore: Promise<E.Either<Failure, ReadonlyArray<SigstoreSignature>>> | undefined;
+  let simple: Promise<E.Either<Failure, ReadonlyArray<Uint8Array>>> | undefined;
   const out: SignatureEvidence[] = [];
   for (const r of requirements) {
     if (r.type === "signedBy") {
-      out.push({ verified: [], refused: ["GPG simple signing is not verified by berth yet"] });
+      if (sources.simple === undefined) {
+        out.push({ verified: [], refused: ["a signature was required, but this transport has no signature store berth reads"] });
+        continue;
+      }
+      simple ??= sources.simple(manifestDigest);
+      const found = await simple;
+      out.push(E.isLeft(found) ? { verified: [], refused: [`reading signatures: ${found.left.message}`] } : await verifySimpleSigning(r.keys, found.right));
       continue;
     }
     if (r.type !== "sigstoreSigned" || r.keys === undefined) {

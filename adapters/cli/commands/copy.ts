@@ -122,7 +122,7 @@ ${policyHelp}${signingHelp}`,
         const found = creds === undefined ? await credentialsFor(session.host, repositoryName(ref)) : E.right(creds);
         if (E.isLeft(found)) return report(io, found.left);
         const ctx = { http: srcHttp, ...(found.right === undefined ? {} : { credentials: found.right }) };
-        const sources = await registrySignatureSources(session.host, ref, () => registryClient({ registry: ref.domain, repository: ref.path, insecure: srcTls === false }, ctx), stringOption(p.values, "registries.d"));
+        const sources = await registrySignatureSources(session.host, ref, () => registryClient({ registry: ref.domain, repository: ref.path, insecure: srcTls === false }, ctx), stringOption(p.values, "registries.d"), srcHttp);
         if (E.isLeft(sources)) return report(io, sources.left);
         signatures = sources.right;
       }

@@ -111,6 +111,7 @@ export const pullName = async (
           judged,
           () => registryClient({ registry: ref.right.domain, repository: ref.right.path, insecure }, ctx),
           options.registriesD,
+          http,
         );
         if (E.isLeft(signatures)) return E.left([signatures.left]);
         const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
