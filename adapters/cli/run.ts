@@ -71,10 +71,12 @@ export const runCli = async (
     return exitCodes.ok;
   }
   if (first.startsWith("-")) return usageError(io, `unknown flag: ${first}`);
-  // `berth image ls`, `berth image rm`, … name the same commands within their group.
-  const grouped = first === "image" && tail[0] !== undefined ? `image ${tail[0]}` : undefined;
+  // `berth image ls`, `berth image rm`, `berth trust show`, … name commands within their group.
+  // podman's `image trust show` is berth's `trust show`.
+  const imageTrust = first === "image" && tail[0] === "trust" && tail[1] !== undefined;
+  const grouped = imageTrust ? `trust ${tail[1]}` : (first === "image" || first === "trust") && tail[0] !== undefined ? `${first} ${tail[0]}` : undefined;
   const name = grouped !== undefined ? (groupAliases[grouped] ?? grouped) : first;
-  const commandArgs = grouped !== undefined ? tail.slice(1) : tail;
+  const commandArgs = imageTrust ? tail.slice(2) : grouped !== undefined ? tail.slice(1) : tail;
   const command = commands.find((c) => c.name === name);
   if (command === undefined) return usageError(io, `unrecognized command \`berth ${grouped ?? first}\``);
   try {
