@@ -14,4 +14,6 @@ export interface BuiltinContext {
   readonly tlsVerify: boolean | undefined;
   /** Given credentials, else the auth files are asked. */
   readonly creds: Credentials | undefined;
+  /** `--registries.d DIR`: where signatures are stored, per registry (else the default directory). */
+  readonly registriesD?: string;
 }

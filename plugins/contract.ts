@@ -10,12 +10,19 @@ export interface RawManifest {
   readonly digest: string;
 }
 
+/** A signature as stored beside an image: GPG simple signing bytes, or a sigstore payload and its signature. */
+export type StoredSignature =
+  | { readonly kind: "simple"; readonly bytes: Uint8Array }
+  | { readonly kind: "sigstore"; readonly payload: Uint8Array; readonly signature: string };
+
 /** Where an image is read from. Blobs stream; nothing here buffers a layer. */
 export interface ImageSource {
   /** The manifest, or with `digest` one instance of an index. */
   readonly manifest: (digest?: string) => Promise<E.Either<Failure, RawManifest>>;
   /** A blob's bytes as they come; the caller verifies size and digest while they stream. */
   readonly blob: (descriptor: Descriptor) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
+  /** The signatures stored for a manifest, where the transport keeps any (absent: it keeps none). */
+  readonly signatures?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>;
   readonly close: () => Promise<void>;
 }
 
@@ -35,6 +42,8 @@ export interface ImageDestination {
   readonly putInstance?: (manifest: RawManifest) => Promise<E.Either<Failure, void>>;
   /** Takes the manifest (after every blob it names); `fromIndex` is the digest of the index it was chosen from. */
   readonly putManifest: (manifest: RawManifest, fromIndex?: string) => Promise<E.Either<Failure, void>>;
+  /** Stores signatures of the manifest just written, before commit (absent: the transport keeps none). */
+  readonly putSignatures?: (manifestDigest: string, signatures: ReadonlyArray<StoredSignature>) => Promise<E.Either<Failure, void>>;
   /** Makes the image visible (names, records); nothing is visible before. */
   readonly commit: () => Promise<E.Either<Failure, CommitResult>>;
   readonly close: () => Promise<void>;

@@ -4,6 +4,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type SignatureEvidence } from "../../core/policy/index.ts";
 import type { Reference } from "../../core/reference/index.ts";
+import type { ImageSource, StoredSignature } from "../../plugins/contract.ts";
 import { verifySimpleSigning } from "../signature/gpg.ts";
 import { loadPublicKeys, verifySigstore, type SigstoreSignature } from "../signature/sigstore.ts";
 import type { HostEnvironment } from "./environment.ts";
@@ -71,6 +72,24 @@ export interface SignatureSources {
   /** GPG simple signatures (from a lookaside store). */
   readonly simple?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<Uint8Array>>>;
 }
+
+/** The signature sources of an image source that keeps signatures (read once, split by kind). */
+export const signatureSourcesOf = (src: ImageSource): SignatureSources => {
+  const read = src.signatures;
+  if (read === undefined) return {};
+  let cached: Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>> | undefined;
+  const all = (digest: string) => (cached ??= read(digest));
+  return {
+    simple: async (digest) => {
+      const r = await all(digest);
+      return E.isLeft(r) ? r : E.right(r.right.flatMap((s) => (s.kind === "simple" ? [s.bytes] : [])));
+    },
+    sigstore: async (digest) => {
+      const r = await all(digest);
+      return E.isLeft(r) ? r : E.right(r.right.flatMap((s) => (s.kind === "sigstore" ? [{ payload: s.payload, signature: s.signature }] : [])));
+    },
+  };
+};
 
 /** What the adapters found for each requirement: verified claims, or why each signature was refused. */
 const gatherEvidence = async (requirements: ReadonlyArray<Requirement>, sources: SignatureSources, manifestDigest: string): Promise<SignatureEvidence[]> => {

@@ -14,7 +14,7 @@ import {
   type ManifestFormat,
   type Platform,
 } from "../../core/manifest/index.ts";
-import type { CommitResult, ImageDestination, ImageSource, RawManifest } from "../../plugins/contract.ts";
+import type { CommitResult, ImageDestination, ImageSource, RawManifest, StoredSignature } from "../../plugins/contract.ts";
 
 /** Progress of a copy, for bars and logs. */
 export type CopyEvent =
@@ -48,6 +48,8 @@ export interface CopyOptions {
    * written, so a rejection leaves nothing behind.
    */
   readonly allow?: (manifestDigest: string) => Promise<E.Either<Failure, void>>;
+  /** Leave the source's signatures behind (they are copied where both sides keep signatures). */
+  readonly removeSignatures?: boolean;
 }
 
 /** What a copy did. */
@@ -121,18 +123,32 @@ const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOp
   } else {
     chosen = { raw: { ...top.right, mediaType: parsed.mediaType }, manifest: parsed.manifest };
   }
+  // Signatures sign the manifest digest as read: that of the index, for an image chosen from one.
+  const signed = await sourceSignatures(src, dst, top.right.digest, options);
+  if (E.isLeft(signed)) return signed;
   const written = await copyImageBlobs(src, dst, chosen.raw, chosen.manifest, options);
   if (E.isLeft(written)) return written;
   if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
+  if (signed.right.length > 0 && (written.right.digest !== chosen.raw.digest || chosen.indexDigest !== undefined)) {
+    return E.left(failure("SIGNATURES_INVALIDATED", `${top.right.digest}: the copy changes the signed manifest, which would invalidate its signatures; use --remove-signatures`));
+  }
   // A converted manifest is no longer the one the index names.
   const fromIndex = written.right.digest === chosen.raw.digest ? chosen.indexDigest : undefined;
   const put = await dst.putManifest(written.right, fromIndex);
   if (E.isLeft(put)) return put;
   options.onEvent?.({ kind: "manifest-written", digest: written.right.digest });
+  if (signed.right.length > 0 && dst.putSignatures !== undefined) {
+    const stored = await dst.putSignatures(written.right.digest, signed.right);
+    if (E.isLeft(stored)) return stored;
+  }
   const committed = await dst.commit();
   if (E.isLeft(committed)) return committed;
   return E.right({ id: committed.right.id, manifestDigest: written.right.digest, ...(fromIndex === undefined ? {} : { indexDigest: fromIndex }) });
 };
+
+/** The source's signatures for a manifest, where both sides keep signatures, unless asked to leave them. */
+const sourceSignatures = async (src: ImageSource, dst: ImageDestination, digest: string, options: CopyOptions): Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>> =>
+  options.removeSignatures === true || src.signatures === undefined || dst.putSignatures === undefined ? E.right([]) : src.signatures(digest);
 
 /** Reads the instance an index entry names, checking it is what the entry promises. */
 const readInstance = async (src: ImageSource, entry: IndexEntry): Promise<E.Either<Failure, { raw: RawManifest; manifest: ImageManifest }>> => {

@@ -23,7 +23,12 @@ type Layer = { mediaType: string; digest: string; size: number; annotations?: Re
 export const attachSigstoreSignature = async (client: RegistryClient, claim: SignedClaim, key: KeyObject, now: number): Promise<E.Either<Failure, void>> => {
   const payload = makePayload(sigstorePayloadType, claim, "berth", Math.floor(now / 1000));
   const signature = sign(key.asymmetricKeyType === "ed25519" ? null : "sha256", payload, key).toString("base64");
-  const tag = attachmentTag(claim.manifestDigest);
+  return putAttachment(client, claim.manifestDigest, payload, signature);
+};
+
+/** Adds one signed payload to the `sha256-HEX.sig` attachment of a manifest, keeping those already there. */
+export const putAttachment = async (client: RegistryClient, manifestDigest: string, payload: Uint8Array, signature: string): Promise<E.Either<Failure, void>> => {
+  const tag = attachmentTag(manifestDigest);
   const layers: Layer[] = [];
   const existing = await client.getManifest(tag);
   if (E.isRight(existing)) {

@@ -7,7 +7,7 @@ import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { digestHex, type Digest } from "../../core/reference/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
 import { deleteBlobs, hasDescribed, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
-import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
+import type { ImageDestination, ImageSource, RawManifest, StoredSignature, TransportPlugin } from "../contract.ts";
 import { dirSyntax, type DirReference } from "./reference.ts";
 
 /** The containers/image `dir:` format: `manifest.json`, `version`, and each blob as its hex digest. */
@@ -39,6 +39,16 @@ export const dirSource = async (ref: DirReference): Promise<E.Either<Failure, Im
         ? E.right({ bytes, mediaType: manifestTypeOf(bytes), digest })
         : E.left(failure("UNSUPPORTED_MANIFEST", `${ref.path}: a dir: image holds one manifest, not ${wanted}`)),
     blob: (d) => readDescribed(blobs, d, ref.path),
+    // containers/image keeps a dir: image's signatures as signature-1, -2, … beside its manifest.
+    signatures: async () => {
+      const out: StoredSignature[] = [];
+      for (let n = 1; n <= 64; n++) {
+        const bytes = await readFile(join(ref.path, `signature-${n}`)).catch(() => undefined);
+        if (bytes === undefined) break;
+        out.push({ kind: "simple", bytes: new Uint8Array(bytes) });
+      }
+      return E.right(out);
+    },
     close: async () => undefined,
   });
 };
@@ -48,6 +58,7 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
   const blobs = dirBlobs(ref.path);
   let manifest: RawManifest | undefined;
   let committed = false;
+  let pendingSignatures: ReadonlyArray<Uint8Array> = [];
   const written: string[] = [];
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
@@ -61,9 +72,16 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
       manifest = m;
       return E.right(undefined);
     },
+    putSignatures: async (_digest, signatures) => {
+      const simple = signatures.flatMap((s) => (s.kind === "simple" ? [s.bytes] : []));
+      if (simple.length < signatures.length) return E.left(failure("UNSUPPORTED", `${ref.path}: a dir: image keeps GPG simple signatures only, not sigstore ones`));
+      pendingSignatures = simple;
+      return E.right(undefined);
+    },
     commit: async () => {
       if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
       await mkdir(ref.path, { recursive: true });
+      for (const [i, bytes] of pendingSignatures.entries()) await writeFileAtomic(join(ref.path, `signature-${i + 1}`), bytes);
       await writeFileAtomic(join(ref.path, "version"), versionText);
       await writeFileAtomic(join(ref.path, "manifest.json"), manifest.bytes);
       committed = true;

@@ -95,6 +95,27 @@ describe("GPG simple signing with skopeo", () => {
     expect(unsigned.stderr).toContain("signedBy: a signature was required, but no signature exists");
   });
 
+  it("carries signatures along copies (registry → dir: → registry), which skopeo then verifies", () => {
+    const dir = join(root, "carried");
+    const source = `docker://${registry.host}/gpg/by-skopeo:1`;
+    const base = ["--src-tls-verify=false", "--dest-tls-verify=false", "--registries.d", registriesD];
+    expect(berth(["copy", "-q", ...base, source, `dir:${dir}`], { env }).status).toBe(0);
+    expect(readdirSync(dir)).toContain("signature-1");
+    // A dir: image has no registry name: the policy must say which identity to expect.
+    const exact = { type: "exactReference", dockerReference: `${registry.host}/gpg/by-skopeo:1` };
+    const dirPolicy = join(root, "dir-policy.json");
+    writeFileSync(dirPolicy, JSON.stringify({ default: [{ type: "reject" }], transports: { dir: { "": [{ type: "signedBy", keyType: "GPGKeys", keyPath: join(root, "trusted.asc"), signedIdentity: exact }] } } }));
+    expect(run("skopeo", ["--policy", dirPolicy, "copy", "-q", `dir:${dir}`, `dir:${join(root, "by-skopeo-again")}`]).status).toBe(0);
+    expect(berth(["copy", "-q", "--signature-policy", dirPolicy, `dir:${dir}`, `oci:${join(root, "verified-layout")}:x`], { env }).status).toBe(0);
+    expect(berth(["copy", "-q", ...base, `dir:${dir}`, `docker://${registry.host}/gpg/carried:1`], { env }).status).toBe(0);
+    expect(skopeoAccepts(policyWith("trusted", exact), "carried")).toBe(true);
+    const bare = join(root, "bare");
+    expect(berth(["copy", "-q", ...base, "--remove-signatures", source, `dir:${bare}`], { env }).status).toBe(0);
+    expect(readdirSync(bare)).not.toContain("signature-1");
+    const converted = berth(["copy", "-q", ...base, "--format", "v2s2", source, `dir:${join(root, "converted")}`], { env });
+    expect(converted.stderr).toMatch(/would invalidate its signatures; use --remove-signatures/);
+  });
+
   it("refuses a damaged signature", () => {
     // The valid signature of by-berth, copied beside damaged's digest with one byte changed.
     const signedDir = readdirSync(join(sigs, "gpg")).find((d) => d.startsWith("by-berth@")) ?? "";

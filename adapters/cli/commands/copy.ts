@@ -9,8 +9,7 @@ import { copyImage } from "../../copy/engine.ts";
 import { repositoryName } from "../../../core/reference/index.ts";
 import { registryClient } from "../../../plugins/docker/registry.ts";
 import { credentialsFor } from "../../config/auth.ts";
-import { policyCheck, type PolicySubject, type SignatureSources } from "../../config/policy.ts";
-import { registrySignatureSources } from "../../signature/sources.ts";
+import { policyCheck, signatureSourcesOf, type PolicySubject } from "../../config/policy.ts";
 import { signerFromFlags, signingFlags, signingHelp, signPushed } from "../signing-flags.ts";
 import { registryCas } from "../../http/certs.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
@@ -109,23 +108,15 @@ ${policyHelp}${signingHelp}`,
     const srcHttp = undiciClient({ insecureSkipVerify: srcTls === false, caFor: registryCas(session.host, stringOption(p.values, "src-cert-dir")) }, signal);
     const destHttp = undiciClient({ insecureSkipVerify: destTls === false, caFor: registryCas(session.host, stringOption(p.values, "dest-cert-dir")) }, signal);
     try {
-      const side = { host: session.host, store: session.store, lookup: session.lookup };
+      const registriesD = stringOption(p.values, "registries.d");
+      const side = { host: session.host, store: session.store, lookup: session.lookup, ...(registriesD === undefined ? {} : { registriesD }) };
       const source = await open("openSource", src, { ...side, http: srcHttp, tlsVerify: srcTls, creds: credsOption(stringOption(p.values, "src-creds")) }, builtinPlugins);
       if (E.isLeft(source)) return report(io, source.left);
       const destination = await open("openDestination", dest, { ...side, http: destHttp, tlsVerify: destTls, creds: credsOption(stringOption(p.values, "dest-creds")) }, builtinPlugins);
       if (E.isLeft(destination)) return report(io, destination.left);
       const subject = policySubject(src, builtinPlugins);
-      let signatures: SignatureSources = {};
-      if (subject.transport === "docker" && "reference" in subject && subject.reference !== undefined) {
-        const ref = subject.reference;
-        const creds = credsOption(stringOption(p.values, "src-creds"));
-        const found = creds === undefined ? await credentialsFor(session.host, repositoryName(ref)) : E.right(creds);
-        if (E.isLeft(found)) return report(io, found.left);
-        const ctx = { http: srcHttp, ...(found.right === undefined ? {} : { credentials: found.right }) };
-        const sources = await registrySignatureSources(session.host, ref, () => registryClient({ registry: ref.domain, repository: ref.path, insecure: srcTls === false }, ctx), stringOption(p.values, "registries.d"), srcHttp);
-        if (E.isLeft(sources)) return report(io, sources.left);
-        signatures = sources.right;
-      }
+      // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
+      const signatures = signatureSourcesOf(source.right);
       const r = await copyImage(source.right, destination.right, {
         platform,
         signal,
@@ -134,6 +125,7 @@ ${policyHelp}${signingHelp}`,
         preserveDigests: p.values["preserve-digests"] === true,
         ...(format === undefined ? {} : { format }),
         allow: policyCheck(signaturePolicy.right, subject, signatures),
+        removeSignatures: p.values["remove-signatures"] === true,
       });
       if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
       if (signer.right !== undefined && destRef !== undefined) {
