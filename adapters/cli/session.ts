@@ -1,22 +1,11 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
-import type { RegistriesConfig } from "../../core/registries/index.ts";
-import { imageLookup, type ImageLookup } from "../../core/store/index.ts";
-import { hostEnvironment, type HostEnvironment } from "../config/environment.ts";
-import { loadAliasCache, loadRegistries } from "../config/registries.ts";
-import { storeRoot } from "../store/root.ts";
-import { openStore, type Store } from "../store/store.ts";
+import { createSession, type Session } from "../api/session.ts";
 import type { GlobalOptions } from "./command.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 
-/** What a store command works with. */
-export interface Session {
-  readonly host: HostEnvironment;
-  readonly store: Store;
-  readonly config: RegistriesConfig;
-  readonly lookup: ImageLookup;
-}
+export type { Session } from "../api/session.ts";
 
 /** Prints a failure as podman does (`Error: …`) and returns its exit code. */
 export const report = (io: CliIO, f: Failure, code: ExitCode = exitCodes.failure): ExitCode => {
@@ -26,16 +15,10 @@ export const report = (io: CliIO, f: Failure, code: ExitCode = exitCodes.failure
 
 /** Opens the store and reads registries.conf for name lookup; prints the problem when it cannot. */
 export const openSession = async (io: CliIO, globals: GlobalOptions): Promise<Session | ExitCode> => {
-  const host = hostEnvironment();
-  const options = globals.registriesConf === undefined ? {} : { file: globals.registriesConf };
-  const loaded = await loadRegistries(host, options);
-  if (E.isLeft(loaded)) return report(io, loaded.left);
-  for (const w of loaded.right.warnings) io.stderr(`Warning: ${w}\n`);
-  const cache = await loadAliasCache(host, options);
-  if (E.isLeft(cache)) return report(io, cache.left);
-  const store = await openStore(storeRoot(host, globals.root));
-  if (E.isLeft(store)) return report(io, store.left);
-  return { host, store: store.right, config: loaded.right.config, lookup: imageLookup(loaded.right.config, cache.right) };
+  const opened = await createSession({ ...(globals.root === undefined ? {} : { root: globals.root }), ...(globals.registriesConf === undefined ? {} : { registriesConf: globals.registriesConf }) });
+  if (E.isLeft(opened)) return report(io, opened.left);
+  for (const w of opened.right.warnings) io.stderr(`Warning: ${w}\n`);
+  return opened.right.session;
 };
 
 /** Whether `openSession` gave an exit code instead of a session. */

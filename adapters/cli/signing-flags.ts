@@ -1,16 +1,8 @@
-import type { KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { parseNormalizedNamed, referenceString, type Reference } from "../../core/reference/index.ts";
-import { storageFor } from "../../core/registries-d/index.ts";
-import type { RegistryClient } from "../../plugins/docker/registry.ts";
-import type { HostEnvironment } from "../config/environment.ts";
-import { loadRegistriesD } from "../config/registries-d.ts";
-import { makePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
-import { signSimple } from "../signature/gpg.ts";
-import { writeBase, writeLookaside } from "../signature/lookaside.ts";
-import { attachSigstoreSignature } from "../signature/sigstore-sign.ts";
+import { parseNormalizedNamed } from "../../core/reference/index.ts";
+import type { Signer } from "../signature/signer.ts";
 import { openSigstoreKey } from "../signature/sigstore-keys.ts";
 import { stringOption } from "./args.ts";
 
@@ -30,11 +22,6 @@ export const signingHelp = `      --sign-by FINGERPRINT                 Sign wha
       --sign-identity REF                   The identity to sign (default: the destination's name)
       --remove-signatures                   Do not copy signatures (berth copies none yet)
 `;
-
-/** A key ready to sign (a sigstore key, or a GPG key of the user's keyring), and the identity override if one was given. */
-export type Signer = ({ readonly kind: "sigstore"; readonly key: KeyObject } | { readonly kind: "gpg"; readonly fingerprint: string; readonly passphraseFile?: string }) & {
-  readonly identity?: Reference;
-};
 
 /** Reads the signing flags: nothing to sign, a signer, or why not (before anything is copied). */
 export const signerFromFlags = async (values: Readonly<Record<string, unknown>>): Promise<E.Either<Failure, Signer | undefined>> => {
@@ -58,29 +45,3 @@ export const signerFromFlags = async (values: Readonly<Record<string, unknown>>)
   return E.isLeft(key) ? key : E.right({ kind: "sigstore", key: key.right, ...withIdentity });
 };
 
-/** Signs a pushed manifest as `destination` (or the signer's identity), where registries.d lets its signatures be stored. */
-export const signPushed = async (
-  host: HostEnvironment,
-  signer: Signer,
-  destination: Reference,
-  manifestDigest: string,
-  client: () => RegistryClient,
-  registriesDir: string | undefined,
-): Promise<E.Either<Failure, void>> => {
-  const config = await loadRegistriesD(host, registriesDir);
-  if (E.isLeft(config)) return config;
-  const storage = storageFor(destination)(config.right);
-  const claim = { dockerReference: referenceString(signer.identity ?? destination), manifestDigest };
-  if (signer.kind === "gpg") {
-    const base = writeBase(host, storage);
-    if (base === undefined) return E.left(failure("UNSUPPORTED", `cannot store a signature for ${referenceString(destination)}: registries.d gives it no lookaside-staging or lookaside`));
-    const signature = await signSimple(makePayload(simpleSigningPayloadType, claim, "berth", Math.floor(Date.now() / 1000)), signer.fingerprint, signer.passphraseFile);
-    if (E.isLeft(signature)) return signature;
-    const written = await writeLookaside(base, destination, manifestDigest, signature.right);
-    return E.isLeft(written) ? written : E.right(undefined);
-  }
-  if (storage?.useSigstoreAttachments !== true) {
-    return E.left(failure("UNSUPPORTED", `cannot store a sigstore signature for ${referenceString(destination)}: use-sigstore-attachments is not enabled for it in registries.d`));
-  }
-  return attachSigstoreSignature(client(), claim, signer.key, Date.now());
-};

@@ -1,11 +1,12 @@
 import * as E from "fp-ts/lib/Either.js";
-import { compileFilters, imageTree, repoDigests, splitStoredName, type ImageRecord, type ImageTree, type StoreState } from "../../../core/store/index.ts";
+import { imageTree, splitStoredName } from "../../../core/store/index.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
-import { failed, openSession, report, type Session } from "../session.ts";
+import { failed, openSession, report } from "../session.ts";
+import { imageJson, selectImages } from "../../api/images.ts";
 import { usageError } from "../usage.ts";
 
 const help = `Usage: berth images [options] [REFERENCE]
@@ -20,48 +21,6 @@ Options:
       --no-trunc       Do not truncate IDs
   -q, --quiet          Print only IDs
 `;
-
-/** The JSON podman's `images --format json` prints for one image. */
-export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, containersByImage: ReadonlyMap<string, number>) => ({
-  Id: i.id,
-  ParentId: tree.parentOf(i)?.id ?? "",
-  RepoTags: i.names,
-  RepoDigests: repoDigests(i.names, i.digests),
-  Size: i.size,
-  SharedSize: 0,
-  VirtualSize: i.size,
-  Labels: i.labels,
-  Containers: containersByImage.get(i.id) ?? 0,
-  Names: i.names,
-  Digest: i.manifestDigest,
-  Digests: i.digests,
-  History: i.names,
-  Created: Math.floor(Date.parse(i.created || "1970-01-01T00:00:00Z") / 1000),
-  CreatedAt: i.created,
-  Dangling: i.names.length === 0,
-});
-
-/** Images a session's state shows for these filters (and, without `all`, no intermediate ones). */
-export const selectImages = (session: Session, state: StoreState, filters: ReadonlyArray<string>, all: boolean) => {
-  const compiled = compileFilters(filters);
-  if (E.isLeft(compiled)) return compiled;
-  const predicate = compiled.right.bind({
-    images: state.images,
-    containers: state.containers,
-    now: Date.now(),
-    lookup: (name) => {
-      const r = session.lookup(name, state.images);
-      return E.isRight(r) ? r.right.image.id : undefined;
-    },
-  });
-  if (E.isLeft(predicate)) return predicate;
-  const tree = imageTree(state.images);
-  return E.right(
-    state.images
-      .filter((i) => predicate.right(i) && (all || !tree.isIntermediate(i)))
-      .sort((a, b) => (a.created === b.created ? (a.id < b.id ? -1 : 1) : a.created < b.created ? 1 : -1)),
-  );
-};
 
 /** `berth images` */
 export const imagesCommand = defineCommand({

@@ -2,16 +2,10 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../../core/failure.ts";
 import { parsePlatform, type ManifestFormat, type Platform } from "../../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName } from "../../../core/reference/index.ts";
-import { chooseCandidate, resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
+import { chooseCandidate, type ResolutionPlan } from "../../../core/registries/index.ts";
 import { registryClient } from "../../../plugins/docker/registry.ts";
-import { registrySource } from "../../../plugins/docker/transport.ts";
-import { storeDestination } from "../../../plugins/store/transport.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
-import { loadAliasCache, recordAlias } from "../../config/registries.ts";
-import { copyImage } from "../../copy/engine.ts";
-import { policyCheck, type LoadedPolicy } from "../../config/policy.ts";
 import { registryCas } from "../../http/certs.ts";
-import { registrySignatureSources } from "../../signature/sources.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { undiciClient } from "../../http/client.ts";
 import { hostArchitecture } from "../../platform.ts";
@@ -24,6 +18,7 @@ import { interrupted, interruptSignal } from "../interrupt.ts";
 import { ask } from "../prompt.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
+import { pullName as pullWith, type PullOptions } from "../../api/pull.ts";
 import { usageError } from "../usage.ts";
 
 /** The platform to pull: `--platform`, else this machine's. */
@@ -53,91 +48,20 @@ const choose = async (io: CliIO, plan: ResolutionPlan): Promise<ResolutionPlan |
   return Number.isInteger(n) && n >= 1 && n <= plan.candidates.length ? chooseCandidate(n - 1)(plan) : undefined;
 };
 
-/** Pulls what a name resolves to into the store; the first candidate and source that works wins. */
-export const pullName = async (
+/** Pulls a name with the CLI's terminal: prompts, `Trying to pull` lines and progress unless quiet. */
+export const pullName = (
   session: Session,
   io: CliIO,
   input: string,
-  options: {
-    platform: Platform;
-    tlsVerify: boolean | undefined;
-    creds: Credentials | undefined;
-    authFile: string | undefined;
-    quiet: boolean;
-    caFor: (hostPort: string) => Promise<ReadonlyArray<string>>;
-    retries?: number;
-    policy: LoadedPolicy;
-    registriesD: string | undefined;
-  },
-): Promise<E.Either<ReadonlyArray<Failure>, string>> => {
-  const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
-  const cache = await loadAliasCache(session.host);
-  const resolved = resolveShortName(name, session.config, { tty: io.isTerminal, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
-  if (E.isLeft(resolved)) return E.left([resolved.left]);
-  let plan = resolved.right;
-  if (plan.ask) {
-    const chosen = await choose(io, plan);
-    if (chosen === undefined) return E.left([failure("SHORT_NAME_UNRESOLVED", `no image chosen for "${name}"`)]);
-    plan = chosen;
-  }
-  const signal = interruptSignal();
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal);
-  const errors: Failure[] = [];
-  try {
-    for (const candidate of plan.candidates) {
-      if (!options.quiet) io.stderr(`Trying to pull ${candidate.name}...\n`);
-      if (candidate.blocked !== undefined) {
-        errors.push(failure("BLOCKED_REGISTRY", candidate.blocked));
-        continue;
-      }
-      const sourceErrors: string[] = [];
-      for (const source of candidate.sources) {
-        const ref = parseNormalizedNamed(source.reference);
-        if (E.isLeft(ref)) {
-          sourceErrors.push(`${source.reference}: ${ref.left.message}`);
-          continue;
-        }
-        const repo = repositoryName(ref.right);
-        const found = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
-        if (E.isLeft(found)) return E.left([found.left]);
-        const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && source.insecure);
-        const ctx = { http, ...(found.right === undefined ? {} : { credentials: found.right }), ...(options.retries === undefined ? {} : { retries: options.retries }) };
-        const src = registrySource(ref.right, ctx, insecure);
-        // The policy judges the name asked for, not the mirror it came from, as containers/image does.
-        const logical = parseNormalizedNamed(candidate.name);
-        const judged = E.isRight(logical) ? logical.right : ref.right;
-        const signatures = await registrySignatureSources(
-          session.host,
-          judged,
-          () => registryClient({ registry: ref.right.domain, repository: ref.right.path, insecure }, ctx),
-          options.registriesD,
-          http,
-        );
-        if (E.isLeft(signatures)) return E.left([signatures.left]);
-        const r = await copyImage(src, storeDestination(session.store, [candidate.name]), {
-          platform: options.platform,
-          signal,
-          allow: policyCheck(options.policy, { transport: "docker", reference: judged, shown: `docker://${candidate.name}` }, signatures.right),
-          onEvent: progressReporter(io, options.quiet),
-        });
-        if (E.isLeft(r) && interrupted()) return E.left([r.left]);
-        if (E.isRight(r)) {
-          if (candidate.record && plan.shortName !== undefined) {
-            const repoOnly = parseNormalizedNamed(candidate.name);
-            if (E.isRight(repoOnly)) await recordAlias(session.host, plan.shortName, repositoryName(repoOnly.right));
-          }
-          if (!options.quiet) io.stderr("Writing manifest to image destination\n");
-          return E.right(r.right.id);
-        }
-        sourceErrors.push(r.left.message);
-      }
-      errors.push(failure("PULL_FAILED", `initializing source docker://${candidate.name}: ${sourceErrors.join("; ")}`));
-    }
-  } finally {
-    await http.close();
-  }
-  return E.left(errors);
-};
+  options: Omit<PullOptions, "choose" | "onMessage" | "onEvent" | "signal"> & { readonly quiet: boolean },
+): Promise<E.Either<ReadonlyArray<Failure>, string>> =>
+  pullWith(session, input, {
+    ...options,
+    signal: interruptSignal(),
+    ...(io.isTerminal ? { choose: (plan: ResolutionPlan) => choose(io, plan) } : {}),
+    ...(options.quiet ? {} : { onMessage: (line: string) => io.stderr(`${line}\n`) }),
+    onEvent: progressReporter(io, options.quiet),
+  });
 
 /**
  * `--all-tags`: every tag of the repository a fully-qualified NAME (without

@@ -17,7 +17,7 @@ import type { CliIO } from "../io.ts";
 import { failed, openSession, report, type Session } from "../session.ts";
 import { confirm } from "../prompt.ts";
 import { usageError } from "../usage.ts";
-import { selectImages } from "./images.ts";
+import { selectImages } from "../../api/images.ts";
 
 /** Plans and applies a removal in one locked transaction; prints what it did and returns podman's exit code. */
 export const removeImages = async (

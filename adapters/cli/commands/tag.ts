@@ -1,8 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
-import * as RA from "fp-ts/lib/ReadonlyArray.js";
 import { addNames, normalizeStoreName, removeNames, type StoreState } from "../../../core/store/index.ts";
 import type { Failure } from "../../../core/failure.ts";
-import { transaction } from "../../store/store.ts";
+import { renameImage as rename } from "../../api/names.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
@@ -10,10 +9,7 @@ import { failed, openSession, report } from "../session.ts";
 import type { GlobalOptions } from "../command.ts";
 import { usageError } from "../usage.ts";
 
-/**
- * Changes the names of the image `input` names, under the lock: `edit` gets
- * the image ID and the normalised names and returns the new state.
- */
+/** Renames through the library, printing the failure as podman does. */
 const renameImage = async (
   io: CliIO,
   globals: GlobalOptions,
@@ -21,16 +17,11 @@ const renameImage = async (
   names: ReadonlyArray<string>,
   edit: (imageId: string, names: ReadonlyArray<string>) => (state: StoreState) => E.Either<Failure, StoreState>,
 ): Promise<ExitCode> => {
-  const normalized = RA.traverse(E.Applicative)(normalizeStoreName)(names);
-  if (E.isLeft(normalized)) return report(io, normalized.left);
+  const bad = names.map((n) => normalizeStoreName(n)).find(E.isLeft);
+  if (bad !== undefined) return report(io, bad.left);
   const session = await openSession(io, globals);
   if (failed(session)) return session;
-  const r = await transaction(session.store, async (state) => {
-    const found = session.lookup(input, state.images);
-    if (E.isLeft(found)) return found;
-    const next = edit(found.right.image.id, normalized.right)(state);
-    return E.isLeft(next) ? next : E.right({ state: next.right, result: undefined });
-  });
+  const r = await rename(session, input, names, edit);
   if (E.isLeft(r)) return report(io, r.left, r.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
   return exitCodes.ok;
 };

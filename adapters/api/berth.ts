@@ -1,0 +1,203 @@
+import * as E from "fp-ts/lib/Either.js";
+import type * as TE from "fp-ts/lib/TaskEither.js";
+import type { Failure } from "../../core/failure.ts";
+import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
+import { addNames, imageTree, removeNames } from "../../core/store/index.ts";
+import type { BuiltinContext } from "../../plugins/builtin-context.ts";
+import type { BuiltinReference } from "../../plugins/builtin.ts";
+import type { TransportPlugin } from "../../plugins/contract.ts";
+import { builtinPlugins } from "../../plugins/plugins.ts";
+import type { Credentials } from "../config/auth.ts";
+import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
+import type { CopyEvent, CopyResult } from "../copy/engine.ts";
+import { registryCas } from "../http/certs.ts";
+import { hostArchitecture } from "../platform.ts";
+import type { Signer } from "../signature/signer.ts";
+import { readImageDocuments } from "../store/documents.ts";
+import { readState } from "../store/store.ts";
+import { copyByName } from "./copy.ts";
+import { BerthError } from "./errors.ts";
+import { imageJson, selectImages } from "./images.ts";
+import { inspectJson } from "./inspect.ts";
+import { renameImage } from "./names.ts";
+import { pullName } from "./pull.ts";
+import { createSession, type Session } from "./session.ts";
+
+/** How to open berth; everything unset is found as podman finds it. */
+export interface BerthOptions {
+  /** The image store (default `$BERTH_ROOT`, else `~/.local/share/berth`). */
+  readonly root?: string;
+  /** One registries.conf instead of the usual search. */
+  readonly registriesConf?: string;
+  /** The credentials file (default as podman). */
+  readonly authFile?: string;
+  /** policy.json (default `~/.config/containers/policy.json`, else the system's). */
+  readonly signaturePolicy?: string;
+  /** Accept any image, whatever the policy says. */
+  readonly insecurePolicy?: boolean;
+  /** `false` allows plain HTTP and unverified TLS for every registry (as `--tls-verify=false`). */
+  readonly tlsVerify?: boolean;
+  /** Extra CA certificates for every registry (else certs.d per registry). */
+  readonly certDir?: string;
+  /** Where signatures are stored per registry (containers-registries.d). */
+  readonly registriesD?: string;
+  /** More transports, used beside the built-in ones by `copy` (the plugin contract); each parses its own reference type. */
+  // deno-lint-ignore no-explicit-any -- a plugin's reference type is its own: invariant, so only `any` admits every plugin.
+  readonly transports?: ReadonlyArray<TransportPlugin<any, BuiltinContext>>;
+}
+
+/** What every registry operation can be given. */
+export interface OperationOptions {
+  readonly onEvent?: (event: CopyEvent) => void;
+  /** Stops the operation; what was written but not committed is removed. */
+  readonly signal?: AbortSignal;
+}
+
+/** Pulling one name. */
+export interface PullRequest extends OperationOptions {
+  readonly platform?: Platform;
+  readonly creds?: Credentials;
+  readonly retries?: number;
+  /** podman's progress lines (`Trying to pull …`). */
+  readonly onMessage?: (line: string) => void;
+}
+
+/** Copying between two transport-qualified names (see {@link Berth.copy}). */
+export interface CopyOptions extends OperationOptions {
+  readonly platform?: Platform;
+  readonly all?: boolean;
+  readonly format?: ManifestFormat;
+  readonly preserveDigests?: boolean;
+  readonly removeSignatures?: boolean;
+  readonly srcCreds?: Credentials;
+  readonly destCreds?: Credentials;
+  readonly signer?: Signer;
+}
+
+/** An image as `images` lists it (podman's `images --format json` fields). */
+export type ImageSummary = ReturnType<typeof imageJson>;
+/** An image as `inspect` shows it (podman's `image inspect` fields). */
+export type ImageDetails = ReturnType<typeof inspectJson>;
+
+/** The operations, each giving a value or a {@link Failure} (fp-ts TaskEither), never throwing for expected failures. */
+export interface BerthTaskEithers {
+  readonly pull: (name: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, { readonly id: string }>;
+  readonly copy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyResult>;
+  readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
+  readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
+  readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+  readonly untag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+}
+
+/** berth as a library: the same operations as the CLI, as Promises that throw {@link BerthError}, or as TaskEithers in `te`. */
+export interface Berth {
+  /** Pulls a name (short names resolved as podman does) into the store; gives the image ID. */
+  readonly pull: (name: string, request?: PullRequest) => Promise<{ readonly id: string }>;
+  /** Copies between any two transports (`docker://`, `store:`, `oci:`, `oci-archive:`, `docker-archive:`, `dir:`, and yours). */
+  readonly copy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyResult>;
+  /** The store's images, newest first, filtered as `berth images --filter` filters them. */
+  readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => Promise<ReadonlyArray<ImageSummary>>;
+  readonly inspect: (name: string) => Promise<ImageDetails>;
+  /** Adds names (short names go under localhost/, `:latest` is added). */
+  readonly tag: (name: string, ...names: ReadonlyArray<string>) => Promise<void>;
+  /** Removes names; without names, all of them. */
+  readonly untag: (name: string, ...names: ReadonlyArray<string>) => Promise<void>;
+  readonly te: BerthTaskEithers;
+  /** Warnings found while reading the configuration (unknown keys). */
+  readonly warnings: ReadonlyArray<string>;
+}
+
+const run = async <A>(task: TE.TaskEither<Failure | ReadonlyArray<Failure>, A>): Promise<A> => {
+  const r = await task();
+  if (E.isRight(r)) return r.right;
+  throw new BerthError(Array.isArray(r.left) ? r.left : [r.left as Failure]);
+};
+
+/**
+ * Opens berth: reads registries.conf and opens (or makes) the store. The
+ * signature policy is read when the first image is copied.
+ */
+export const openBerthTE =
+  (options: BerthOptions = {}): TE.TaskEither<Failure, Berth> =>
+  async () => {
+    const opened = await createSession({ ...(options.root === undefined ? {} : { root: options.root }), ...(options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf }) });
+    if (E.isLeft(opened)) return opened;
+    return E.right(berthOver(opened.right.session, opened.right.warnings, options));
+  };
+
+/** {@link openBerthTE} as a Promise; a failure throws {@link BerthError}. */
+export const openBerth = (options: BerthOptions = {}): Promise<Berth> => run(openBerthTE(options));
+
+const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: BerthOptions): Berth => {
+  let policy: Promise<E.Either<Failure, LoadedPolicy>> | undefined;
+  const policyOnce = () =>
+    (policy ??= loadPolicy(session.host, { ...(options.signaturePolicy === undefined ? {} : { signaturePolicy: options.signaturePolicy }), insecurePolicy: options.insecurePolicy === true }));
+  const plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = [...builtinPlugins, ...(options.transports ?? [])];
+  const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
+
+  const te: BerthTaskEithers = {
+    pull: (name, request = {}) => async () => {
+      const loaded = await policyOnce();
+      if (E.isLeft(loaded)) return E.left([loaded.left]);
+      const r = await pullName(session, name, {
+        platform: platformOf(request.platform),
+        tlsVerify: options.tlsVerify,
+        creds: request.creds,
+        authFile: options.authFile,
+        caFor: registryCas(session.host, options.certDir),
+        policy: loaded.right,
+        registriesD: options.registriesD,
+        ...(request.retries === undefined ? {} : { retries: request.retries }),
+        ...(request.onMessage === undefined ? {} : { onMessage: request.onMessage }),
+        ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+      });
+      return E.isLeft(r) ? r : E.right({ id: r.right });
+    },
+    copy: (source, destination, o = {}) => async () => {
+      const loaded = await policyOnce();
+      if (E.isLeft(loaded)) return loaded;
+      const tls = options.tlsVerify === undefined ? {} : { srcTlsVerify: options.tlsVerify, destTlsVerify: options.tlsVerify };
+      const dirs = options.certDir === undefined ? {} : { srcCertDir: options.certDir, destCertDir: options.certDir };
+      return copyByName(session, loaded.right, plugins, {
+        source,
+        destination,
+        ...tls,
+        ...dirs,
+        ...o,
+        platform: platformOf(o.platform),
+        ...(options.registriesD === undefined ? {} : { registriesD: options.registriesD }),
+      });
+    },
+    images: (o = {}) => async () => {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return state;
+      const selected = selectImages(session, state.right, o.filters ?? [], o.all === true);
+      if (E.isLeft(selected)) return selected;
+      const tree = imageTree(state.right.images);
+      const counts = new Map<string, number>();
+      for (const c of state.right.containers) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
+      return E.right(selected.right.map((i) => imageJson(i, state.right, tree, counts)));
+    },
+    inspect: (name) => async () => {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return state;
+      const found = session.lookup(name, state.right.images);
+      if (E.isLeft(found)) return found;
+      const docs = await readImageDocuments(session.store, found.right.image);
+      return E.isLeft(docs) ? docs : E.right(inspectJson(found.right.image, state.right, docs.right.manifest, docs.right.config));
+    },
+    tag: (name, ...names) => () => renameImage(session, name, names, (id, ns) => (state) => E.right(addNames(id, ns)(state))),
+    untag: (name, ...names) => () => renameImage(session, name, names, removeNames),
+  };
+  return {
+    pull: (name, request) => run(te.pull(name, request)),
+    copy: (source, destination, o) => run(te.copy(source, destination, o)),
+    images: (o) => run(te.images(o)),
+    inspect: (name) => run(te.inspect(name)),
+    tag: (name, ...names) => run(te.tag(name, ...names)),
+    untag: (name, ...names) => run(te.untag(name, ...names)),
+    te,
+    warnings,
+  };
+};

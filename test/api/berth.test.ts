@@ -1,0 +1,89 @@
+/**
+ * The library: one typed API over what the CLI does, as Promises that throw
+ * BerthError (with the code and the CLI's exit code) or as TaskEithers; a
+ * caller's own transport plugs into `copy`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BerthError, openBerth, type Berth } from "../../index.ts";
+import { memoryPlugin, newMemory } from "../../plugins/example/memory.ts";
+import { berth as cli } from "../cli/berth.ts";
+import { startRegistry, type Registry } from "../peers/registry.ts";
+import { smallRootfs } from "../tarballs.ts";
+import { tempDir } from "../tmp.ts";
+
+const root = tempDir();
+let registry: Registry;
+let b: Berth;
+const etc = join(root, "etc");
+
+beforeAll(async () => {
+  registry = await startRegistry(join(root, "registry"));
+  const tar = join(root, "app.tar");
+  writeFileSync(tar, await smallRootfs("library"));
+  // The library has no import yet: the CLI makes the first image in the same store.
+  const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_SYSTEM_CONFIG_DIR: etc };
+  expect(cli(["import", "-q", "--change", "LABEL tier=front", tar, "app"], { env }).status).toBe(0);
+  b = await openBerth({ root: join(root, "store"), tlsVerify: false, signaturePolicy: join(etc, "policy.json") });
+}, 60_000);
+
+afterAll(async () => {
+  await registry.stop();
+});
+
+describe("openBerth", () => {
+  it("lists, filters, inspects and tags as the CLI does", async () => {
+    const listed = await b.images();
+    expect(listed.map((i) => i.Names)).toEqual([["localhost/app:latest"]]);
+    expect((await b.images({ filters: ["label=tier=back"] })).length).toBe(0);
+    await b.tag("app", "quay.io/team/app:1");
+    const inspected = await b.inspect("quay.io/team/app:1");
+    expect(inspected.RepoTags).toEqual(["localhost/app:latest", "quay.io/team/app:1"]);
+    expect(inspected.Labels).toEqual({ tier: "front" });
+    await b.untag("app", "quay.io/team/app:1");
+    expect((await b.inspect("app")).RepoTags).toEqual(["localhost/app:latest"]);
+  });
+
+  it("pushes with copy and pulls back by name, reporting progress", async () => {
+    const events: string[] = [];
+    const pushed = await b.copy("store:app", `docker://${registry.host}/lib/app:1`, { onEvent: (e) => events.push(e.kind) });
+    expect(events).toContain("manifest-written");
+    const other = await openBerth({ root: join(root, "other"), tlsVerify: false, signaturePolicy: join(etc, "policy.json") });
+    const lines: string[] = [];
+    const pulled = await other.pull(`${registry.host}/lib/app:1`, { onMessage: (l) => lines.push(l) });
+    expect(pulled.id).toBe((await b.inspect("app")).Id);
+    expect(lines[0]).toBe(`Trying to pull ${registry.host}/lib/app:1...`);
+    expect((await other.inspect(`${registry.host}/lib/app:1`)).Digest).toBe(pushed.manifestDigest);
+    const layout = join(root, "layout");
+    await other.copy(`docker://${registry.host}/lib/app:1`, `oci:${layout}:app`);
+    expect(JSON.parse(readFileSync(join(layout, "index.json"), "utf8")).manifests[0].digest).toBe(pushed.manifestDigest);
+  });
+
+  it("fails with typed errors carrying the CLI's exit code, or as Left values", async () => {
+    const missing = await b.inspect("nosuch").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(BerthError);
+    expect([(missing as BerthError).code, (missing as BerthError).exitCode]).toEqual(["IMAGE_NOT_FOUND", 1]);
+    const left = await b.te.inspect("nosuch")();
+    expect(E.isLeft(left) && left.left.code).toBe("IMAGE_NOT_FOUND");
+    const unreachable = await b.pull("127.0.0.1:1/none/app:1").catch((e: unknown) => e);
+    expect((unreachable as BerthError).code).toBe("PULL_FAILED");
+    const strict = await openBerth({ root: join(root, "store"), signaturePolicy: join(root, "no-such-policy.json") });
+    const rejected = await strict.copy("store:app", `oci:${join(root, "never")}:x`).catch((e: unknown) => e);
+    expect((rejected as BerthError).code).toBe("CONFIG_NOT_FOUND");
+  });
+
+  it("copies through a transport the caller brings", async () => {
+    const mem = newMemory();
+    const withMemory = await openBerth({
+      root: join(root, "store"),
+      signaturePolicy: join(etc, "policy.json"),
+      transports: [{ ...memoryPlugin, openSource: (r) => memoryPlugin.openSource!(r, mem), openDestination: (r) => memoryPlugin.openDestination!(r, mem) }],
+    });
+    const saved = await withMemory.copy("store:app", "memory:kept");
+    expect(mem.manifests.get("kept")?.digest).toBe(saved.manifestDigest);
+    await withMemory.copy("memory:kept", "store:back-from-memory");
+    expect((await withMemory.inspect("back-from-memory")).Id).toBe((await withMemory.inspect("app")).Id);
+  });
+});
