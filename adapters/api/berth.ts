@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Failure } from "../../core/failure.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
-import { addNames, imageTree, removeNames } from "../../core/store/index.ts";
+import { addNames, imageTree, removeNames, type RemovalPlan } from "../../core/store/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { TransportPlugin } from "../../plugins/contract.ts";
@@ -20,6 +20,7 @@ import { BerthError } from "./errors.ts";
 import { imageJson, selectImages } from "./images.ts";
 import { inspectJson } from "./inspect.ts";
 import { renameImage } from "./names.ts";
+import { pruneImages, removeWith } from "./remove.ts";
 import { pullName } from "./pull.ts";
 import { createSession, type Session } from "./session.ts";
 
@@ -87,6 +88,22 @@ export interface BerthTaskEithers {
   readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
   readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
   readonly untag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => TE.TaskEither<Failure, RemovalPlan>;
+  readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+}
+
+/** How `remove` treats what it is given (podman's `rmi` flags). */
+export interface RemoveOptions {
+  /** Every image in the store. */
+  readonly all?: boolean;
+  /** Remove images with several names by ID, and the containers using them. */
+  readonly force?: boolean;
+  /** Names that match no image are not errors. */
+  readonly ignore?: boolean;
+  /** Keep dangling parents. */
+  readonly noPrune?: boolean;
+  /** Plan only: nothing changes. */
+  readonly dryRun?: boolean;
 }
 
 /** berth as a library: the same operations as the CLI, as Promises that throw {@link BerthError}, or as TaskEithers in `te`. */
@@ -102,6 +119,14 @@ export interface Berth {
   readonly tag: (name: string, ...names: ReadonlyArray<string>) => Promise<void>;
   /** Removes names; without names, all of them. */
   readonly untag: (name: string, ...names: ReadonlyArray<string>) => Promise<void>;
+  /**
+   * Removes images as `berth rmi` does and gives the report: the steps taken,
+   * the errors (names not found, images in use) and podman's exit code for
+   * them. It throws only when the store itself fails.
+   */
+  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => Promise<RemovalPlan>;
+  /** Removes dangling images (with `all`, every image no container uses); gives the IDs removed. */
+  readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => Promise<ReadonlyArray<string>>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -189,6 +214,19 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     },
     tag: (name, ...names) => () => renameImage(session, name, names, (id, ns) => (state) => E.right(addNames(id, ns)(state))),
     untag: (name, ...names) => () => renameImage(session, name, names, removeNames),
+    remove: (names, o = {}) => () =>
+      removeWith(
+        session,
+        (state) => ({
+          inputs: names,
+          ...(o.all === true ? { imageIds: state.images.map((i) => i.id) } : {}),
+          force: o.force === true,
+          ignore: o.ignore === true,
+          noPrune: o.noPrune === true,
+        }),
+        o.dryRun === true,
+      ),
+    prune: (o = {}) => () => pruneImages(session, o),
   };
   return {
     pull: (name, request) => run(te.pull(name, request)),
@@ -197,6 +235,8 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     inspect: (name) => run(te.inspect(name)),
     tag: (name, ...names) => run(te.tag(name, ...names)),
     untag: (name, ...names) => run(te.untag(name, ...names)),
+    remove: (names, o) => run(te.remove(names, o)),
+    prune: (o) => run(te.prune(o)),
     te,
     warnings,
   };

@@ -87,3 +87,21 @@ describe("openBerth", () => {
     expect((await withMemory.inspect("back-from-memory")).Id).toBe((await withMemory.inspect("app")).Id);
   });
 });
+
+describe("removing through the library", () => {
+  it("reports what rmi would do, does it, and prunes dangling images", async () => {
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: join(etc, "policy.json") });
+    await lib.tag("app", "second:1");
+    const dry = await lib.remove(["second:1", "nosuch"], { dryRun: true });
+    expect(dry.steps.map((s) => s.kind)).toEqual(["untag"]);
+    expect([dry.errors.map((e) => e.code), dry.exitCode]).toEqual([["IMAGE_NOT_FOUND"], 1]);
+    expect((await lib.inspect("second:1")).RepoTags).toContain("localhost/second:1");
+    const done = await lib.remove(["second:1"]);
+    expect([done.steps.map((s) => s.kind), done.exitCode]).toEqual([["untag"], 0]);
+    await lib.untag("back-from-memory");
+    const before = await lib.images({ all: true });
+    const pruned = await lib.prune();
+    expect(pruned).toEqual(before.filter((i) => i.Dangling).map((i) => i.Id));
+    expect((await lib.images({ all: true })).some((i) => i.Dangling)).toBe(false);
+  });
+});

@@ -1,16 +1,7 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import {
-  applyRemoval,
-  describeStep,
-  orphanedBlobs,
-  planRemoval,
-  type RemovalPlan,
-  type RemovalRequest,
-} from "../../../core/store/index.ts";
-import { deleteBlobs } from "../../store/blobs.ts";
-import { readState, transaction } from "../../store/store.ts";
+import { describeStep, type RemovalRequest, type StoreState } from "../../../core/store/index.ts";
+import { removeWith } from "../../api/remove.ts";
+import { readState } from "../../store/store.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
@@ -19,38 +10,17 @@ import { confirm } from "../prompt.ts";
 import { usageError } from "../usage.ts";
 import { selectImages } from "../../api/images.ts";
 
-/** Plans and applies a removal in one locked transaction; prints what it did and returns podman's exit code. */
+/** Plans and applies a removal through the library; prints what it did and returns podman's exit code. */
 export const removeImages = async (
   session: Session,
   io: CliIO,
-  request: (state: Parameters<ReturnType<typeof planRemoval>>[0]) => RemovalRequest | ExitCode,
+  request: (state: StoreState) => RemovalRequest,
   dryRun: boolean,
   tolerateErrors = false,
 ): Promise<ExitCode> => {
-  let exit: ExitCode = exitCodes.ok;
-  const r = await transaction(session.store, async (state) => {
-    const req = request(state);
-    if (typeof req === "number") {
-      exit = req;
-      return E.right({ state, result: undefined as RemovalPlan | undefined });
-    }
-    const plan = planRemoval(session.lookup)(state, req);
-    if (dryRun) return E.right({ state, result: plan });
-    const next = applyRemoval(state, plan);
-    const removed = state.images.filter((i) => !next.images.some((n) => n.id === i.id));
-    const goneContainers = state.containers.filter((c) => !next.containers.some((n) => n.id === c.id));
-    return E.right({
-      state: next,
-      result: plan,
-      afterCommit: async () => {
-        for (const c of goneContainers) await rm(join(session.store.containersDir, c.id), { recursive: true, force: true });
-        await deleteBlobs(session.store, orphanedBlobs(removed, next.images));
-      },
-    });
-  });
+  const r = await removeWith(session, request, dryRun);
   if (E.isLeft(r)) return report(io, r.left);
   const plan = r.right;
-  if (plan === undefined) return exit;
   if (dryRun) {
     io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
     return plan.exitCode;
