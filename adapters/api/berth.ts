@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Failure } from "../../core/failure.ts";
@@ -7,6 +8,7 @@ import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { TransportPlugin } from "../../plugins/contract.ts";
 import { builtinPlugins } from "../../plugins/plugins.ts";
+import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
 import type { Credentials } from "../config/auth.ts";
 import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
@@ -20,7 +22,9 @@ import { BerthError } from "./errors.ts";
 import { imageJson, selectImages } from "./images.ts";
 import { inspectJson } from "./inspect.ts";
 import { renameImage } from "./names.ts";
+import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
+import { saveImages, type SaveRequest } from "./save.ts";
 import { pullName } from "./pull.ts";
 import { createSession, type Session } from "./session.ts";
 
@@ -90,7 +94,13 @@ export interface BerthTaskEithers {
   readonly untag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
   readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => TE.TaskEither<Failure, RemovalPlan>;
   readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => TE.TaskEither<Failure, { readonly id: string }>;
+  readonly save: (request: SaveRequest) => TE.TaskEither<Failure, void>;
+  readonly load: (path: string, onLoaded?: (name: string) => void) => TE.TaskEither<Failure, ReadonlyArray<string>>;
 }
+
+/** An image made from a root-filesystem tarball (`berth import`): the import options without the clock and source, which berth fills in. */
+export type ImportRequest = Omit<ImportOptions, "created" | "source">;
 
 /** How `remove` treats what it is given (podman's `rmi` flags). */
 export interface RemoveOptions {
@@ -127,6 +137,12 @@ export interface Berth {
   readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => Promise<RemovalPlan>;
   /** Removes dangling images (with `all`, every image no container uses); gives the IDs removed. */
   readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => Promise<ReadonlyArray<string>>;
+  /** Makes a one-layer image from a root-filesystem tarball (a path, or bytes as they stream; plain or gzip). */
+  readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => Promise<{ readonly id: string }>;
+  /** Saves images as `podman save` (docker-archive, oci-archive, oci-dir, docker-dir) to a path or a stream. */
+  readonly save: (request: SaveRequest) => Promise<void>;
+  /** Loads every image and name of an archive (plain or gzip) or OCI layout; gives the names loaded. */
+  readonly load: (path: string, onLoaded?: (name: string) => void) => Promise<ReadonlyArray<string>>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -227,6 +243,22 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
         o.dryRun === true,
       ),
     prune: (o = {}) => () => pruneImages(session, o),
+    save: (request) => async () => {
+      const loaded = await policyOnce();
+      return E.isLeft(loaded) ? loaded : saveImages(session, loaded.right, request);
+    },
+    load: (path, onLoaded) => async () => {
+      const loaded = await policyOnce();
+      return E.isLeft(loaded) ? loaded : loadArchive(session, loaded.right, path, onLoaded);
+    },
+    import: (tarball, o = {}) => async () => {
+      const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
+        ...o,
+        created: new Date().toISOString(),
+        source: typeof tarball === "string" ? tarball : "-",
+      });
+      return E.isLeft(r) ? r : E.right({ id: r.right.id });
+    },
   };
   return {
     pull: (name, request) => run(te.pull(name, request)),
@@ -237,6 +269,9 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     untag: (name, ...names) => run(te.untag(name, ...names)),
     remove: (names, o) => run(te.remove(names, o)),
     prune: (o) => run(te.prune(o)),
+    import: (tarball, o) => run(te.import(tarball, o)),
+    save: (request) => run(te.save(request)),
+    load: (path, onLoaded) => run(te.load(path, onLoaded)),
     te,
     warnings,
   };

@@ -98,10 +98,30 @@ describe("removing through the library", () => {
     expect((await lib.inspect("second:1")).RepoTags).toContain("localhost/second:1");
     const done = await lib.remove(["second:1"]);
     expect([done.steps.map((s) => s.kind), done.exitCode]).toEqual([["untag"], 0]);
-    await lib.untag("back-from-memory");
+    await lib.untag("back-from-memory", "back-from-memory");
     const before = await lib.images({ all: true });
     const pruned = await lib.prune();
     expect(pruned).toEqual(before.filter((i) => i.Dangling).map((i) => i.Id));
     expect((await lib.images({ all: true })).some((i) => i.Dangling)).toBe(false);
+  });
+});
+
+describe("archives and tarballs through the library", () => {
+  it("imports a tarball, saves to an archive and loads it into another store", async () => {
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: join(etc, "policy.json") });
+    const tar = join(root, "fresh.tar");
+    writeFileSync(tar, await smallRootfs("imported by the library"));
+    const imported = await lib.import(tar, { name: "fresh", changes: ["LABEL made=library"] });
+    expect((await lib.inspect("fresh")).Labels).toEqual({ made: "library" });
+    const archive = join(root, "fresh-and-app.tar");
+    await lib.save({ images: ["fresh", "app"], multiImage: true, output: archive });
+    const other = await openBerth({ root: join(root, "loaded"), signaturePolicy: join(etc, "policy.json") });
+    const heard: string[] = [];
+    const names = await other.load(archive, (n) => heard.push(n));
+    expect([...names].sort()).toEqual(["localhost/app:latest", "localhost/fresh:latest"]);
+    expect(heard).toEqual(names);
+    expect((await other.inspect("fresh")).Id).toBe(imported.id);
+    const bad = await other.load(join(root, "no-such.tar")).catch((e: unknown) => e);
+    expect((bad as BerthError).code).toBe("NOT_FOUND");
   });
 });

@@ -1,31 +1,16 @@
 import * as E from "fp-ts/lib/Either.js";
-import { failure, type Failure } from "../../../core/failure.ts";
-import { parseNormalizedNamed, referenceString, tagNameOnly, type Reference } from "../../../core/reference/index.ts";
-import { normalizeStoreName, type ImageRecord } from "../../../core/store/index.ts";
-import { dirDestination } from "../../../plugins/dir/layout.ts";
-import { dockerArchiveWriter, type ArchiveOutput } from "../../../plugins/docker-archive/writer.ts";
-import { ociArchiveDestination } from "../../../plugins/oci-archive/archive.ts";
-import { storeSource } from "../../../plugins/store/transport.ts";
-import { copyImage } from "../../copy/engine.ts";
-import { policyCheck } from "../../config/policy.ts";
-import { readState } from "../../store/store.ts";
-import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
+import { failure } from "../../../core/failure.ts";
+import { saveFormats, saveImages } from "../../api/save.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
-import { exitCodes, type ExitCode } from "../exit-codes.ts";
+import { exitCodes } from "../exit-codes.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
+import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { failed, openSession, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
-const formats = ["docker-archive", "oci-archive", "oci-dir", "docker-dir"] as const;
+const formats = saveFormats;
 type SaveFormat = (typeof formats)[number];
-
-/** A name as the store spells it (short names under localhost/, as `berth tag` makes them), with a tag. */
-const asReference = (name: string): Reference | undefined => {
-  const stored = normalizeStoreName(name);
-  const r = E.isRight(stored) ? parseNormalizedNamed(stored.right) : undefined;
-  return r !== undefined && E.isRight(r) ? tagNameOnly(r.right) : undefined;
-};
 
 /**
  * `berth save [-o FILE] [--format F] [-m] IMAGE [NAME...]`, as podman's save:
@@ -55,64 +40,13 @@ ${policyHelp}`,
     if (output === undefined && process.stdout.isTTY) {
       return report(io, failure("INVALID_ARCHIVE", "refusing to write an archive to a terminal; use -o FILE or redirect standard output"));
     }
+    if (format === "oci-archive" && output === undefined) return usageError(io, "--format oci-archive needs -o FILE");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
     const signaturePolicy = await policyFromFlags(session.host, p.values);
     if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
-    const allow = (image: ImageRecord) => policyCheck(signaturePolicy.right, { transport: "containers-storage", shown: `store:${image.names[0] ?? image.id}` });
-    const state = await readState(session.store);
-    if (E.isLeft(state)) return report(io, state.left);
-
-    // Each image to save, with the names it is saved under.
-    const wanted: { image: ImageRecord; names: Reference[] }[] = [];
-    for (const arg of multi ? args : args.slice(0, 1)) {
-      const found = session.lookup(arg, state.right.images);
-      // podman save exits 125 for an unknown image, unlike rmi.
-      if (E.isLeft(found)) return report(io, found.left);
-      const own = found.right.name === undefined ? undefined : asReference(found.right.name);
-      wanted.push({ image: found.right.image, names: own === undefined ? [] : [own] });
-    }
-    if (!multi) {
-      for (const extra of args.slice(1)) {
-        const ref = asReference(extra);
-        if (ref === undefined) return report(io, failure("INVALID_REFERENCE", `"${extra}": not a valid image name`));
-        wanted[0]?.names.push(ref);
-      }
-    }
-    const signal = interruptSignal();
-    const platformOf = (image: ImageRecord) => ({ os: image.os, architecture: image.architecture });
-    const done = (r: E.Either<Failure, unknown>): ExitCode =>
-      E.isRight(r) ? exitCodes.ok : interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
-
-    if (format === "docker-archive") {
-      const target: ArchiveOutput = output === undefined ? { kind: "stream", stream: process.stdout, label: "standard output" } : { kind: "file", path: output };
-      const writer = dockerArchiveWriter(target);
-      try {
-        for (const w of wanted) {
-          const r = await copyImage(storeSource(session.store, w.image), writer.destination(w.names), { platform: platformOf(w.image), signal, allow: allow(w.image) });
-          if (E.isLeft(r)) return done(r);
-        }
-        return done(await writer.finish());
-      } finally {
-        await writer.discard();
-      }
-    }
-    const only = wanted[0];
-    if (only === undefined) return usageError(io, "save needs at least one image");
-    if (format === "oci-archive" && output === undefined) return usageError(io, "--format oci-archive needs -o FILE");
-    const path = output ?? "";
-    const name = only.names[0];
-    const dst =
-      format === "oci-archive"
-        ? ociArchiveDestination({ path, ...(name === undefined ? {} : { name: referenceString(name) }) })
-        : dirDestination({ path });
-    return done(
-      await copyImage(storeSource(session.store, only.image), dst, {
-        platform: platformOf(only.image),
-        signal,
-        allow: allow(only.image),
-        ...(format === "oci-dir" ? { format: "oci" as const } : format === "docker-dir" ? { format: "v2s2" as const } : {}),
-      }),
-    );
+    const r = await saveImages(session, signaturePolicy.right, { images: args, format, multiImage: multi, output: output ?? process.stdout, signal: interruptSignal() });
+    if (E.isRight(r)) return exitCodes.ok;
+    return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
   },
 });

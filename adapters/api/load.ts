@@ -1,0 +1,153 @@
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../../core/failure.ts";
+import { normalizeStoreName, refNameAnnotation } from "../../core/store/index.ts";
+import type { ImageSource } from "../../plugins/contract.ts";
+import { dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
+import { ociArchiveSource } from "../../plugins/oci-archive/archive.ts";
+import { ociLayoutSource } from "../../plugins/oci/layout.ts";
+import { storeDestination } from "../../plugins/store/transport.ts";
+import { policyCheck, type LoadedPolicy, type PolicySubject } from "../config/policy.ts";
+import { copyImage } from "../copy/engine.ts";
+import { hostArchitecture } from "../platform.ts";
+import { plainTar, readJsonEntry } from "../tar/archive-file.ts";
+import { indexTar } from "../tar/index.ts";
+import type { Session } from "./session.ts";
+
+/** One image found in what is being loaded, and the names it should get. */
+interface Found {
+  readonly open: () => Promise<E.Either<Failure, ImageSource>>;
+  readonly names: ReadonlyArray<string>;
+  /** What the signature policy judges. */
+  readonly subject: PolicySubject;
+}
+
+const storeNames = (candidates: ReadonlyArray<string | undefined>): string[] =>
+  candidates.flatMap((c) => {
+    if (c === undefined) return [];
+    const n = normalizeStoreName(c);
+    return E.isRight(n) ? [n.right] : [];
+  });
+
+/** The images of an OCI layout index (directory or archive), with names from `ref.name`. */
+const fromIndex = (
+  manifests: ReadonlyArray<{ annotations?: Record<string, string> | undefined }>,
+  open: (name: string | undefined) => Promise<E.Either<Failure, ImageSource>>,
+  subject: (name: string | undefined) => PolicySubject,
+): Found[] =>
+  manifests.length === 1 && manifests[0]?.annotations?.[refNameAnnotation] === undefined
+    ? [{ open: () => open(undefined), names: [], subject: subject(undefined) }]
+    : manifests.flatMap((m) => {
+        const name = m.annotations?.[refNameAnnotation];
+        return name === undefined ? [] : [{ open: () => open(name), names: storeNames([name]), subject: subject(name) }];
+      });
+
+/** The policy subject of an image of an OCI layout or archive at `path`. */
+const ociSubject = (transport: "oci" | "oci-archive", path: string) => (name: string | undefined): PolicySubject => ({
+  transport,
+  path,
+  ...(name === undefined ? {} : { name }),
+  shown: `${transport}:${path}${name === undefined ? "" : `:${name}`}`,
+});
+
+/**
+ * Names from the legacy `repositories` file (`{"name": {"tag": "TOP-LAYER-ID"}}`)
+ * for an image whose manifest.json entry has no RepoTags: those whose ID is
+ * the image's top layer (`ID.tar` or `ID/layer.tar`), as docker load matches them.
+ */
+const legacyNames = (repositories: Record<string, unknown>, layers: unknown): string[] => {
+  const top = Array.isArray(layers) ? layers[layers.length - 1] : undefined;
+  if (typeof top !== "string") return [];
+  const id = top.replace(/\/layer\.tar$/, "").replace(/\.tar$/, "").replace(/^blobs\/sha256\//, "");
+  return Object.entries(repositories).flatMap(([name, tags]) =>
+    typeof tags === "object" && tags !== null ? Object.entries(tags as Record<string, unknown>).flatMap(([tag, value]) => (value === id ? [`${name}:${tag}`] : [])) : [],
+  );
+};
+
+/** Tells what `path` is (OCI layout directory, OCI archive, docker archive) and lists its images; otherwise says why each format did not match. */
+const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) return E.left(failure("NOT_FOUND", `${path}: no such file or directory`));
+  if (s.isDirectory()) {
+    const text = await readFile(join(path, "index.json"), "utf8").catch(() => undefined);
+    if (text === undefined) return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI layout (no index.json)`));
+    try {
+      const doc = JSON.parse(text) as { manifests?: { annotations?: Record<string, string> }[] };
+      return E.right(fromIndex(doc.manifests ?? [], (name) => ociLayoutSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci", path)));
+    } catch (e) {
+      return E.left(failure("INVALID_ARCHIVE", `${path}/index.json: ${(e as Error).message}`));
+    }
+  }
+  let entries: Awaited<ReturnType<typeof indexTar>>;
+  try {
+    entries = await indexTar(path);
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI archive or docker archive: ${(e as Error).message}`));
+  }
+  const read = async (name: string): Promise<E.Either<Failure, unknown>> => {
+    const at = entries.get(name);
+    return at === undefined ? E.right(undefined) : readJsonEntry(path, at, 4 << 20, name);
+  };
+  if (entries.has("manifest.json")) {
+    const doc = await read("manifest.json");
+    if (E.isLeft(doc)) return doc;
+    const images = Array.isArray(doc.right) ? (doc.right as { RepoTags?: string[] | null; Layers?: unknown }[]) : [];
+    const legacy = await read("repositories");
+    const repositories = E.isRight(legacy) && typeof legacy.right === "object" && legacy.right !== null ? (legacy.right as Record<string, unknown>) : {};
+    return E.right(
+      images.map((img, index) => ({
+        open: () => dockerArchiveSource({ path, index }),
+        subject: { transport: "docker-archive", shown: `docker-archive:${path}:@${index}` },
+        names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(repositories, img.Layers)),
+      })),
+    );
+  }
+  if (entries.has("index.json")) {
+    const doc = await read("index.json");
+    if (E.isLeft(doc)) return doc;
+    const index = doc.right as { manifests?: { annotations?: Record<string, string> }[] } | undefined;
+    return E.right(fromIndex(index?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci-archive", path)));
+  }
+  return E.left(failure("INVALID_ARCHIVE", `${path}: not a docker archive (no manifest.json) and not an OCI archive (no index.json)`));
+};
+
+/**
+ * Loads every image of an archive or layout into the store, as `podman
+ * load`: a docker archive, an OCI archive (either possibly gzip-compressed,
+ * decompressed once) or an OCI layout directory, each image with every name
+ * it carries; an unnamed one by ID. `onLoaded` hears each name as it lands.
+ * Gives every name loaded (`sha256:ID` for unnamed images).
+ */
+export const loadArchive = async (
+  session: Session,
+  policy: LoadedPolicy,
+  input: string,
+  onLoaded: (name: string) => void = () => undefined,
+): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
+  const plain = (await stat(input).then((st) => st.isFile(), () => false)) ? await plainTar(input, "image") : undefined;
+  if (plain !== undefined && E.isLeft(plain)) return plain;
+  const path = plain === undefined ? input : plain.right.path;
+  try {
+    const found = await detect(path);
+    if (E.isLeft(found)) return found;
+    if (found.right.length === 0) return E.left(failure("INVALID_ARCHIVE", `${path}: holds no images`));
+    const loaded: string[] = [];
+    for (const image of found.right) {
+      const src = await image.open();
+      if (E.isLeft(src)) return src;
+      const r = await copyImage(src.right, storeDestination(session.store, image.names), {
+        platform: { os: "linux", architecture: hostArchitecture() },
+        allow: policyCheck(policy, image.subject),
+      });
+      if (E.isLeft(r)) return r;
+      for (const n of image.names.length === 0 ? [`sha256:${r.right.id}`] : image.names) {
+        loaded.push(n);
+        onLoaded(n);
+      }
+    }
+    return E.right(loaded);
+  } finally {
+    if (plain !== undefined) await plain.right.release();
+  }
+};
