@@ -11,7 +11,7 @@ import { credentialsFor, type Credentials } from "../config/auth.ts";
 import { policyCheck, signatureSourcesOf, type LoadedPolicy, type PolicySubject } from "../config/policy.ts";
 import { copyImage, type CopyEvent, type CopyResult } from "../copy/engine.ts";
 import { registryCas } from "../http/certs.ts";
-import { undiciClient } from "../http/client.ts";
+import { httpClient } from "../http/client.ts";
 import { hostArchitecture } from "../platform.ts";
 import { signPushed, type Signer } from "../signature/signer.ts";
 import type { Session } from "./session.ts";
@@ -89,8 +89,8 @@ export const copyByName = async (
   const target = policySubject(req.destination, plugins);
   const destRef = target.transport === "docker" && "reference" in target ? target.reference : undefined;
   if (req.signer !== undefined && destRef === undefined) return E.left(failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
-  const srcHttp = undiciClient({ insecureSkipVerify: req.srcTlsVerify === false, caFor: registryCas(session.host, req.srcCertDir) }, req.signal);
-  const destHttp = undiciClient({ insecureSkipVerify: req.destTlsVerify === false, caFor: registryCas(session.host, req.destCertDir) }, req.signal);
+  const srcHttp = httpClient({ insecureSkipVerify: req.srcTlsVerify === false, caFor: registryCas(session.host, req.srcCertDir) }, req.signal);
+  const destHttp = httpClient({ insecureSkipVerify: req.destTlsVerify === false, caFor: registryCas(session.host, req.destCertDir) }, req.signal);
   try {
     const side = { host: session.host, store: session.store, lookup: session.lookup, ...(req.registriesD === undefined ? {} : { registriesD: req.registriesD }) };
     const source = await open("openSource", req.source, { ...side, http: srcHttp, tlsVerify: req.srcTlsVerify, creds: req.srcCreds }, plugins);

@@ -10,7 +10,7 @@ import { credentialsFor, type Credentials } from "../config/auth.ts";
 import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
 import { loadAliasCache, recordAlias } from "../config/registries.ts";
 import { copyImage, type CopyEvent } from "../copy/engine.ts";
-import { undiciClient } from "../http/client.ts";
+import { httpClient } from "../http/client.ts";
 import { registrySignatureSources } from "../signature/sources.ts";
 import type { Session } from "./session.ts";
 
@@ -49,7 +49,7 @@ export const pullName = async (session: Session, input: string, options: PullOpt
     plan = chosen;
   }
   const signal = options.signal;
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal);
+  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal);
   const errors: Failure[] = [];
   try {
     for (const candidate of plan.candidates) {

@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
-import { Agent, requestOn } from "./undici-parts.ts";
+import { fetchClient } from "./fetch-client.ts";
+import type { Agent as AgentClass } from "undici";
 
 /** One HTTP request; bodies stream. */
 export interface HttpRequest {
@@ -45,20 +46,24 @@ const flatten = (headers: Record<string, string | string[] | undefined>): Record
 
 /** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. `signal` aborts every request. */
 export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient => {
-  const agentWith = (ca: ReadonlyArray<string>): InstanceType<typeof Agent> =>
-    new Agent({
+  // Loaded on the first request, so that nothing loads undici where it is not used (Deno, commands without HTTP).
+  let parts: Promise<typeof import("./undici-parts.ts")> | undefined;
+  const load = () => (parts ??= import("./undici-parts.ts"));
+  const agentWith = async (ca: ReadonlyArray<string>): Promise<AgentClass> =>
+    new (await load()).Agent({
       // `ca` replaces Node's roots, so the system's stay in: a token server elsewhere keeps working.
       connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) },
       connections: 16,
     });
-  const shared = agentWith(tls.ca ?? []);
-  const perOrigin = new Map<string, Promise<InstanceType<typeof Agent>>>();
-  const agentFor = (url: URL): Promise<InstanceType<typeof Agent>> => {
+  let shared: Promise<AgentClass> | undefined;
+  const sharedAgent = () => (shared ??= agentWith(tls.ca ?? []));
+  const perOrigin = new Map<string, Promise<AgentClass>>();
+  const agentFor = (url: URL): Promise<AgentClass> => {
     const caFor = tls.caFor;
-    if (caFor === undefined || url.protocol !== "https:") return Promise.resolve(shared);
+    if (caFor === undefined || url.protocol !== "https:") return sharedAgent();
     let agent = perOrigin.get(url.host);
     if (agent === undefined) {
-      agent = caFor(url.host).then((ca) => (ca.length === 0 ? shared : agentWith([...(tls.ca ?? []), ...ca])));
+      agent = caFor(url.host).then((ca) => (ca.length === 0 ? sharedAgent() : agentWith([...(tls.ca ?? []), ...ca])));
       perOrigin.set(url.host, agent);
     }
     return agent;
@@ -66,7 +71,7 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpCl
   return {
     request: async (req) => {
       const url = new URL(req.url);
-      const r = await requestOn.call(await agentFor(url), {
+      const r = await (await load()).requestOn.call(await agentFor(url), {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
@@ -97,8 +102,12 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpCl
       };
     },
     close: async () => {
-      const agents = new Set([shared, ...(await Promise.all(perOrigin.values()))]);
+      const agents = new Set([...(shared === undefined ? [] : [await shared]), ...(await Promise.all(perOrigin.values()))]);
       await Promise.all([...agents].map((a) => a.close()));
     },
   };
 };
+
+/** The HTTP client for this runtime: undici on Node, fetch on Deno. */
+export const httpClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient =>
+  (globalThis as { Deno?: unknown }).Deno !== undefined ? fetchClient(tls, signal) : undiciClient(tls, signal);

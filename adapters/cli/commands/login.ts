@@ -4,7 +4,7 @@ import { registryClient } from "../../../plugins/docker/registry.ts";
 import { forgetAllCredentials, forgetCredentials, saveCredentials } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { registryCas } from "../../http/certs.ts";
-import { undiciClient } from "../../http/client.ts";
+import { httpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
@@ -53,7 +53,7 @@ Options:
     const fromStdin = p.values["password-stdin"] === true;
     const password = fromStdin ? await readStdin() : (stringOption(p.values, "password") ?? (io.isTerminal ? await ask("Password: ") : undefined));
     if (password === undefined || password === "") return usageError(io, "login needs --password-stdin (or --password) when there is no terminal to ask on");
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(hostEnvironment(), stringOption(p.values, "cert-dir")) });
+    const http = httpClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(hostEnvironment(), stringOption(p.values, "cert-dir")) });
     try {
       const client = registryClient({ registry: key.split("/")[0] ?? key, repository: "", insecure: tlsVerify === false }, { http, credentials: { username, password }, retries: 1 });
       const checked = await client.ping();

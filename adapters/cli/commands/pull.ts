@@ -7,7 +7,7 @@ import { registryClient } from "../../../plugins/docker/registry.ts";
 import { credentialsFor, type Credentials } from "../../config/auth.ts";
 import { registryCas } from "../../http/certs.ts";
 import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
-import { undiciClient } from "../../http/client.ts";
+import { httpClient } from "../../http/client.ts";
 import { hostArchitecture } from "../../platform.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
@@ -78,7 +78,7 @@ const allTags = async (
   const repo = repositoryName(typed.right);
   const creds = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
   if (E.isLeft(creds)) return creds;
-  const http = undiciClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, interruptSignal());
+  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, interruptSignal());
   try {
     const client = registryClient({ registry: typed.right.domain, repository: typed.right.path, insecure: options.tlsVerify === false }, { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
     const tags = await client.listTags();

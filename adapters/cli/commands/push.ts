@@ -12,7 +12,7 @@ import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
 import { signerFromFlags, signingFlags, signingHelp } from "../signing-flags.ts";
 import { signPushed } from "../../signature/signer.ts";
 import { registryClient } from "../../../plugins/docker/registry.ts";
-import { undiciClient } from "../../http/client.ts";
+import { httpClient } from "../../http/client.ts";
 import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -66,7 +66,7 @@ ${policyHelp}${signingHelp}`,
     if (E.isLeft(found2)) return report(io, found2.left);
     const certDir = stringOption(p.values, "cert-dir");
     const signal = interruptSignal();
-    const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(session.host, certDir) }, signal);
+    const http = httpClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(session.host, certDir) }, signal);
     try {
       // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
       const mountFrom = found.right.image.names.flatMap((n) => {

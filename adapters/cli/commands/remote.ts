@@ -9,7 +9,7 @@ import { credentialsFor } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { loadRegistries } from "../../config/registries.ts";
 import { registryCas } from "../../http/certs.ts";
-import { undiciClient, type HttpClient } from "../../http/client.ts";
+import { httpClient, type HttpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
@@ -43,7 +43,7 @@ export const openRemote = async (
   const authFile = stringOption(p.values, "authfile");
   const found = creds === undefined ? await credentialsFor(host, repositoryName(parsed.right), authFile === undefined ? {} : { authFile }) : E.right(creds);
   if (E.isLeft(found)) return found;
-  const http = undiciClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(host, stringOption(p.values, "cert-dir")) });
+  const http = httpClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(host, stringOption(p.values, "cert-dir")) });
   const client = registryClient({ registry: parsed.right.domain, repository: parsed.right.path, insecure }, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, push);
   return E.right({ ref: parsed.right, client, http });
 };
