@@ -15,7 +15,7 @@ export type { DockerReference } from "./plugins/docker/reference.ts";
 export type { OciLayoutReference } from "./plugins/oci/reference.ts";
 export type { StoreReference } from "./plugins/store/reference.ts";
 export type { TarballReference } from "./plugins/tarball/reference.ts";
-export { openBerth, openBerthTE, type Berth, type BerthOptions, type BerthTaskEithers, type CopyOptions, type ImageDetails, type ImageSummary, type OperationOptions, type ImportRequest, type PullRequest, type RemoveOptions } from "./adapters/api/berth.ts";
+export { openBerth, openBerthTE, type Berth, type BerthOptions, type BerthTaskEithers, type CopyOptions, type ImageDetails, type ImageSummary, type OperationOptions, type ImportRequest, type PullRequest, type PushOptions, type RemoveOptions } from "./adapters/api/berth.ts";
 export { BerthError, exitCodeFor } from "./adapters/api/errors.ts";
 export { exitCodes, type ExitCode } from "./adapters/api/exit-codes.ts";
 export type { CopyEvent, CopyResult } from "./adapters/copy/engine.ts";

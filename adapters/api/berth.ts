@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Failure } from "../../core/failure.ts";
-import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
+import type { HistoryEntry, ManifestFormat, Platform } from "../../core/manifest/index.ts";
+import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
 import { addNames, imageTree, removeNames, type RemovalPlan } from "../../core/store/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
@@ -11,6 +12,7 @@ import { builtinPlugins } from "../../plugins/plugins.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
 import type { Credentials } from "../config/auth.ts";
 import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
+import { loadAliasCache } from "../config/registries.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
 import { registryCas } from "../http/certs.ts";
 import { hostArchitecture } from "../platform.ts";
@@ -24,6 +26,7 @@ import { inspectJson } from "./inspect.ts";
 import { renameImage } from "./names.ts";
 import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
+import { pushImage } from "./push.ts";
 import { saveImages, type SaveRequest } from "./save.ts";
 import { pullName } from "./pull.ts";
 import { createSession, type Session } from "./session.ts";
@@ -97,6 +100,16 @@ export interface BerthTaskEithers {
   readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => TE.TaskEither<Failure, { readonly id: string }>;
   readonly save: (request: SaveRequest) => TE.TaskEither<Failure, void>;
   readonly load: (path: string, onLoaded?: (name: string) => void) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly push: (image: string, destination?: string, options?: PushOptions) => TE.TaskEither<Failure, CopyResult>;
+  readonly resolve: (name: string) => TE.TaskEither<Failure, ResolutionPlan>;
+  readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
+}
+
+/** Pushing an image of the store (see {@link Berth.push}). */
+export interface PushOptions extends OperationOptions {
+  readonly creds?: Credentials;
+  readonly format?: ManifestFormat;
+  readonly signer?: Signer;
 }
 
 /** An image made from a root-filesystem tarball (`berth import`): the import options without the clock and source, which berth fills in. */
@@ -143,6 +156,12 @@ export interface Berth {
   readonly save: (request: SaveRequest) => Promise<void>;
   /** Loads every image and name of an archive (plain or gzip) or OCI layout; gives the names loaded. */
   readonly load: (path: string, onLoaded?: (name: string) => void) => Promise<ReadonlyArray<string>>;
+  /** Pushes an image of the store to a registry (default: the name it was found by), mounting blobs the registry has under the image's other names. */
+  readonly push: (image: string, destination?: string, options?: PushOptions) => Promise<CopyResult>;
+  /** Where a name would be pulled from and why: the candidates in order, with their mirrors (as `berth resolve`). */
+  readonly resolve: (name: string) => Promise<ResolutionPlan>;
+  /** The history entries of an image's config, oldest first. */
+  readonly history: (name: string) => Promise<ReadonlyArray<HistoryEntry>>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -251,6 +270,31 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       const loaded = await policyOnce();
       return E.isLeft(loaded) ? loaded : loadArchive(session, loaded.right, path, onLoaded);
     },
+    push: (image, destination, o = {}) => async () => {
+      const loaded = await policyOnce();
+      if (E.isLeft(loaded)) return loaded;
+      return pushImage(session, loaded.right, {
+        image,
+        ...(destination === undefined ? {} : { destination }),
+        ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
+        ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
+        ...(options.registriesD === undefined ? {} : { registriesD: options.registriesD }),
+        caFor: registryCas(session.host, options.certDir),
+        ...o,
+      });
+    },
+    resolve: (name) => async () => {
+      const cache = await loadAliasCache(session.host);
+      return resolveShortName(name, session.config, { tty: false, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
+    },
+    history: (name) => async () => {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return state;
+      const found = session.lookup(name, state.right.images);
+      if (E.isLeft(found)) return found;
+      const docs = await readImageDocuments(session.store, found.right.image);
+      return E.isLeft(docs) ? docs : E.right(docs.right.config.history ?? []);
+    },
     import: (tarball, o = {}) => async () => {
       const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
         ...o,
@@ -272,6 +316,9 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     import: (tarball, o) => run(te.import(tarball, o)),
     save: (request) => run(te.save(request)),
     load: (path, onLoaded) => run(te.load(path, onLoaded)),
+    push: (image, destination, o) => run(te.push(image, destination, o)),
+    resolve: (name) => run(te.resolve(name)),
+    history: (name) => run(te.history(name)),
     te,
     warnings,
   };

@@ -125,3 +125,17 @@ describe("archives and tarballs through the library", () => {
     expect((bad as BerthError).code).toBe("NOT_FOUND");
   });
 });
+
+describe("push, resolve and history through the library", () => {
+  it("pushes an image of the store, explains a name, and shows history", async () => {
+    const lib = await openBerth({ root: join(root, "store"), tlsVerify: false, signaturePolicy: join(etc, "policy.json") });
+    const pushed = await lib.push("app", `${registry.host}/lib/pushed:1`);
+    expect(pushed.manifestDigest).toBe((await lib.inspect("app")).Digest);
+    const plan = await lib.resolve(`${registry.host}/lib/pushed:1`);
+    expect(plan.candidates.map((c) => c.name)).toEqual([`${registry.host}/lib/pushed:1`]);
+    const history = await lib.history("app");
+    expect(history.at(-1)?.created_by).toMatch(/berth import/);
+    const missing = await lib.push("nosuch").catch((e: unknown) => e);
+    expect((missing as BerthError).exitCode).toBe(1);
+  });
+});
