@@ -2,9 +2,9 @@ import { createReadStream } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Failure } from "../../core/failure.ts";
-import type { HistoryEntry, ManifestFormat, Platform } from "../../core/manifest/index.ts";
+import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
-import { addNames, imageTree, removeNames, type RemovalPlan } from "../../core/store/index.ts";
+import { addNames, imageTree, removeNames, type ImageRecord, type RemovalPlan, type StoreState } from "../../core/store/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { TransportPlugin } from "../../plugins/contract.ts";
@@ -195,6 +195,18 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
   const plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = [...builtinPlugins, ...(options.transports ?? [])];
   const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
 
+  /** Looks an image up by name and reads its manifest and config, then gives `f` of them. */
+  const withImage =
+    <A>(name: string, f: (image: ImageRecord, state: StoreState, docs: { manifest: ImageManifest; config: ImageConfig }) => A): TE.TaskEither<Failure, A> =>
+    async () => {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return state;
+      const found = session.lookup(name, state.right.images);
+      if (E.isLeft(found)) return found;
+      const docs = await readImageDocuments(session.store, found.right.image);
+      return E.isLeft(docs) ? docs : E.right(f(found.right.image, state.right, docs.right));
+    };
+
   const te: BerthTaskEithers = {
     pull: (name, request = {}) => async () => {
       const loaded = await policyOnce();
@@ -239,14 +251,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       for (const c of state.right.containers) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
       return E.right(selected.right.map((i) => imageJson(i, state.right, tree, counts)));
     },
-    inspect: (name) => async () => {
-      const state = await readState(session.store);
-      if (E.isLeft(state)) return state;
-      const found = session.lookup(name, state.right.images);
-      if (E.isLeft(found)) return found;
-      const docs = await readImageDocuments(session.store, found.right.image);
-      return E.isLeft(docs) ? docs : E.right(inspectJson(found.right.image, state.right, docs.right.manifest, docs.right.config));
-    },
+    inspect: (name) => withImage(name, (image, state, docs) => inspectJson(image, state, docs.manifest, docs.config)),
     tag: (name, ...names) => () => renameImage(session, name, names, (id, ns) => (state) => E.right(addNames(id, ns)(state))),
     untag: (name, ...names) => () => renameImage(session, name, names, removeNames),
     remove: (names, o = {}) => () =>
@@ -287,14 +292,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       const cache = await loadAliasCache(session.host);
       return resolveShortName(name, session.config, { tty: false, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
     },
-    history: (name) => async () => {
-      const state = await readState(session.store);
-      if (E.isLeft(state)) return state;
-      const found = session.lookup(name, state.right.images);
-      if (E.isLeft(found)) return found;
-      const docs = await readImageDocuments(session.store, found.right.image);
-      return E.isLeft(docs) ? docs : E.right(docs.right.config.history ?? []);
-    },
+    history: (name) => withImage(name, (_image, _state, docs) => docs.config.history ?? []),
     import: (tarball, o = {}) => async () => {
       const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
         ...o,
