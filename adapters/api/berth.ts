@@ -21,8 +21,8 @@ import { readImageDocuments } from "../store/documents.ts";
 import { readState } from "../store/store.ts";
 import { copyByName } from "./copy.ts";
 import { BerthError } from "./errors.ts";
-import { imageJson, selectImages } from "./images.ts";
-import { inspectJson } from "./inspect.ts";
+import { imageJson, selectImages, type ImageSummary } from "./images.ts";
+import { inspectJson, type ImageDetails } from "./inspect.ts";
 import { renameImage } from "./names.ts";
 import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
@@ -82,10 +82,8 @@ export interface CopyOptions extends OperationOptions {
   readonly signer?: Signer;
 }
 
-/** An image as `images` lists it (podman's `images --format json` fields). */
-export type ImageSummary = ReturnType<typeof imageJson>;
-/** An image as `inspect` shows it (podman's `image inspect` fields). */
-export type ImageDetails = ReturnType<typeof inspectJson>;
+export type { ImageSummary } from "./images.ts";
+export type { ImageDetails } from "./inspect.ts";
 
 /** The operations, each giving a value or a {@link Failure} (fp-ts TaskEither), never throwing for expected failures. */
 export interface BerthTaskEithers {

@@ -2,8 +2,29 @@ import * as E from "fp-ts/lib/Either.js";
 import { compileFilters, imageTree, repoDigests, type ImageRecord, type ImageTree, type StoreState } from "../../core/store/index.ts";
 import type { Session } from "./session.ts";
 
+/** An image as `images` lists it: the fields of podman's `images --format json`. */
+export interface ImageSummary {
+  readonly Id: string;
+  readonly ParentId: string;
+  readonly RepoTags: ReadonlyArray<string>;
+  readonly RepoDigests: ReadonlyArray<string>;
+  readonly Size: number;
+  readonly SharedSize: number;
+  readonly VirtualSize: number;
+  readonly Labels: Readonly<Record<string, string>>;
+  readonly Containers: number;
+  readonly Names: ReadonlyArray<string>;
+  readonly Digest: string;
+  readonly Digests: ReadonlyArray<string>;
+  readonly History: ReadonlyArray<string>;
+  /** Seconds since the epoch. */
+  readonly Created: number;
+  readonly CreatedAt: string;
+  readonly Dangling: boolean;
+}
+
 /** The JSON podman's `images --format json` prints for one image. */
-export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, containersByImage: ReadonlyMap<string, number>) => ({
+export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, containersByImage: ReadonlyMap<string, number>): ImageSummary => ({
   Id: i.id,
   ParentId: tree.parentOf(i)?.id ?? "",
   RepoTags: i.names,

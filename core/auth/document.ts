@@ -3,10 +3,24 @@ import * as t from "io-ts";
 import { decodeDocument, type InvalidDocument } from "../codec.ts";
 
 /** One `auths` entry of an auth file. */
-export const authEntry = t.partial({ auth: t.string, identitytoken: t.string, email: t.string }, "an auth entry");
+export interface AuthEntry {
+  auth?: string;
+  identitytoken?: string;
+  email?: string;
+}
+
+/** The fields of an auth file berth reads. */
+export interface AuthFields {
+  auths?: Record<string, AuthEntry>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+/** One `auths` entry of an auth file. */
+export const authEntry: t.Type<AuthEntry> = t.partial({ auth: t.string, identitytoken: t.string, email: t.string }, "an auth entry");
 
 /** containers-auth.json(5) and docker's config.json: only the fields berth reads are checked. */
-export const authDocument = t.partial(
+export const authDocument: t.Type<AuthFields> = t.partial(
   {
     auths: t.record(t.string, authEntry, "a table of auth entries"),
     credHelpers: t.record(t.string, t.string, "a table of helper names"),
@@ -16,7 +30,7 @@ export const authDocument = t.partial(
 );
 
 /** A decoded auth file; other fields it had are kept when it is rewritten. */
-export type AuthDocument = t.TypeOf<typeof authDocument> & Readonly<Record<string, unknown>>;
+export type AuthDocument = AuthFields & Readonly<Record<string, unknown>>;
 
 /** The legacy `~/.dockercfg`: the `auths` table at the top level. */
 export const legacyAuthDocument = t.record(t.string, authEntry, "a table of auth entries");

@@ -3,10 +3,53 @@ import { pipe } from "fp-ts/lib/function.js";
 import * as t from "io-ts";
 import { decodeDocument, unknownKeys, type InvalidDocument } from "../codec.ts";
 
-const strings = t.array(t.string, "an array of strings");
+const strings: t.Type<Array<string>> = t.array(t.string, "an array of strings");
 
-const mirrorDocument = t.partial({ location: t.string, insecure: t.boolean, "pull-from-mirror": t.string }, "a [[registry.mirror]] table");
-const registryDocument = t.partial(
+/** A `[[registry.mirror]]` table. */
+export interface MirrorDocument {
+  location?: string;
+  insecure?: boolean;
+  "pull-from-mirror"?: string;
+}
+/** A `[[registry]]` table. */
+export interface RegistryDocument {
+  prefix?: string;
+  location?: string;
+  insecure?: boolean;
+  blocked?: boolean;
+  "mirror-by-digest-only"?: boolean;
+  "pull-from-mirror"?: string;
+  mirror?: Array<MirrorDocument>;
+}
+/** A v1 `[registries.search]`-style table. */
+export interface V1List {
+  registries?: Array<string>;
+}
+/** The registries.conf document as TOML gives it, v1 and v2 keys together. */
+export interface RegistriesDocument {
+  "unqualified-search-registries"?: Array<string>;
+  "short-name-mode"?: string;
+  "credential-helpers"?: Array<string>;
+  "additional-layer-store-auth-helper"?: string;
+  aliases?: Record<string, string>;
+  registry?: Array<RegistryDocument>;
+  registries?: { search?: V1List; insecure?: V1List; block?: V1List };
+}
+
+const mirrorKeys = ["location", "insecure", "pull-from-mirror"];
+const registryKeys = ["prefix", "location", "insecure", "blocked", "mirror-by-digest-only", "pull-from-mirror", "mirror"];
+const topKeys = [
+  "unqualified-search-registries",
+  "short-name-mode",
+  "credential-helpers",
+  "additional-layer-store-auth-helper",
+  "aliases",
+  "registry",
+  "registries",
+];
+
+const mirrorDocument: t.Type<MirrorDocument> = t.partial({ location: t.string, insecure: t.boolean, "pull-from-mirror": t.string }, "a [[registry.mirror]] table");
+const registryDocument: t.Type<RegistryDocument> = t.partial(
   {
     prefix: t.string,
     location: t.string,
@@ -18,10 +61,10 @@ const registryDocument = t.partial(
   },
   "a [[registry]] table",
 );
-const v1List = t.partial({ registries: strings }, "a table with a registries array");
+const v1List: t.Type<V1List> = t.partial({ registries: strings }, "a table with a registries array");
 
-/** The registries.conf document as TOML gives it, v1 and v2 keys together. */
-export const registriesDocument = t.partial(
+/** The codec of {@link RegistriesDocument}. */
+export const registriesDocument: t.Type<RegistriesDocument> = t.partial(
   {
     "unqualified-search-registries": strings,
     "short-name-mode": t.string,
@@ -34,12 +77,6 @@ export const registriesDocument = t.partial(
   "a registries.conf table",
 );
 
-/** A decoded registries.conf document. */
-export type RegistriesDocument = t.TypeOf<typeof registriesDocument>;
-
-const topKeys = Object.keys(registriesDocument.props);
-const registryKeys = Object.keys(registryDocument.props);
-const mirrorKeys = Object.keys(mirrorDocument.props);
 
 /** Keys the document has that berth (and containers/image) do not know. */
 const strayKeys = (value: Record<string, unknown>): string[] => {

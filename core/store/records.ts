@@ -5,7 +5,35 @@ import * as t from "io-ts";
  * once when the image is written, so listing never reads manifests, configs
  * or layers.
  */
-export const imageRecord = t.intersection(
+export interface ImageRecord {
+  /** Hex of the config digest. */
+  id: string;
+  /** Fully-qualified names, `host/repo:tag`; empty for a dangling image. */
+  names: Array<string>;
+  /** Digest of the manifest stored for the image. */
+  manifestDigest: string;
+  manifestMediaType: string;
+  manifestSize: number;
+  /** Every manifest digest the image is known by (its repo digests). */
+  digests: Array<string>;
+  /** RFC 3339, from the config (`""` when it has none). */
+  created: string;
+  /** Bytes of the image's blobs in the store (manifest, config, layers). */
+  size: number;
+  labels: Record<string, string>;
+  os: string;
+  architecture: string;
+  /** The config's `rootfs.diff_ids`, for the parent/child relation. */
+  diffIds: Array<string>;
+  /** A digest of each of the config's history entries, for the parent/child relation. */
+  history: Array<string>;
+  /** Blob digests the image owns: config and layers. */
+  blobs: Array<string>;
+  variant?: string;
+}
+
+/** The codec of {@link ImageRecord}. */
+export const imageRecord: t.Type<ImageRecord> = t.intersection(
   [
     t.type({
       /** Hex of the config digest. */
@@ -37,11 +65,18 @@ export const imageRecord = t.intersection(
   "an image record",
 );
 
-/** One image in the store. */
-export type ImageRecord = t.TypeOf<typeof imageRecord>;
-
 /** What the store keeps about one container: a root filesystem made from an image. */
-export const containerRecord = t.type(
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  imageId: string;
+  /** The name the container was created from, as given. */
+  imageName: string;
+  created: string;
+}
+
+/** The codec of {@link ContainerRecord}. */
+export const containerRecord: t.Type<ContainerRecord> = t.type(
   {
     id: t.string,
     name: t.string,
@@ -53,11 +88,15 @@ export const containerRecord = t.type(
   "a container record",
 );
 
-/** One container in the store. */
-export type ContainerRecord = t.TypeOf<typeof containerRecord>;
-
 /** Everything the store knows, kept in one file so a change is one atomic rename. */
-export const storeState = t.type(
+export interface StoreState {
+  version: 1;
+  images: Array<ImageRecord>;
+  containers: Array<ContainerRecord>;
+}
+
+/** The codec of {@link StoreState}. */
+export const storeState: t.Type<StoreState> = t.type(
   {
     version: t.literal(1),
     images: t.array(imageRecord),
@@ -66,8 +105,6 @@ export const storeState = t.type(
   "a berth store state",
 );
 
-/** The store's records. */
-export type StoreState = t.TypeOf<typeof storeState>;
 
 /** A store with nothing in it. */
 export const emptyStoreState: StoreState = { version: 1, images: [], containers: [] };
