@@ -1,5 +1,5 @@
 /** Registry credentials: the auth-file model, lookup, editing and file locations. */
-export { authDocument, decodeAuthFile, type AuthDocument, type AuthFile, type AuthFileLocation } from "./document.ts";
+export { authDocument, decodeAuthFile, type AuthDocument, type AuthEntry, type AuthFields, type AuthFile, type AuthFileLocation } from "./document.ts";
 export { removeAllCredentials, removeCredentials, setCredentials } from "./edit.ts";
 export { lookupKeys, normalizeAuthKey, normalizeRegistry, registryOf, sameRegistry } from "./keys.ts";
 export {

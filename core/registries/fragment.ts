@@ -8,7 +8,8 @@ import type { RegistriesDocument } from "./document.ts";
 import { configError, type RegistriesConfigError } from "./errors.ts";
 import type { Mirror, PullFromMirror, RegistriesFragment, RegistryEntry, ShortNameMode } from "./model.ts";
 
-type Result<A> = E.Either<RegistriesConfigError, A>;
+/** A fragment validation outcome: the value, or the first problem. */
+export type Result<A> = E.Either<RegistriesConfigError, A>;
 
 /** Trims trailing `/` and refuses URL schemes, as containers/image does. */
 const parseLocation = (file: string, key: string, input: string): Result<string> => {

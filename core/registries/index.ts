@@ -1,5 +1,5 @@
 /** registries.conf: the model, validation, merging, prefix matching, pull sources, short names and local lookup. */
-export { decodeRegistriesDocument, type DecodedRegistries, type RegistriesDocument } from "./document.ts";
+export { decodeRegistriesDocument, type DecodedRegistries, type MirrorDocument, type RegistriesDocument, type RegistryDocument, type V1List } from "./document.ts";
 export { configError, type RegistriesConfigError } from "./errors.ts";
 export { registriesFragment } from "./fragment.ts";
 export { findLocalImage, localLookupOrder, type LocalImage, type LocalLookupError, type LocalLookupPlan } from "./local-lookup.ts";
