@@ -4,7 +4,7 @@ import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Failure } from "../../core/failure.ts";
 import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
-import { addNames, imageTree, removeNames, type ImageRecord, type RemovalPlan, type StoreState } from "../../core/store/index.ts";
+import { addNames, imageTree, removeNames, type ContainerRecord, type ImageRecord, type RemovalPlan, type StoreState } from "../../core/store/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { TransportPlugin } from "../../plugins/contract.ts";
@@ -17,6 +17,8 @@ import type { CopyEvent, CopyResult } from "../copy/engine.ts";
 import { registryCas } from "../http/certs.ts";
 import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
+import { checkStore, type CheckReport } from "../store/check.ts";
+import { createContainer, removeContainers, rootfsOf } from "../store/containers.ts";
 import { readImageDocuments } from "../store/documents.ts";
 import { readState } from "../store/store.ts";
 import { copyByName } from "./copy.ts";
@@ -101,6 +103,16 @@ export interface BerthTaskEithers {
   readonly push: (image: string, destination?: string, options?: PushOptions) => TE.TaskEither<Failure, CopyResult>;
   readonly resolve: (name: string) => TE.TaskEither<Failure, ResolutionPlan>;
   readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
+  readonly create: (image: string, options?: { readonly name?: string }) => TE.TaskEither<Failure, ContainerInfo>;
+  readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
+  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
+  readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
+}
+
+/** A container: a root filesystem made from an image, in the store (berth never runs it). */
+export interface ContainerInfo extends ContainerRecord {
+  /** Where its root filesystem is. */
+  readonly rootfs: string;
 }
 
 /** Pushing an image of the store (see {@link Berth.push}). */
@@ -160,6 +172,13 @@ export interface Berth {
   readonly resolve: (name: string) => Promise<ResolutionPlan>;
   /** The history entries of an image's config, oldest first. */
   readonly history: (name: string) => Promise<ReadonlyArray<HistoryEntry>>;
+  /** Unpacks an image into a new root filesystem in the store (`berth create`), layer by layer, safely. */
+  readonly create: (image: string, options?: { readonly name?: string }) => Promise<ContainerInfo>;
+  readonly containers: () => Promise<ReadonlyArray<ContainerInfo>>;
+  /** Removes containers by name or ID prefix; gives the IDs removed and the names that matched none. */
+  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => Promise<{ readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
+  /** Checks every image's blobs, index.json and containers (`berth check`); `repair` rolls back what is incomplete. */
+  readonly check: (options?: { readonly repair?: boolean }) => Promise<CheckReport>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -291,6 +310,23 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       return resolveShortName(name, session.config, { tty: false, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
     },
     history: (name) => withImage(name, (_image, _state, docs) => docs.config.history ?? []),
+    create: (image, o = {}) => async () => {
+      const state = await readState(session.store);
+      if (E.isLeft(state)) return state;
+      const found = session.lookup(image, state.right.images);
+      if (E.isLeft(found)) return found;
+      const c = await createContainer(session.store, found.right.image, found.right.name ?? image, { ...(o.name === undefined ? {} : { name: o.name }), created: new Date().toISOString() });
+      return E.isLeft(c) ? c : E.right({ ...c.right, rootfs: rootfsOf(session.store, c.right.id) });
+    },
+    containers: () => async () => {
+      const state = await readState(session.store);
+      return E.isLeft(state) ? state : E.right(state.right.containers.map((c) => ({ ...c, rootfs: rootfsOf(session.store, c.id) })));
+    },
+    removeContainer: (names, o = {}) => async () => {
+      const r = await removeContainers(session.store, names, o.ignoreMissing === true);
+      return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), errors: r.right.errors });
+    },
+    check: (o = {}) => () => checkStore(session.store, o.repair === true),
     import: (tarball, o = {}) => async () => {
       const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
         ...o,
@@ -315,6 +351,10 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     push: (image, destination, o) => run(te.push(image, destination, o)),
     resolve: (name) => run(te.resolve(name)),
     history: (name) => run(te.history(name)),
+    create: (image, o) => run(te.create(image, o)),
+    containers: () => run(te.containers()),
+    removeContainer: (names, o) => run(te.removeContainer(names, o)),
+    check: (o) => run(te.check(o)),
     te,
     warnings,
   };

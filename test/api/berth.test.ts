@@ -139,3 +139,16 @@ describe("push, resolve and history through the library", () => {
     expect((missing as BerthError).exitCode).toBe(1);
   });
 });
+
+describe("containers and check through the library", () => {
+  it("creates a root filesystem, lists and removes it, and checks the store", async () => {
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: join(etc, "policy.json") });
+    const c = await lib.create("app", { name: "work" });
+    expect(readFileSync(join(c.rootfs, "etc/hello"), "utf8")).toBe("library\n");
+    expect((await lib.containers()).map((x) => x.name)).toEqual(["work"]);
+    const inUse = await lib.remove(["app"]);
+    expect([inUse.exitCode, inUse.errors[0]?.code]).toEqual([2, "IMAGE_IN_USE"]);
+    expect(await lib.removeContainer(["work", "nosuch"])).toEqual({ removed: [c.id], errors: [expect.objectContaining({ code: "CONTAINER_NOT_FOUND" })] });
+    expect((await lib.check()).findings).toEqual([]);
+  });
+});
