@@ -39,3 +39,4 @@ export type { ImageLookup, LookupResult } from "./core/store/index.ts";
 export type { Store } from "./adapters/store/store.ts";
 export type { CheckReport, Finding } from "./adapters/store/check.ts";
 export type { ContainerRecord } from "./core/store/index.ts";
+export type { RemoteDetails, RemoteOptions } from "./adapters/api/remote.ts";

@@ -10,7 +10,7 @@ import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { TransportPlugin } from "../../plugins/contract.ts";
 import { builtinPlugins } from "../../plugins/plugins.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
-import type { Credentials } from "../config/auth.ts";
+import { forgetAllCredentials, forgetCredentials, type Credentials } from "../config/auth.ts";
 import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
 import { loadAliasCache } from "../config/registries.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
@@ -29,6 +29,8 @@ import { renameImage } from "./names.ts";
 import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
 import { pushImage } from "./push.ts";
+import { login } from "./login.ts";
+import { deleteRemote, remoteDetails, withRemote, type RemoteDetails, type RemoteOptions } from "./remote.ts";
 import { saveImages, type SaveRequest } from "./save.ts";
 import { pullName } from "./pull.ts";
 import { createSession, type Session } from "./session.ts";
@@ -107,6 +109,11 @@ export interface BerthTaskEithers {
   readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
   readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
   readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
+  readonly tags: (repository: string, options?: RemoteOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly inspectRemote: (name: string, options?: RemoteOptions) => TE.TaskEither<Failure, RemoteDetails>;
+  readonly deleteRemote: (name: string, options?: RemoteOptions) => TE.TaskEither<Failure, string>;
+  readonly login: (registry: string, username: string, password: string) => TE.TaskEither<Failure, void>;
+  readonly logout: (registry?: string) => TE.TaskEither<Failure, boolean>;
 }
 
 /** A container: a root filesystem made from an image, in the store (berth never runs it). */
@@ -179,6 +186,16 @@ export interface Berth {
   readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => Promise<{ readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
   /** Checks every image's blobs, index.json and containers (`berth check`); `repair` rolls back what is incomplete. */
   readonly check: (options?: { readonly repair?: boolean }) => Promise<CheckReport>;
+  /** Every tag of a repository in a registry (paged as the registry pages them). */
+  readonly tags: (repository: string, options?: RemoteOptions) => Promise<ReadonlyArray<string>>;
+  /** An image in a registry as `skopeo inspect` shows it, without pulling it. */
+  readonly inspectRemote: (name: string, options?: RemoteOptions) => Promise<RemoteDetails>;
+  /** Deletes the manifest a name points to in a registry; gives its digest. */
+  readonly deleteRemote: (name: string, options?: RemoteOptions) => Promise<string>;
+  /** Checks credentials against the registry, then saves them (a wrong password saves nothing). */
+  readonly login: (registry: string, username: string, password: string) => Promise<void>;
+  /** Forgets the credentials for a registry (all of them without one); says whether there were any. */
+  readonly logout: (registry?: string) => Promise<boolean>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -211,6 +228,13 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     (policy ??= loadPolicy(session.host, { ...(options.signaturePolicy === undefined ? {} : { signaturePolicy: options.signaturePolicy }), insecurePolicy: options.insecurePolicy === true }));
   const plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = [...builtinPlugins, ...(options.transports ?? [])];
   const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
+  /** The berth-wide TLS, CA and auth-file settings, under what a call gives. */
+  const remoteDefaults = (o: RemoteOptions): RemoteOptions => ({
+    ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
+    ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
+    ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
+    ...o,
+  });
 
   /** Looks an image up by name and reads its manifest and config, then gives `f` of them. */
   const withImage =
@@ -327,6 +351,27 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), errors: r.right.errors });
     },
     check: (o = {}) => () => checkStore(session.store, o.repair === true),
+    tags: (repository, o = {}) => () =>
+      withRemote(session.host, session.config, repository, remoteDefaults(o), false, (r) => r.client.listTags()),
+    inspectRemote: (name, o = {}) => () => withRemote(session.host, session.config, name, remoteDefaults(o), false, (r) => remoteDetails(r, name)),
+    deleteRemote: (name, o = {}) => () => withRemote(session.host, session.config, name, remoteDefaults(o), true, deleteRemote),
+    login: (registry, username, password) => () =>
+      login(session.host, {
+        registry: registry.replace(/^https?:\/\//, "").replace(/\/+$/, ""),
+        username,
+        password,
+        ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
+        ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
+        ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
+      }),
+    logout: (registry) => async () => {
+      const files = options.authFile === undefined ? {} : { authFile: options.authFile };
+      if (registry === undefined) {
+        const r = await forgetAllCredentials(session.host, files);
+        return E.isLeft(r) ? r : E.right(true);
+      }
+      return forgetCredentials(session.host, registry.replace(/^https?:\/\//, "").replace(/\/+$/, ""), files);
+    },
     import: (tarball, o = {}) => async () => {
       const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
         ...o,
@@ -355,6 +400,11 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     containers: () => run(te.containers()),
     removeContainer: (names, o) => run(te.removeContainer(names, o)),
     check: (o) => run(te.check(o)),
+    tags: (repository, o) => run(te.tags(repository, o)),
+    inspectRemote: (name, o) => run(te.inspectRemote(name, o)),
+    deleteRemote: (name, o) => run(te.deleteRemote(name, o)),
+    login: (registry, username, password) => run(te.login(registry, username, password)),
+    logout: (registry) => run(te.logout(registry)),
     te,
     warnings,
   };

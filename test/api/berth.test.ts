@@ -152,3 +152,23 @@ describe("containers and check through the library", () => {
     expect((await lib.check()).findings).toEqual([]);
   });
 });
+
+describe("registries through the library", () => {
+  it("lists tags, inspects and deletes remotely, and logs in and out", async () => {
+    const home = join(root, "lib-home");
+    const lib = await openBerth({ root: join(root, "store"), tlsVerify: false, signaturePolicy: join(etc, "policy.json"), authFile: join(home, "auth.json") });
+    await lib.copy("store:app", `docker://${registry.host}/remote/app:1`);
+    await lib.copy("store:app", `docker://${registry.host}/remote/app:2`);
+    expect([...(await lib.tags(`docker://${registry.host}/remote/app`))].sort()).toEqual(["1", "2"]);
+    const details = await lib.inspectRemote(`docker://${registry.host}/remote/app:1`);
+    expect([details.Digest, details.Labels]).toEqual([(await lib.inspect("app")).Digest, { tier: "front" }]);
+    // Both tags name one manifest: deleting it removes both.
+    expect(await lib.deleteRemote(`docker://${registry.host}/remote/app:2`)).toBe(details.Digest);
+    const gone = await lib.inspectRemote(`docker://${registry.host}/remote/app:1`).catch((e: unknown) => e);
+    expect([(gone as BerthError).code, (gone as BerthError).exitCode]).toEqual(["IMAGE_NOT_FOUND", 1]);
+    await lib.login(registry.host, "someone", "secret");
+    expect(JSON.parse(readFileSync(join(home, "auth.json"), "utf8")).auths[registry.host].auth).toBe(Buffer.from("someone:secret").toString("base64"));
+    expect(await lib.logout(registry.host)).toBe(true);
+    expect(await lib.logout(registry.host)).toBe(false);
+  });
+});

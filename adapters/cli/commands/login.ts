@@ -1,10 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { registryClient } from "../../../plugins/docker/registry.ts";
-import { forgetAllCredentials, forgetCredentials, saveCredentials } from "../../config/auth.ts";
+import { login } from "../../api/login.ts";
+import { forgetAllCredentials, forgetCredentials } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
-import { registryCas } from "../../http/certs.ts";
-import { httpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
@@ -53,18 +51,16 @@ Options:
     const fromStdin = p.values["password-stdin"] === true;
     const password = fromStdin ? await readStdin() : (stringOption(p.values, "password") ?? (io.isTerminal ? await ask("Password: ") : undefined));
     if (password === undefined || password === "") return usageError(io, "login needs --password-stdin (or --password) when there is no terminal to ask on");
-    const http = httpClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(hostEnvironment(), stringOption(p.values, "cert-dir")) });
-    try {
-      const client = registryClient({ registry: key.split("/")[0] ?? key, repository: "", insecure: tlsVerify === false }, { http, credentials: { username, password }, retries: 1 });
-      const checked = await client.ping();
-      if (E.isLeft(checked)) {
-        return report(io, failure("UNAUTHORIZED", `logging into "${key}": ${checked.left.code === "UNAUTHORIZED" ? "invalid username/password" : checked.left.message}`));
-      }
-    } finally {
-      await http.close();
-    }
     const authFile = stringOption(p.values, "authfile");
-    const saved = await saveCredentials(hostEnvironment(), key, username, password, authFile === undefined ? {} : { authFile });
+    const certDir = stringOption(p.values, "cert-dir");
+    const saved = await login(hostEnvironment(), {
+      registry: key,
+      username,
+      password,
+      ...(tlsVerify === undefined ? {} : { tlsVerify }),
+      ...(certDir === undefined ? {} : { certDir }),
+      ...(authFile === undefined ? {} : { authFile }),
+    });
     if (E.isLeft(saved)) return report(io, saved.left);
     io.stdout("Login Succeeded!\n");
     return exitCodes.ok;

@@ -1,15 +1,9 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../../core/failure.ts";
-import { imageConfig, parseManifest } from "../../../core/manifest/index.ts";
-import { decodeDocument } from "../../../core/codec.ts";
-import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } from "../../../core/reference/index.ts";
-import { pullSources } from "../../../core/registries/index.ts";
-import { registryClient, type RegistryClient } from "../../../plugins/docker/registry.ts";
-import { credentialsFor } from "../../config/auth.ts";
+import { repositoryName } from "../../../core/reference/index.ts";
+import { deleteRemote, remoteConfig, remoteDetails, remoteManifest, withRemote, type Remote, type RemoteOptions } from "../../api/remote.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { loadRegistries } from "../../config/registries.ts";
-import { registryCas } from "../../http/certs.ts";
-import { httpClient, type HttpClient } from "../../http/client.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
@@ -21,48 +15,41 @@ import { credsOption, tlsVerifyOption } from "./pull.ts";
 /** The options every remote command takes. */
 export const remoteOptions = { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" } } as const;
 
-/** A registry conversation opened from `docker://NAME` and the remote options. */
-export const openRemote = async (
-  p: ParsedCommandArgs,
-  globals: GlobalOptions,
-  text: string,
-  push = false,
-): Promise<E.Either<Failure, { ref: Reference; client: RegistryClient; http: HttpClient }>> => {
-  if (!text.startsWith("docker://")) return E.left(failure("INVALID_IMAGE_NAME", `"${text}": expected docker://NAME`));
-  const parsed = parseNormalizedNamed(text.slice("docker://".length));
-  if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `"${text}": ${parsed.left.message}`));
+/** The remote options given on the command line. */
+const remoteOptionsOf = (p: ParsedCommandArgs): E.Either<Failure, RemoteOptions> => {
   const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
   if (tlsVerify === "invalid") return E.left(failure("INVALID_ARGUMENT", "--tls-verify takes true or false"));
-  const host = hostEnvironment();
-  const loaded = await loadRegistries(host, globals.registriesConf === undefined ? {} : { file: globals.registriesConf });
-  if (E.isLeft(loaded)) return loaded;
-  const sources = pullSources(loaded.right.config)(parsed.right);
-  if (E.isLeft(sources)) return sources;
-  const insecure = tlsVerify === false || (tlsVerify === undefined && (sources.right[sources.right.length - 1]?.insecure ?? false));
   const creds = credsOption(stringOption(p.values, "creds"));
   const authFile = stringOption(p.values, "authfile");
-  const found = creds === undefined ? await credentialsFor(host, repositoryName(parsed.right), authFile === undefined ? {} : { authFile }) : E.right(creds);
-  if (E.isLeft(found)) return found;
-  const http = httpClient({ insecureSkipVerify: tlsVerify === false, caFor: registryCas(host, stringOption(p.values, "cert-dir")) });
-  const client = registryClient({ registry: parsed.right.domain, repository: parsed.right.path, insecure }, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, push);
-  return E.right({ ref: parsed.right, client, http });
+  const certDir = stringOption(p.values, "cert-dir");
+  return E.right({
+    ...(tlsVerify === undefined ? {} : { tlsVerify }),
+    ...(creds === undefined ? {} : { creds }),
+    ...(authFile === undefined ? {} : { authFile }),
+    ...(certDir === undefined ? {} : { certDir }),
+  });
 };
 
-const withRemote = async (
+/** Opens `docker://NAME` with the command's options, runs `body`, and prints its failure as podman does. */
+const onRemote = async <A>(
   p: ParsedCommandArgs,
   io: CliIO,
   globals: GlobalOptions,
   text: string,
   push: boolean,
-  body: (r: { ref: Reference; client: RegistryClient }) => Promise<ExitCode>,
+  body: (r: Remote) => Promise<E.Either<Failure, A>>,
+  done: (a: A) => void,
 ): Promise<ExitCode> => {
-  const remote = await openRemote(p, globals, text, push);
-  if (E.isLeft(remote)) return report(io, remote.left);
-  try {
-    return await body(remote.right);
-  } finally {
-    await remote.right.http.close();
-  }
+  if (!text.startsWith("docker://")) return report(io, failure("INVALID_IMAGE_NAME", `"${text}": expected docker://NAME`));
+  const options = remoteOptionsOf(p);
+  if (E.isLeft(options)) return report(io, options.left);
+  const host = hostEnvironment();
+  const loaded = await loadRegistries(host, globals.registriesConf === undefined ? {} : { file: globals.registriesConf });
+  if (E.isLeft(loaded)) return report(io, loaded.left);
+  const r = await withRemote(host, loaded.right.config, text, options.right, push, body);
+  if (E.isLeft(r)) return report(io, r.left, r.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+  done(r.right);
+  return exitCodes.ok;
 };
 
 /** `berth tags docker://REPO`, as `skopeo list-tags`. */
@@ -72,70 +59,23 @@ export const tagsCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY");
-    return withRemote(p, io, globals, name, false, async ({ ref, client }) => {
-      const tags = await client.listTags();
-      if (E.isLeft(tags)) return report(io, tags.left, tags.left.code === "NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
-      io.stdout(`${JSON.stringify({ Repository: repositoryName(ref), Tags: tags.right }, null, 4)}\n`);
-      return exitCodes.ok;
-    });
+    return onRemote(p, io, globals, name, false, async (r) => {
+      const tags = await r.client.listTags();
+      return E.isLeft(tags) ? tags : E.right({ Repository: repositoryName(r.ref), Tags: tags.right });
+    }, (out) => io.stdout(`${JSON.stringify(out, null, 4)}\n`));
   },
 });
 
 /** `berth inspect docker://NAME`: skopeo-like details of an image in a registry, `--raw` or `--config` for the documents. */
-export const remoteInspect = async (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> =>
-  withRemote(p, io, globals, name, false, async ({ ref, client }) => {
-    const tagged = tagNameOnly(ref);
-    const m = await client.getManifest(tagged.digest ?? tagged.tag ?? "latest");
-    if (E.isLeft(m)) return report(io, m.left, m.left.code === "NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
-    if (p.values["raw"] === true) {
-      io.stdout(new TextDecoder().decode(m.right.bytes));
-      return exitCodes.ok;
-    }
-    const parsed = parseManifest(m.right.bytes, m.right.mediaType, name);
-    if (E.isLeft(parsed)) return report(io, parsed.left);
-    if (parsed.right.kind !== "image") return report(io, failure("UNSUPPORTED_MANIFEST", `${name} is an index; use --raw to see it`));
-    const configStream = await client.getBlob(parsed.right.manifest.config.digest);
-    if (E.isLeft(configStream)) return report(io, configStream.left);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const c of configStream.right) {
-      size += c.byteLength;
-      if (size > 4 << 20) return report(io, failure("CONFIG_TOO_LARGE", `${name}: config larger than 4 MiB`));
-      chunks.push(c);
-    }
-    const text = Buffer.concat(chunks).toString("utf8");
-    if (p.values["config"] === true) {
-      io.stdout(`${text}\n`);
-      return exitCodes.ok;
-    }
-    const config = (() => {
-      try {
-        return decodeDocument(imageConfig, `config of ${name}`)(JSON.parse(text));
-      } catch (e) {
-        return E.left(failure("INVALID_CONFIG", `config of ${name}: ${(e as Error).message}`));
-      }
-    })();
-    if (E.isLeft(config)) return report(io, config.left);
-    const tags = await client.listTags();
-    io.stdout(
-      `${JSON.stringify(
-        {
-          Name: repositoryName(ref),
-          Digest: m.right.digest,
-          RepoTags: E.isRight(tags) ? tags.right : [],
-          Created: config.right.created ?? "",
-          Labels: config.right.config?.Labels ?? null,
-          Architecture: config.right.architecture,
-          Os: config.right.os,
-          Layers: parsed.right.manifest.layers.map((l) => l.digest),
-          Env: config.right.config?.Env ?? null,
-        },
-        null,
-        4,
-      )}\n`,
-    );
-    return exitCodes.ok;
-  });
+export const remoteInspect = async (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
+  if (p.values["raw"] === true) {
+    return onRemote(p, io, globals, name, false, remoteManifest, (m) => io.stdout(new TextDecoder().decode(m.bytes)));
+  }
+  if (p.values["config"] === true) {
+    return onRemote(p, io, globals, name, false, (r) => remoteConfig(r, name), (c) => io.stdout(`${c.text}\n`));
+  }
+  return onRemote(p, io, globals, name, false, (r) => remoteDetails(r, name), (d) => io.stdout(`${JSON.stringify(d, null, 4)}\n`));
+};
 
 /** `berth delete docker://NAME`: deletes the manifest the name points to. */
 export const deleteCommand = defineCommand({
@@ -144,13 +84,6 @@ export const deleteCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "delete takes one docker://NAME");
-    return withRemote(p, io, globals, name, true, async ({ ref, client }) => {
-      const tagged = tagNameOnly(ref);
-      const m = await client.getManifest(tagged.digest ?? tagged.tag ?? "latest");
-      if (E.isLeft(m)) return report(io, m.left, m.left.code === "NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
-      const r = await client.deleteManifest(m.right.digest);
-      if (E.isLeft(r)) return report(io, r.left);
-      return exitCodes.ok;
-    });
+    return onRemote(p, io, globals, name, true, deleteRemote, () => undefined);
   },
 });
