@@ -40,3 +40,5 @@ export type { Store } from "./adapters/store/store.ts";
 export type { CheckReport, Finding } from "./adapters/store/check.ts";
 export type { ContainerRecord } from "./core/store/index.ts";
 export type { RemoteDetails, RemoteOptions } from "./adapters/api/remote.ts";
+export type { TrustRow, TrustType } from "./adapters/api/trust.ts";
+export { generateSigstoreKey } from "./adapters/signature/sigstore-keys.ts";

@@ -30,6 +30,7 @@ import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
 import { pushImage } from "./push.ts";
 import { login } from "./login.ts";
+import { setTrust, showTrust, type TrustRow, type TrustType } from "./trust.ts";
 import { deleteRemote, remoteDetails, withRemote, type RemoteDetails, type RemoteOptions } from "./remote.ts";
 import { saveImages, type SaveRequest } from "./save.ts";
 import { pullName } from "./pull.ts";
@@ -114,6 +115,8 @@ export interface BerthTaskEithers {
   readonly deleteRemote: (name: string, options?: RemoteOptions) => TE.TaskEither<Failure, string>;
   readonly login: (registry: string, username: string, password: string) => TE.TaskEither<Failure, void>;
   readonly logout: (registry?: string) => TE.TaskEither<Failure, boolean>;
+  readonly trust: () => TE.TaskEither<Failure, ReadonlyArray<TrustRow>>;
+  readonly setTrust: (scope: string, type: TrustType, keys?: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
 }
 
 /** A container: a root filesystem made from an image, in the store (berth never runs it). */
@@ -196,6 +199,10 @@ export interface Berth {
   readonly login: (registry: string, username: string, password: string) => Promise<void>;
   /** Forgets the credentials for a registry (all of them without one); says whether there were any. */
   readonly logout: (registry?: string) => Promise<boolean>;
+  /** The signature policy in words, one row per transport, scope and requirement (`trust show`). */
+  readonly trust: () => Promise<ReadonlyArray<TrustRow>>;
+  /** Sets what a scope requires (`default`, or a docker scope), keeping the policy file valid (`trust set`). */
+  readonly setTrust: (scope: string, type: TrustType, keys?: ReadonlyArray<string>) => Promise<void>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -364,6 +371,11 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
         ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
         ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
       }),
+    trust: () => async () => {
+      const shown = await showTrust(session.host, options.signaturePolicy);
+      return E.isLeft(shown) ? shown : E.right(shown.right.rows);
+    },
+    setTrust: (scope, type, keys = []) => () => setTrust(session.host, scope, type, keys, options.signaturePolicy),
     logout: (registry) => async () => {
       const files = options.authFile === undefined ? {} : { authFile: options.authFile };
       if (registry === undefined) {
@@ -405,6 +417,8 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     deleteRemote: (name, o) => run(te.deleteRemote(name, o)),
     login: (registry, username, password) => run(te.login(registry, username, password)),
     logout: (registry) => run(te.logout(registry)),
+    trust: () => run(te.trust()),
+    setTrust: (scope, type, keys) => run(te.setTrust(scope, type, keys)),
     te,
     warnings,
   };

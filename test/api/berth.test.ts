@@ -172,3 +172,18 @@ describe("registries through the library", () => {
     expect(await lib.logout(registry.host)).toBe(false);
   });
 });
+
+describe("trust through the library", () => {
+  it("shows and sets the policy", async () => {
+    const file = join(root, "lib-policy.json");
+    writeFileSync(file, JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: file });
+    await lib.setTrust("quay.io/team", "reject");
+    expect(await lib.trust()).toEqual([
+      { transport: "all", scope: "", type: "accept", keys: "" },
+      { transport: "docker", scope: "quay.io/team", type: "reject", keys: "" },
+    ]);
+    const bad = await lib.setTrust("quay.io/x", "signedBy").catch((e: unknown) => e);
+    expect((bad as BerthError).code).toBe("INVALID_ARGUMENT");
+  });
+});
