@@ -19,8 +19,34 @@ export const describe = (name: string, body: () => void): void => {
   }
 };
 
+// beforeAll runs once, before the first test of the file; afterAll after its last (a test registered once the file has loaded).
+const befores: Body[] = [];
+const afters: Body[] = [];
+let before: Promise<void> | undefined;
+const ready = (): Promise<void> =>
+  (before ??= (async () => {
+    for (const f of befores) await f();
+  })());
+
+export const beforeAll = (fn: Body, _timeout?: number): void => {
+  befores.push(fn);
+};
+
+export const afterAll = (fn: Body, _timeout?: number): void => {
+  if (afters.length === 0) {
+    queueMicrotask(() =>
+      Deno.test({ name: "after all", sanitizeOps: false, sanitizeResources: false }, async () => {
+        for (const f of afters) await f();
+      }),
+    );
+  }
+  afters.push(fn);
+};
+
+// Tests that start peers (a registry, a child process) in beforeAll would trip Deno's per-test leak checks.
 export const it = (name: string, fn: Body, _timeout?: number): void => {
-  Deno.test(title(name), async () => {
+  Deno.test({ name: title(name), sanitizeOps: false, sanitizeResources: false }, async () => {
+    await ready();
     await fn();
   });
 };
@@ -76,6 +102,7 @@ const matchers = (actual: unknown, negate: boolean) => {
     toMatch: (re: RegExp | string) =>
       check(typeof actual === "string" && (typeof re === "string" ? actual.includes(re) : re.test(actual)), `${show(actual)} to match ${String(re)}`),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `${show(actual)} > ${n}`),
+    toBeInstanceOf: (cls: abstract new (...args: never[]) => unknown) => check(actual instanceof cls, `${show(actual)} to be an instance of ${cls.name}`),
     toBeLessThan: (n: number) => check((actual as number) < n, `${show(actual)} < ${n}`),
     toThrow: () => check(throws(actual).threw, "function to throw"),
     toMatchObject: (expected: Record<string, unknown>) =>
