@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate, identityMatches, parsePolicy, parseStrictJson, requirementsFor, scopesOf, type IdentityMatcher, type Policy } from "../../../core/policy/index.ts";
+import { evaluate, identityMatches, parsePolicy, parseStrictJson, requirementsFor, scopesOf, validateScope, type IdentityMatcher, type Policy } from "../../../core/policy/index.ts";
 import { parseNormalizedNamed, type Reference } from "../../../core/reference/index.ts";
 import { runs, reference as anyReference } from "../arbitraries.ts";
 
@@ -129,6 +129,28 @@ describe("deciding", () => {
         if (r.domain === "quay.io" && r.path === "only/this") return true;
         const d = evaluate(requirementsFor({ transport: "docker", reference: r })(p), { shown: name, reference: r, manifestDigest: "sha256:x" }, [{ verified: [{ dockerReference: name, manifestDigest: "sha256:x" }], refused: [] }]);
         return !d.accepted;
+      }),
+      runs,
+    );
+  });
+});
+
+describe("never throwing", () => {
+  it("identity matchers, scope checks and scope walks take any input", () => {
+    const matcher = fc.oneof(
+      fc.constantFrom<IdentityMatcher>({ type: "matchExact" }, { type: "matchRepoDigestOrExact" }, { type: "matchRepository" }),
+      fc.string().map((dockerReference): IdentityMatcher => ({ type: "exactReference", dockerReference })),
+      fc.string().map((dockerRepository): IdentityMatcher => ({ type: "exactRepository", dockerRepository })),
+      fc.tuple(fc.string(), fc.string()).map(([prefix, signedPrefix]): IdentityMatcher => ({ type: "remapIdentity", prefix, signedPrefix })),
+    );
+    fc.assert(
+      fc.property(matcher, anyReference, fc.string(), fc.constantFrom("docker", "dir", "oci", "oci-archive", "docker-archive", "tarball", "sif"), fc.string(), (m, image, signed, transport, scope) => {
+        const r = parseNormalizedNamed(image.text);
+        const ref = E.isRight(r) ? r.right : undefined;
+        expect(typeof identityMatches(m)(ref, signed)).toBe("boolean");
+        const why = validateScope(transport, scope);
+        expect(why === undefined || typeof why === "string").toBe(true);
+        if (ref !== undefined) expect(scopesOf({ transport: "docker", reference: ref }).length).toBeGreaterThan(1);
       }),
       runs,
     );
