@@ -14,7 +14,7 @@ export default defineConfig({
   splitting: true,
   // Bundled so that start-up does not parse each CommonJS file of these packages on its own:
   // ~90 ms of every command. Their CommonJS code calls require(), which the banner provides.
-  noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", /^undici/],
+  noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", /^undici/, "yaml", "tweetnacl"],
   banner: { js: 'import { createRequire as __berthRequire } from "node:module"; const require = __berthRequire(import.meta.url);' },
   define: { __BERTH_VERSION__: JSON.stringify(version) },
 });

@@ -1,13 +1,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
-import nacl from "tweetnacl";
 import { failure, type Failure } from "../../core/failure.ts";
 
 /**
  * Sigstore (cosign) key files, as skopeo and cosign read and write them: the
  * private key is PKCS#8 DER sealed with NaCl secretbox under a key derived by
  * scrypt from the passphrase, wrapped in JSON and PEM; the public key is SPKI PEM.
- * tweetnacl provides secretbox (XSalsa20-Poly1305), which node:crypto lacks.
+ * tweetnacl provides secretbox (XSalsa20-Poly1305), which node:crypto lacks;
+ * it loads only when a key is made or opened.
  */
 const pemTypes = ["ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY"];
 const scryptParams = { N: 32768, r: 8, p: 1 };
@@ -29,6 +29,7 @@ export const generateSigstoreKey = async (passphrase: Uint8Array): Promise<{ pub
   const salt = randomBytes(32);
   const nonce = randomBytes(24);
   const key = await derive(passphrase, salt, scryptParams);
+  const { default: nacl } = await import("tweetnacl");
   const sealed = nacl.secretbox(new Uint8Array(der), new Uint8Array(nonce), key);
   const doc = {
     kdf: { name: "scrypt", params: scryptParams, salt: salt.toString("base64") },
@@ -56,6 +57,7 @@ export const openSigstoreKey = async (text: string, passphrase: Uint8Array, wher
   if (params.N > 1 << 20 || params.r > 32 || params.p > 16) return E.left(failure("INVALID_KEY", `${where}: scrypt parameters too large`));
   const key = await derive(passphrase, Buffer.from(doc.kdf.salt ?? "", "base64"), { N: params.N, r: params.r, p: params.p }).catch(() => undefined);
   if (key === undefined) return E.left(failure("INVALID_KEY", `${where}: invalid scrypt parameters`));
+  const { default: nacl } = await import("tweetnacl");
   const opened = nacl.secretbox.open(new Uint8Array(Buffer.from(doc.ciphertext ?? "", "base64")), new Uint8Array(Buffer.from(doc.cipher.nonce ?? "", "base64")), key);
   if (opened === null) return E.left(failure("INVALID_KEY", `${where}: wrong passphrase, or a damaged key`));
   try {
