@@ -25,7 +25,7 @@ export const loadRegistriesD = async (host: HostEnvironment, given?: string): Pr
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".yaml")).sort();
   const files: { path: string; document: unknown }[] = [];
   // Loaded only when there is a file to read: most commands find none, and the parser is large.
-  const parseYaml = names.length === 0 ? undefined : (await import("yaml")).parse;
+  const parseYaml = names.length === 0 ? undefined : (await import("./yaml.ts")).parseYaml;
   for (const name of names) {
     const path = join(dir, name);
     const text = await readConfigText(path);
@@ -33,7 +33,8 @@ export const loadRegistriesD = async (host: HostEnvironment, given?: string): Pr
     if (text === undefined) continue;
     try {
       // Unique keys, and no alias expansion beyond a handful: these are small hand-written files.
-      files.push({ path, document: parseYaml?.(text, { uniqueKeys: true, maxAliasCount: 10 }) as unknown });
+      if (parseYaml === undefined) break;
+      files.push({ path, document: parseYaml(text, { uniqueKeys: true, maxAliasCount: 10 }) as unknown });
     } catch (e) {
       return E.left(failure("INVALID_CONFIG", `${path}: ${(e as Error).message.split("\n")[0] ?? "invalid YAML"}`));
     }
