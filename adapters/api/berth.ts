@@ -29,7 +29,7 @@ import { renameImage } from "./names.ts";
 import { loadArchive } from "./load.ts";
 import { pruneImages, removeWith } from "./remove.ts";
 import { pushImage } from "./push.ts";
-import { login } from "./login.ts";
+import { login, registryKey } from "./login.ts";
 import { setTrust, showTrust, type TrustRow, type TrustType } from "./trust.ts";
 import { deleteRemote, remoteDetails, withRemote, type RemoteDetails, type RemoteOptions } from "./remote.ts";
 import { saveImages, type SaveRequest } from "./save.ts";
@@ -364,7 +364,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     deleteRemote: (name, o = {}) => () => withRemote(session.host, session.config, name, remoteDefaults(o), true, deleteRemote),
     login: (registry, username, password) => () =>
       login(session.host, {
-        registry: registry.replace(/^https?:\/\//, "").replace(/\/+$/, ""),
+        registry: registryKey(registry),
         username,
         password,
         ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
@@ -382,7 +382,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
         const r = await forgetAllCredentials(session.host, files);
         return E.isLeft(r) ? r : E.right(true);
       }
-      return forgetCredentials(session.host, registry.replace(/^https?:\/\//, "").replace(/\/+$/, ""), files);
+      return forgetCredentials(session.host, registryKey(registry), files);
     },
     import: (tarball, o = {}) => async () => {
       const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {

@@ -6,6 +6,9 @@ import type { HostEnvironment } from "../config/environment.ts";
 import { registryCas } from "../http/certs.ts";
 import { httpClient } from "../http/client.ts";
 
+/** The auth.json key for what a user typed as a registry: no scheme, no trailing slash (`host[:port][/namespace]`). */
+export const registryKey = (input: string): string => input.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+
 /** Logging into a registry (or a namespace of one, `host/ns`). */
 export interface LoginRequest {
   readonly registry: string;

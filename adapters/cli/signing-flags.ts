@@ -2,7 +2,10 @@ import { readFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseNormalizedNamed } from "../../core/reference/index.ts";
+import type { HostEnvironment } from "../config/environment.ts";
+import type { LoadedPolicy } from "../config/policy.ts";
 import type { Signer } from "../signature/signer.ts";
+import { policyFromFlags } from "./policy-flags.ts";
 import { openSigstoreKey } from "../signature/sigstore-keys.ts";
 import { stringOption } from "./args.ts";
 
@@ -22,6 +25,14 @@ export const signingHelp = `      --sign-by FINGERPRINT                 Sign wha
       --sign-identity REF                   The identity to sign (default: the destination's name)
       --remove-signatures                   Do not copy signatures (berth copies none yet)
 `;
+
+/** The signature policy and the signer a copying command's flags choose, read before anything is copied. */
+export const policyAndSigner = async (host: HostEnvironment, values: Readonly<Record<string, unknown>>): Promise<E.Either<Failure, { policy: LoadedPolicy; signer: Signer | undefined }>> => {
+  const policy = await policyFromFlags(host, values);
+  if (E.isLeft(policy)) return policy;
+  const signer = await signerFromFlags(values);
+  return E.isLeft(signer) ? signer : E.right({ policy: policy.right, signer: signer.right });
+};
 
 /** Reads the signing flags: nothing to sign, a signer, or why not (before anything is copied). */
 export const signerFromFlags = async (values: Readonly<Record<string, unknown>>): Promise<E.Either<Failure, Signer | undefined>> => {

@@ -74,9 +74,10 @@ export interface SignatureSources {
 }
 
 /** The signature sources of an image source that keeps signatures (read once, split by kind). */
-export const signatureSourcesOf = (src: ImageSource): SignatureSources => {
-  const read = src.signatures;
-  if (read === undefined) return {};
+export const signatureSourcesOf = (src: ImageSource): SignatureSources => (src.signatures === undefined ? {} : splitSignatures(src.signatures, true));
+
+/** Sources over one reader of stored signatures, read once and split by kind; sigstore only where `withSigstore`. */
+export const splitSignatures = (read: (digest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>, withSigstore: boolean): SignatureSources => {
   let cached: Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>> | undefined;
   const all = (digest: string) => (cached ??= read(digest));
   return {
@@ -84,10 +85,14 @@ export const signatureSourcesOf = (src: ImageSource): SignatureSources => {
       const r = await all(digest);
       return E.isLeft(r) ? r : E.right(r.right.flatMap((s) => (s.kind === "simple" ? [s.bytes] : [])));
     },
-    sigstore: async (digest) => {
-      const r = await all(digest);
-      return E.isLeft(r) ? r : E.right(r.right.flatMap((s) => (s.kind === "sigstore" ? [{ payload: s.payload, signature: s.signature }] : [])));
-    },
+    ...(withSigstore
+      ? {
+          sigstore: async (digest: string) => {
+            const r = await all(digest);
+            return E.isLeft(r) ? r : E.right(r.right.flatMap((s) => (s.kind === "sigstore" ? [{ payload: s.payload, signature: s.signature }] : [])));
+          },
+        }
+      : {}),
   };
 };
 

@@ -13,6 +13,8 @@ import { putAttachment } from "./sigstore-sign.ts";
 
 /** Reading and writing a registry image's signatures where registries.d says they live. */
 export interface RegistrySignatureStore {
+  /** Whether registries.d enables sigstore attachments for the image. */
+  readonly attachments: boolean;
   readonly read: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>;
   readonly write: (manifestDigest: string, signatures: ReadonlyArray<StoredSignature>) => Promise<E.Either<Failure, void>>;
 }
@@ -34,6 +36,7 @@ export const registrySignatureStore = async (
   const storage = storageFor(reference)(config.right);
   const attachments = storage?.useSigstoreAttachments === true;
   return E.right({
+    attachments,
     read: async (digest) => {
       const base = readBase(host, storage);
       const simple = base === undefined ? E.right([]) : await readLookaside(base, reference, digest, http);

@@ -89,6 +89,15 @@ export const openArchive = async (path: string, label: string): Promise<E.Either
   }
 };
 
+/** Opens an archive and reads it with `read`; the decompressed copy is released if reading fails (else the reader releases it when done). */
+export const withArchive = async <A>(path: string, label: string, read: (archive: ArchiveFile) => Promise<E.Either<Failure, A>>): Promise<E.Either<Failure, A>> => {
+  const archive = await openArchive(path, label);
+  if (E.isLeft(archive)) return archive;
+  const r = await read(archive.right);
+  if (E.isLeft(r)) await archive.right.release();
+  return r;
+};
+
 /** One entry's bytes, refused when larger than `cap`; `what` names it in messages. */
 export const readEntry = async (path: string, at: TarEntryLocation, cap: number, what: string, shown = path): Promise<E.Either<Failure, Uint8Array>> => {
   if (at.size > cap) return E.left(failure("INVALID_ARCHIVE", `${shown}: ${what} is ${at.size} bytes, more than ${cap}`));

@@ -5,7 +5,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
-import { entryStream, openArchive, readEntry, readJsonEntry, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
+import { entryStream, readEntry, readJsonEntry, withArchive, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
 import type { ImageSource, TransportPlugin } from "../contract.ts";
 import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts";
@@ -25,13 +25,8 @@ const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(
  * containers/image makes it (Docker schema 2, layers named by their diff_id),
  * and the destination checks every layer against that digest as it streams.
  */
-export const dockerArchiveSource = async (ref: DockerArchiveReference): Promise<E.Either<Failure, ImageSource>> => {
-  const archive = await openArchive(ref.path, "docker");
-  if (E.isLeft(archive)) return archive;
-  const opened = await readOpened(ref, archive.right);
-  if (E.isLeft(opened)) await archive.right.release();
-  return opened;
-};
+export const dockerArchiveSource = (ref: DockerArchiveReference): Promise<E.Either<Failure, ImageSource>> =>
+  withArchive(ref.path, "docker", (archive) => readOpened(ref, archive));
 
 const readOpened = async (ref: DockerArchiveReference, archive: ArchiveFile): Promise<E.Either<Failure, ImageSource>> => {
   const entries = archive.entries;

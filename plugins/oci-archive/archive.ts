@@ -7,7 +7,7 @@ import * as E from "fp-ts/lib/Either.js";
 import tar from "tar-stream";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { entryStream, openArchive, readEntry, readJsonEntry, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
+import { entryStream, readEntry, readJsonEntry, withArchive, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import type { TarEntryLocation } from "../../adapters/tar/index.ts";
 import { imageIndex, maxManifestBytes } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
@@ -22,13 +22,8 @@ import { ociArchiveSyntax } from "./reference.ts";
  * are read from their offsets. Nothing is unpacked; names are only ever
  * looked up, never used as paths.
  */
-export const ociArchiveSource = async (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> => {
-  const archive = await openArchive(ref.path, "OCI");
-  if (E.isLeft(archive)) return archive;
-  const opened = await readOpened(ref, archive.right);
-  if (E.isLeft(opened)) await archive.right.release();
-  return opened;
-};
+export const ociArchiveSource = (ref: OciLayoutReference): Promise<E.Either<Failure, ImageSource>> =>
+  withArchive(ref.path, "OCI", (archive) => readOpened(ref, archive));
 
 const readOpened = async (ref: OciLayoutReference, archive: ArchiveFile): Promise<E.Either<Failure, ImageSource>> => {
   const entries = archive.entries;

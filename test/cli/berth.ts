@@ -1,6 +1,7 @@
 /** Runs the built `berth` binary (dist/cli.js) and collects what it printed. */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { outputOf } from "../spawn.ts";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,12 +46,4 @@ export const berth = (args: ReadonlyArray<string>, options: { input?: string | B
 
 /** Like {@link berth}, without blocking the test's event loop (needed when the test itself serves HTTP). */
 export const berthAsync = (args: ReadonlyArray<string>, options: { env?: NodeJS.ProcessEnv } = {}): Promise<BerthRun> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [berthBin, ...args], { env: withPolicy(options.env), cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  outputOf(spawn(process.execPath, [berthBin, ...args], { env: withPolicy(options.env), cwd: root, stdio: ["ignore", "pipe", "pipe"] }));

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { outputOf, type ChildOutput } from "../spawn.ts";
 
 /** What one `podman pull` attempted, read from its stderr. */
 export interface PodmanAttempts {
@@ -70,16 +71,10 @@ export const sourcesTried = (error: string, name: string, known: ReadonlyArray<s
 };
 
 /** Runs podman with a temp store under `home` and returns its status and output. */
-export const podman = (home: string, args: ReadonlyArray<string>): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn("podman", ["--root", join(home, "storage"), "--runroot", join(home, "run"), "--storage-driver", "vfs", ...args], {
+export const podman = (home: string, args: ReadonlyArray<string>): Promise<ChildOutput> =>
+  outputOf(
+    spawn("podman", ["--root", join(home, "storage"), "--runroot", join(home, "run"), "--storage-driver", "vfs", ...args], {
       env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home },
       stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+    }),
+  );

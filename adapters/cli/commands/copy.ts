@@ -6,10 +6,10 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
-import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
+import { policyFlags, policyHelp } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openSession, report } from "../session.ts";
-import { signerFromFlags, signingFlags, signingHelp } from "../signing-flags.ts";
+import { policyAndSigner, signingFlags, signingHelp } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, formatOption, platformOption, tlsVerifyOption } from "./pull.ts";
 
@@ -57,16 +57,15 @@ ${policyHelp}${signingHelp}`,
     if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
-    const signaturePolicy = await policyFromFlags(session.host, p.values);
-    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
-    const signer = await signerFromFlags(p.values);
-    if (E.isLeft(signer)) return report(io, signer.left);
+    const trust = await policyAndSigner(session.host, p.values);
+    if (E.isLeft(trust)) return report(io, trust.left);
+    const { policy, signer } = trust.right;
     const srcCreds = credsOption(stringOption(p.values, "src-creds"));
     const destCreds = credsOption(stringOption(p.values, "dest-creds"));
     const srcCertDir = stringOption(p.values, "src-cert-dir");
     const destCertDir = stringOption(p.values, "dest-cert-dir");
     const registriesD = stringOption(p.values, "registries.d");
-    const r = await copyByName(session, signaturePolicy.right, builtinPlugins, {
+    const r = await copyByName(session, policy, builtinPlugins, {
       source: src,
       destination: dest,
       platform,
@@ -83,7 +82,7 @@ ${policyHelp}${signingHelp}`,
       ...(srcCertDir === undefined ? {} : { srcCertDir }),
       ...(destCertDir === undefined ? {} : { destCertDir }),
       ...(registriesD === undefined ? {} : { registriesD }),
-      ...(signer.right === undefined ? {} : { signer: signer.right }),
+      ...(signer === undefined ? {} : { signer }),
     });
     if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
     if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");

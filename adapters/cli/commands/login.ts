@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { login } from "../../api/login.ts";
+import { login, registryKey } from "../../api/login.ts";
 import { forgetAllCredentials, forgetCredentials } from "../../config/auth.ts";
 import { hostEnvironment } from "../../config/environment.ts";
 import { stringOption } from "../args.ts";
@@ -18,7 +18,6 @@ const readStdin = async (): Promise<string> => {
 };
 
 /** The registry part of what a user typed: `https://quay.io/` → `quay.io`, `docker.io` stays. */
-const registryKey = (input: string): string => input.replace(/^https?:\/\//, "").replace(/\/+$/, "");
 
 /** `berth login REGISTRY`: checks the credentials against the registry before saving them. */
 export const loginCommand = defineCommand({

@@ -6,10 +6,10 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
-import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
+import { policyFlags, policyHelp } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openSession, report } from "../session.ts";
-import { signerFromFlags, signingFlags, signingHelp } from "../signing-flags.ts";
+import { policyAndSigner, signingFlags, signingHelp } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, formatOption, tlsVerifyOption } from "./pull.ts";
 
@@ -35,15 +35,14 @@ ${policyHelp}${signingHelp}`,
     if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
     const session = await openSession(io, globals);
     if (failed(session)) return session;
-    const signaturePolicy = await policyFromFlags(session.host, p.values);
-    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
-    const signer = await signerFromFlags(p.values);
-    if (E.isLeft(signer)) return report(io, signer.left);
+    const trust = await policyAndSigner(session.host, p.values);
+    if (E.isLeft(trust)) return report(io, trust.left);
+    const { policy, signer } = trust.right;
     const creds = credsOption(stringOption(p.values, "creds"));
     const authFile = stringOption(p.values, "authfile");
     const registriesD = stringOption(p.values, "registries.d");
     const quiet = p.values["quiet"] === true;
-    const r = await pushImage(session, signaturePolicy.right, {
+    const r = await pushImage(session, policy, {
       image,
       ...(destination === undefined ? {} : { destination }),
       ...(tlsVerify === undefined ? {} : { tlsVerify }),
@@ -51,7 +50,7 @@ ${policyHelp}${signingHelp}`,
       ...(authFile === undefined ? {} : { authFile }),
       caFor: registryCas(session.host, stringOption(p.values, "cert-dir")),
       ...(format === undefined ? {} : { format }),
-      ...(signer.right === undefined ? {} : { signer: signer.right }),
+      ...(signer === undefined ? {} : { signer }),
       ...(registriesD === undefined ? {} : { registriesD }),
       onEvent: progressReporter(io, quiet),
       onSigning: () => (quiet ? undefined : io.stderr("Creating signature: Signing image using a sigstore signature\n")),
