@@ -15,7 +15,13 @@ export type StoredSignature =
   | { readonly kind: "simple"; readonly bytes: Uint8Array }
   | { readonly kind: "sigstore"; readonly payload: Uint8Array; readonly signature: string };
 
-/** Where an image is read from. Blobs stream; nothing here buffers a layer. */
+/**
+ * Where an image is read from. Blobs stream; nothing here buffers a layer.
+ * A blob stream the copy stops reading (or never starts, when the
+ * destination fails or mounts the blob) is ended through its iterator's
+ * `return()`, or `destroy()` for a Node stream: a source that holds a
+ * connection or a file before the first read releases it there.
+ */
 export interface ImageSource {
   /** The manifest, or with `digest` one instance of an index. */
   readonly manifest: (digest?: string) => Promise<E.Either<Failure, RawManifest>>;
@@ -30,6 +36,12 @@ export interface ImageSource {
 export interface ImageDestination {
   /** Manifest media types it can store, preferred first. */
   readonly acceptedManifestTypes: ReadonlyArray<string>;
+  /**
+   * Claims the blobs an image needs before the copy asks which it has, so
+   * that a concurrent removal in the destination keeps them until this copy
+   * commits or closes (absent: nothing else removes blobs there).
+   */
+  readonly reserve?: (descriptors: ReadonlyArray<Descriptor>) => Promise<E.Either<Failure, void>>;
   /** Whether it has the blob already (then the copy skips it). */
   readonly hasBlob: (descriptor: Descriptor) => Promise<boolean>;
   /** Takes a blob stream that must turn out to be exactly `descriptor`. */

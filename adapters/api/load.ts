@@ -1,4 +1,7 @@
-import { readFile, stat } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { readFile, rm, stat } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
@@ -14,6 +17,29 @@ import { hostArchitecture } from "../platform.ts";
 import { plainTar, readJsonEntry } from "../tar/archive-file.ts";
 import { indexTar } from "../tar/index.ts";
 import type { Session } from "./session.ts";
+import { tempDirectory, sweepStaleFor } from "../fs/temp-names.ts";
+import { systemMessage } from "../fs/errors.ts";
+
+/** Archives are read in place by offset, so a stream (standard input) is first copied to a private file. */
+const loadStream = async (
+  session: Session,
+  policy: LoadedPolicy,
+  input: AsyncIterable<Uint8Array>,
+  onLoaded: (name: string) => void,
+): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
+  let spool: string | undefined;
+  try {
+    spool = await tempDirectory("load");
+    const path = join(spool, "input.tar");
+    await pipeline(Readable.from(input), createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    if ((await stat(path)).size === 0) return E.left(failure("INVALID_ARCHIVE", "the input is empty: no archive to load"));
+    return await loadArchive(session, policy, path, onLoaded);
+  } catch (e) {
+    return E.left(failure("INVALID_ARCHIVE", `reading the archive: ${systemMessage(e)}`));
+  } finally {
+    if (spool !== undefined) await rm(spool, { recursive: true, force: true });
+  }
+};
 
 /** One image found in what is being loaded, and the names it should get. */
 interface Found {
@@ -122,9 +148,12 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
 export const loadArchive = async (
   session: Session,
   policy: LoadedPolicy,
-  input: string,
+  input: string | AsyncIterable<Uint8Array>,
   onLoaded: (name: string) => void = () => undefined,
 ): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
+  // What a killed load or save left in the temp directory goes first.
+  await sweepStaleFor();
+  if (typeof input !== "string") return loadStream(session, policy, input, onLoaded);
   const plain = (await stat(input).then((st) => st.isFile(), () => false)) ? await plainTar(input, "image") : undefined;
   if (plain !== undefined && E.isLeft(plain)) return plain;
   const path = plain === undefined ? input : plain.right.path;

@@ -88,7 +88,8 @@ export const pullName = async (session: Session, input: string, options: PullOpt
           allow: policyCheck(options.policy, { transport: "docker", reference: judged, shown: `docker://${candidate.name}` }, signatures.right),
           ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
         });
-        if (E.isLeft(r) && signal?.aborted === true) return E.left([r.left]);
+        // Ctrl-C, or a failure here (the store cannot be written): no other source would fare better.
+        if (E.isLeft(r) && (signal?.aborted === true || r.left.stage === "destination")) return E.left([r.left]);
         if (E.isRight(r)) {
           if (candidate.record && plan.shortName !== undefined) {
             const repoOnly = parseNormalizedNamed(candidate.name);
@@ -97,9 +98,9 @@ export const pullName = async (session: Session, input: string, options: PullOpt
           say("Writing manifest to image destination");
           return E.right(r.right.id);
         }
-        sourceErrors.push(r.left.message);
+        sourceErrors.push(r.left.stage === "open-source" ? `initializing source docker://${source.reference}: ${r.left.message}` : r.left.message);
       }
-      errors.push(failure("PULL_FAILED", `initializing source docker://${candidate.name}: ${sourceErrors.join("; ")}`));
+      errors.push(failure("PULL_FAILED", sourceErrors.join("; ")));
     }
   } finally {
     await http.close();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
 import { applyRemoval, orphanedBlobs, planRemoval, type RemovalPlan, type RemovalRequest, type StoreState } from "../../core/store/index.ts";
-import { deleteBlobs } from "../store/blobs.ts";
+import { deleteUnclaimed } from "../store/claims.ts";
 import { readState, transaction } from "../store/store.ts";
 import { selectImages } from "./images.ts";
 import type { Session } from "./session.ts";
@@ -26,7 +26,8 @@ export const removeWith = async (session: Session, request: (state: StoreState) 
       result: plan,
       afterCommit: async () => {
         for (const c of goneContainers) await rm(join(session.store.containersDir, c.id), { recursive: true, force: true });
-        await deleteBlobs(session.store, orphanedBlobs(removed, next.images));
+        // A blob a pull or load in progress has claimed stays: it is about to be used again.
+        await deleteUnclaimed(session.store, orphanedBlobs(removed, next.images));
       },
     });
   });

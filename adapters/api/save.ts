@@ -11,6 +11,7 @@ import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
 import { readState } from "../store/store.ts";
 import type { Session } from "./session.ts";
+import { sweepStaleFor } from "../fs/temp-names.ts";
 
 /** The formats `save` writes, as podman names them. */
 export const saveFormats = ["docker-archive", "oci-archive", "oci-dir", "docker-dir"] as const;
@@ -48,6 +49,8 @@ export const saveImages = async (session: Session, policy: LoadedPolicy, req: Sa
   if (typeof req.output !== "string" && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", `--format ${format} writes to a path, not a stream`));
   const state = await readState(session.store);
   if (E.isLeft(state)) return state;
+  // What a killed save left beside its output or in the temp directory goes first.
+  await sweepStaleFor(typeof req.output === "string" ? req.output : undefined);
   const wanted: { image: ImageRecord; names: Reference[] }[] = [];
   for (const arg of req.multiImage === true ? req.images : req.images.slice(0, 1)) {
     const found = session.lookup(arg, state.right.images);

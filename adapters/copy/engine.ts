@@ -60,14 +60,58 @@ export interface CopyResult extends CommitResult {
   readonly indexDigest?: string;
 }
 
+/**
+ * Which side of a copy failed: opening the source (its manifest could not be
+ * read), reading from it (a blob, an instance, bytes that are not what the
+ * source promised), or writing to the destination. Callers word messages by it:
+ * a pull says "initializing source" only when the source could not be opened.
+ */
+export type CopyStage = "open-source" | "source" | "destination";
+
+/** A failed copy, with the side that failed. */
+export interface CopyFailure extends Failure {
+  readonly stage?: CopyStage;
+}
+
+const at =
+  (stage: CopyStage) =>
+  (f: Failure): CopyFailure => ({ ...f, stage });
+
+/** A plugin that throws instead of returning a failure still ends in one line, not a crash. */
+const settled = async <A>(run: () => Promise<E.Either<Failure, A>>, stage: CopyStage): Promise<E.Either<CopyFailure, A>> => {
+  try {
+    const r = await run();
+    if (E.isRight(r)) return r;
+    const staged: CopyFailure = r.left;
+    return E.left(staged.stage !== undefined ? staged : at(stage)(staged));
+  } catch (e) {
+    return E.left({ code: stage === "destination" ? "DESTINATION_ERROR" : "SOURCE_ERROR", message: (e as Error).message ?? String(e), stage });
+  }
+};
+
+/**
+ * Ends a blob stream the copy is done with, read or not: a Node stream is
+ * destroyed (a fresh iterator of one that was never read would release
+ * nothing), anything else is ended through its iterator's `return()`.
+ */
+const release = async (stream: AsyncIterable<Uint8Array>): Promise<void> => {
+  try {
+    const destroy = (stream as { destroy?: unknown }).destroy;
+    if (typeof destroy === "function") destroy.call(stream);
+    else await stream[Symbol.asyncIterator]().return?.();
+  } catch {
+    // Nothing left to release.
+  }
+};
+
 /** Runs `tasks` with at most `n` at once; the first failure stops new ones and is returned. */
-const bounded = async (n: number, tasks: ReadonlyArray<() => Promise<E.Either<Failure, void>>>): Promise<E.Either<Failure, void>> => {
+const bounded = async (n: number, tasks: ReadonlyArray<() => Promise<E.Either<CopyFailure, void>>>): Promise<E.Either<CopyFailure, void>> => {
   let next = 0;
-  let failed: Failure | undefined;
+  let failed: CopyFailure | undefined;
   const worker = async (): Promise<void> => {
     while (failed === undefined && next < tasks.length) {
       const task = tasks[next++];
-      const r = task === undefined ? E.right(undefined) : await task();
+      const r = task === undefined ? E.right(undefined) : await settled(task, "destination");
       if (E.isLeft(r)) failed ??= r.left;
     }
   };
@@ -75,14 +119,35 @@ const bounded = async (n: number, tasks: ReadonlyArray<() => Promise<E.Either<Fa
   return failed === undefined ? E.right(undefined) : E.left(failed);
 };
 
-async function* tracked(stream: AsyncIterable<Uint8Array>, digest: string, size: number, onEvent: ((e: CopyEvent) => void) | undefined): AsyncIterable<Uint8Array> {
-  let bytes = 0;
-  for await (const chunk of stream) {
-    bytes += chunk.byteLength;
-    onEvent?.({ kind: "blob-progress", digest, bytes, size });
-    yield chunk;
+/** A blob stream with progress events; an error of the source itself is kept in `failed`, so it is not blamed on the destination. */
+const tracked = (stream: AsyncIterable<Uint8Array>, digest: string, size: number, onEvent: ((e: CopyEvent) => void) | undefined) => {
+  const state: { failed?: Error } = {};
+  async function* read(): AsyncIterable<Uint8Array> {
+    let bytes = 0;
+    const it = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          state.failed = e as Error;
+          throw e;
+        }
+        if (r.done === true) return;
+        bytes += r.value.byteLength;
+        onEvent?.({ kind: "blob-progress", digest, bytes, size });
+        yield r.value;
+      }
+    } finally {
+      await it.return?.();
+    }
   }
-}
+  return { stream: read(), state };
+};
+
+/** Mismatched bytes are the source's fault, though the destination is where they are found. */
+const sourceCodes: ReadonlySet<string> = new Set(["DIGEST_MISMATCH", "SIZE_MISMATCH"]);
 
 /**
  * Copies one image from a source to a destination: reads the manifest
@@ -90,41 +155,43 @@ async function* tracked(stream: AsyncIterable<Uint8Array>, digest: string, size:
  * destination lacks, streams those with bounded parallelism (the destination
  * verifies each), writes the manifest, commits.
  */
-export const copyImage = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
+export const copyImage = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
   try {
-    return await copyOnce(src, dst, options);
+    const r = await settled(() => copyOnce(src, dst, options), "destination");
+    return E.isLeft(r) && options.signal?.aborted === true ? E.left({ code: "INTERRUPTED", message: "interrupted", stage: r.left.stage ?? "destination" }) : r;
   } finally {
     // A destination that was not committed cleans up after itself here.
-    await dst.close();
-    await src.close();
+    await dst.close().catch(() => undefined);
+    await src.close().catch(() => undefined);
   }
 };
 
-const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
+const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
   const aborted = (): boolean => options.signal?.aborted === true;
-  const top = await src.manifest();
+  const top = await settled(() => src.manifest(), "open-source");
   if (E.isLeft(top)) return top;
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);
-  if (E.isLeft(parsedTop)) return parsedTop;
+  if (E.isLeft(parsedTop)) return E.left(at("open-source")(parsedTop.left));
   const parsed = parsedTop.right;
   if (options.allow !== undefined) {
+    // A rejection is about the source image, as podman words it: a pull may still find an acceptable one elsewhere.
     const allowed = await options.allow(top.right.digest);
-    if (E.isLeft(allowed)) return allowed;
+    if (E.isLeft(allowed)) return E.left(at("open-source")(allowed.left));
   }
   if (parsed.kind === "index" && options.all === true) return copyIndex(src, dst, { ...top.right, mediaType: parsed.mediaType }, parsed.index, options);
   let chosen: { raw: RawManifest; manifest: ImageManifest; indexDigest?: string };
   if (parsed.kind === "index") {
     const entry = choosePlatform(parsed.index, options.platform);
     const want = `${options.platform.os}/${options.platform.architecture}${options.platform.variant === undefined ? "" : `/${options.platform.variant}`}`;
-    if (entry === undefined) return E.left(failure("NO_MATCHING_PLATFORM", `${top.right.digest}: no image for ${want} in the index`));
+    if (entry === undefined) return E.left(at("source")(failure("NO_MATCHING_PLATFORM", `${top.right.digest}: no image for ${want} in the index`)));
     const instance = await readInstance(src, entry);
-    if (E.isLeft(instance)) return instance;
+    if (E.isLeft(instance)) return E.left(at("source")(instance.left));
     chosen = { ...instance.right, indexDigest: top.right.digest };
   } else {
     chosen = { raw: { ...top.right, mediaType: parsed.mediaType }, manifest: parsed.manifest };
   }
   // Signatures sign the manifest digest as read: that of the index, for an image chosen from one.
-  const signed = await sourceSignatures(src, dst, top.right.digest, options);
+  const signed = await settled(() => sourceSignatures(src, dst, top.right.digest, options), "source");
   if (E.isLeft(signed)) return signed;
   const written = await copyImageBlobs(src, dst, chosen.raw, chosen.manifest, options);
   if (E.isLeft(written)) return written;
@@ -221,12 +288,16 @@ const copyImageBlobs = async (src: ImageSource, dst: ImageDestination, raw: RawM
     out = { ...converted.right, digest: `sha256:${createHash("sha256").update(converted.right.bytes).digest("hex")}` };
   }
   const blobs = [manifest.config, ...manifest.layers];
+  if (dst.reserve !== undefined) {
+    const reserved = await settled(() => dst.reserve?.(blobs) ?? Promise.resolve(E.right(undefined)), "destination");
+    if (E.isLeft(reserved)) return reserved;
+  }
   const has = await Promise.all(blobs.map((d) => dst.hasBlob(d)));
   const present = new Set(blobs.filter((_, i) => has[i] === true).map((d) => d.digest));
   const plan = planCopy(manifest, present);
   const copied = await bounded(
     options.parallel ?? 6,
-    plan.blobs.map((step) => async () => {
+    plan.blobs.map((step) => async (): Promise<E.Either<CopyFailure, void>> => {
       const d = step.descriptor;
       const role: BlobRole = d.digest === manifest.config.digest ? "config" : "layer";
       if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
@@ -235,13 +306,18 @@ const copyImageBlobs = async (src: ImageSource, dst: ImageDestination, raw: RawM
         return E.right(undefined);
       }
       options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role });
-      const stream = await src.blob(d);
+      const stream = await settled(() => src.blob(d), "source");
       if (E.isLeft(stream)) return stream;
-      const r = await dst.putBlob(d, tracked(stream.right, d.digest, d.size, options.onEvent));
-      // A destination that mounted the blob never read the stream: close what the source opened.
-      (stream.right as { destroy?: () => void }).destroy?.();
-      if (E.isRight(r)) options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role });
-      return aborted() && E.isLeft(r) ? E.left(failure("INTERRUPTED", "interrupted")) : r;
+      const read = tracked(stream.right, d.digest, d.size, options.onEvent);
+      // Released whatever the destination did: it may have failed before reading, or mounted the blob instead.
+      const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
+      if (E.isRight(r)) {
+        options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role });
+        return r;
+      }
+      if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
+      if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
+      return E.left(at(sourceCodes.has(r.left.code) ? "source" : "destination")(r.left));
     }),
   );
   return E.isLeft(copied) ? copied : E.right(out);

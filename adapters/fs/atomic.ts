@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { tempBeside } from "./temp-names.ts";
 
 /** Options for {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -27,7 +27,7 @@ export const syncDirectory = async (dir: string): Promise<void> => {
 export const writeFileAtomic = async (path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> => {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o755 });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempBeside(path);
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(data);

@@ -3,6 +3,9 @@ import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
 import { fetchClient } from "./fetch-client.ts";
 import type { Agent as AgentClass } from "undici";
+import { defaultTimeouts, networkErrorMessage, watchdog, type NetworkTimeouts } from "./timeouts.ts";
+
+export { defaultTimeouts, type NetworkTimeouts } from "./timeouts.ts";
 
 /** One HTTP request; bodies stream. */
 export interface HttpRequest {
@@ -11,9 +14,15 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Uint8Array | AsyncIterable<Uint8Array>;
   readonly signal?: AbortSignal;
+  /**
+   * How long to wait for the response once the body is sent, when that is
+   * longer than the client's idle timeout: a registry finishing an upload
+   * may verify and move gigabytes before it answers.
+   */
+  readonly responseTimeoutMs?: number;
 }
 
-/** One HTTP response; the body must be read or dumped. */
+/** One HTTP response; the body must be read, dumped or cancelled. */
 export interface HttpResponse {
   readonly status: number;
   /** Lower-case names; repeated headers joined with ", ". */
@@ -21,14 +30,22 @@ export interface HttpResponse {
   readonly body: AsyncIterable<Uint8Array>;
   /** Reads at most `limit` bytes of the body; more is an error. */
   readonly bytes: (limit: number) => Promise<Uint8Array>;
-  /** Discards the body so the connection can be reused. */
+  /** Discards a short body so the connection can be reused. */
   readonly dump: () => Promise<void>;
+  /** Drops the body unread (a large one, or one nobody will read): its connection is closed, not drained. */
+  readonly cancel: () => void;
 }
 
 /** What berth needs of HTTP: one interface, undici on Node, fetch on Deno. */
 export interface HttpClient {
+  /** Sends a request; a failure to connect, a timeout or an abort rejects with a one-line message. */
   readonly request: (req: HttpRequest) => Promise<HttpResponse>;
+  /** Ends every connection; never waits long for a response nobody reads. */
   readonly close: () => Promise<void>;
+  /** The signal that aborts every request (Ctrl-C), for waits between requests too. */
+  readonly signal?: AbortSignal;
+  /** The timeouts this client applies. */
+  readonly timeouts: NetworkTimeouts;
 }
 
 /** TLS settings for a client. */
@@ -44,15 +61,25 @@ export interface TlsOptions {
 const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
 
-/** An HTTP client on undici, pooling connections per origin; redirects are returned, not followed. `signal` aborts every request. */
-export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient => {
+/** How long a closing client waits for requests still in flight before it cuts their connections. */
+const closeGraceMs = 1000;
+
+/**
+ * An HTTP client on undici, pooling connections per origin; redirects are
+ * returned, not followed. `signal` aborts every request. Every wait is
+ * bounded: connecting (TLS included) by `timeouts.connectMs`, the response
+ * headers and each pause in a body (either way) by `timeouts.idleMs`.
+ */
+export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeouts: NetworkTimeouts = defaultTimeouts): HttpClient => {
   // Loaded on the first request, so that nothing loads undici where it is not used (Deno, commands without HTTP).
   let parts: Promise<typeof import("./undici-parts.ts")> | undefined;
   const load = () => (parts ??= import("./undici-parts.ts"));
   const agentWith = async (ca: ReadonlyArray<string>): Promise<AgentClass> =>
     new (await load()).Agent({
       // `ca` replaces Node's roots, so the system's stay in: a token server elsewhere keeps working.
-      connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) },
+      connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, timeout: timeouts.connectMs, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) },
+      headersTimeout: timeouts.idleMs,
+      bodyTimeout: timeouts.idleMs,
       connections: 16,
     });
   let shared: Promise<AgentClass> | undefined;
@@ -69,45 +96,74 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpCl
     return agent;
   };
   return {
+    ...(signal === undefined ? {} : { signal }),
+    timeouts,
     request: async (req) => {
       const url = new URL(req.url);
-      const r = await (await load()).requestOn.call(await agentFor(url), {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: req.method,
-        headers: { ...req.headers },
-        ...(req.body === undefined ? {} : { body: (req.body instanceof Uint8Array ? req.body : Readable.from(req.body)) as NonNullable<Dispatcher.DispatchOptions["body"]> }),
-        ...((req.signal ?? signal) === undefined ? {} : { signal: req.signal ?? signal }),
-      });
-      return {
-        status: r.statusCode,
-        headers: flatten(r.headers),
-        body: r.body,
-        bytes: async (limit) => {
-          const chunks: Uint8Array[] = [];
-          let total = 0;
-          for await (const chunk of r.body) {
-            total += (chunk as Uint8Array).byteLength;
-            if (total > limit) {
-              r.body.destroy();
-              throw new Error(`response larger than ${limit} bytes`);
+      // One signal per request: the caller's, the client's, and the upload watchdog's all end it
+      // (AbortSignal.any holds its sources weakly: no listener piles up on the client's signal).
+      const controller = new AbortController();
+      const stop = (reason: unknown) => controller.abort(reason);
+      const ended = AbortSignal.any([controller.signal, ...[req.signal, signal].filter((s): s is AbortSignal => s !== undefined)]);
+      // undici stops pulling an upload when the peer stops reading; nothing else would notice.
+      const upload = req.body === undefined || req.body instanceof Uint8Array ? undefined : watchdog(req.body, timeouts.idleMs, () => stop(new Error(`the registry took no data for ${timeouts.idleMs / 1000} s`)));
+      try {
+        const r = await (await load()).requestOn.call(await agentFor(url), {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers: { ...req.headers },
+          ...(req.body === undefined ? {} : { body: (upload === undefined ? req.body : Readable.from(upload.stream)) as NonNullable<Dispatcher.DispatchOptions["body"]> }),
+          ...(req.responseTimeoutMs === undefined ? {} : { headersTimeout: Math.max(req.responseTimeoutMs, timeouts.idleMs) }),
+          signal: ended,
+        });
+        upload?.done();
+        return {
+          status: r.statusCode,
+          headers: flatten(r.headers),
+          body: r.body,
+          bytes: async (limit) => {
+            const chunks: Uint8Array[] = [];
+            let total = 0;
+            for await (const chunk of r.body) {
+              total += (chunk as Uint8Array).byteLength;
+              if (total > limit) {
+                r.body.on("error", () => undefined);
+                r.body.destroy();
+                throw new Error(`response larger than ${limit} bytes`);
+              }
+              chunks.push(chunk as Uint8Array);
             }
-            chunks.push(chunk as Uint8Array);
-          }
-          return new Uint8Array(Buffer.concat(chunks));
-        },
-        dump: async () => {
-          await r.body.dump().catch(() => undefined);
-        },
-      };
+            return new Uint8Array(Buffer.concat(chunks));
+          },
+          dump: async () => {
+            await r.body.dump().catch(() => undefined);
+          },
+          cancel: () => {
+            // undici reports a destroyed body as an error event; nobody is reading it any more.
+            r.body.on("error", () => undefined);
+            r.body.destroy();
+          },
+        };
+      } catch (e) {
+        upload?.done();
+        throw new Error(networkErrorMessage(e, url, timeouts, ended), { cause: e });
+      }
     },
     close: async () => {
       const agents = new Set([...(shared === undefined ? [] : [await shared]), ...(await Promise.all(perOrigin.values()))]);
-      await Promise.all([...agents].map((a) => a.close()));
+      await Promise.all(
+        [...agents].map(async (a) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const graceful = await Promise.race([a.close().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), closeGraceMs)))]);
+          clearTimeout(timer);
+          if (!graceful) await a.destroy().catch(() => undefined);
+        }),
+      );
     },
   };
 };
 
 /** The HTTP client for this runtime: undici on Node, fetch on Deno. */
-export const httpClient = (tls: TlsOptions = {}, signal?: AbortSignal): HttpClient =>
-  (globalThis as { Deno?: unknown }).Deno !== undefined ? fetchClient(tls, signal) : undiciClient(tls, signal);
+export const httpClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeouts: NetworkTimeouts = defaultTimeouts): HttpClient =>
+  (globalThis as { Deno?: unknown }).Deno !== undefined ? fetchClient(tls, signal, timeouts) : undiciClient(tls, signal, timeouts);

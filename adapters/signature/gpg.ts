@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
+import { tempDirectory } from "../fs/temp-names.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { KeySource, SignatureEvidence } from "../../core/policy/index.ts";
 import { parsePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
@@ -56,7 +56,7 @@ const keyrings = async (keys: KeySource): Promise<E.Either<Failure, Uint8Array[]
 export const verifySimpleSigning = async (keys: KeySource, signatures: ReadonlyArray<Uint8Array>): Promise<SignatureEvidence> => {
   const rings = await keyrings(keys);
   if (E.isLeft(rings)) return { verified: [], refused: [rings.left.message] };
-  const home = await mkdtemp(join(tmpdir(), "berth-gpg-"));
+  const home = await tempDirectory("gpg");
   const env = { ...process.env, GNUPGHOME: home };
   try {
     for (const ring of rings.right) {

@@ -1,18 +1,19 @@
-import { createHash, sign, type KeyObject } from "node:crypto";
+import { sign, type KeyObject } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { mediaTypes } from "../../core/manifest/index.ts";
+import { imageManifest, mediaTypes, type Descriptor } from "../../core/manifest/index.ts";
+import { decodeDocument } from "../../core/codec.ts";
 import { makePayload, sigstorePayloadType, type SignedClaim } from "../../core/signature/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
+import { sha256Digest as sha256 } from "../store/hash.ts";
 import { attachmentTag, signatureAnnotation, sigstorePayloadMediaType } from "./sigstore.ts";
 
-const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const once = (b: Uint8Array) =>
   async function* (): AsyncIterable<Uint8Array> {
     yield b;
   };
 
-type Layer = { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
+type Layer = Descriptor;
 
 /**
  * Signs `claim` with a sigstore private key and attaches the signature to the
@@ -32,11 +33,12 @@ export const putAttachment = async (client: RegistryClient, manifestDigest: stri
   const layers: Layer[] = [];
   const existing = await client.getManifest(tag);
   if (E.isRight(existing)) {
+    // An unreadable attachment is replaced by ours alone; layers are kept only as the manifest codec checks them.
     try {
-      const doc = JSON.parse(new TextDecoder().decode(existing.right.bytes)) as { layers?: Layer[] };
-      layers.push(...(doc.layers ?? []));
+      const doc = decodeDocument(imageManifest, tag)(JSON.parse(new TextDecoder().decode(existing.right.bytes)));
+      if (E.isRight(doc)) layers.push(...doc.right.layers);
     } catch {
-      // An unreadable attachment is replaced by ours alone.
+      // not JSON
     }
   } else if (existing.left.code !== "NOT_FOUND") return existing;
   const payloadDigest = sha256(payload);

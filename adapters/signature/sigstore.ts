@@ -1,10 +1,12 @@
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { KeySource, SignatureEvidence } from "../../core/policy/index.ts";
 import { parsePayload, sigstorePayloadType } from "../../core/signature/index.ts";
+import { parseManifest } from "../../core/manifest/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
+import { sha256Digest } from "../store/hash.ts";
 
 /** One sigstore signature as stored: the payload bytes and the base64 signature over them. */
 export interface SigstoreSignature {
@@ -41,22 +43,20 @@ const collect = async (stream: AsyncIterable<Uint8Array>, cap: number): Promise<
 export const readAttachedSignatures = async (client: RegistryClient, manifestDigest: string): Promise<E.Either<Failure, SigstoreSignature[]>> => {
   const m = await client.getManifest(attachmentTag(manifestDigest));
   if (E.isLeft(m)) return m.left.code === "NOT_FOUND" ? E.right([]) : m;
-  let doc: { layers?: { mediaType?: string; digest?: string; size?: number; annotations?: Record<string, string> }[] };
-  try {
-    doc = JSON.parse(new TextDecoder().decode(m.right.bytes)) as typeof doc;
-  } catch (e) {
-    return E.left(failure("INVALID_SIGNATURE", `${attachmentTag(manifestDigest)}: not a manifest: ${(e as Error).message}`));
-  }
+  // The attachment is a manifest from the registry: its digests pass the codec before any reaches a URL.
+  const doc = parseManifest(m.right.bytes, m.right.mediaType, attachmentTag(manifestDigest));
+  if (E.isLeft(doc)) return E.left(failure("INVALID_SIGNATURE", doc.left.message));
+  if (doc.right.kind !== "image") return E.left(failure("INVALID_SIGNATURE", `${attachmentTag(manifestDigest)}: not an image manifest`));
   const out: SigstoreSignature[] = [];
-  for (const layer of doc.layers ?? []) {
+  for (const layer of doc.right.manifest.layers) {
     const signature = layer.annotations?.[signatureAnnotation];
-    if (layer.mediaType !== sigstorePayloadMediaType || signature === undefined || layer.digest === undefined) continue;
-    if ((layer.size ?? 0) > maxPayload) return E.left(failure("INVALID_SIGNATURE", `${layer.digest}: a signature payload larger than ${maxPayload} bytes`));
+    if (layer.mediaType !== sigstorePayloadMediaType || signature === undefined) continue;
+    if (layer.size > maxPayload) return E.left(failure("INVALID_SIGNATURE", `${layer.digest}: a signature payload larger than ${maxPayload} bytes`));
     const blob = await client.getBlob(layer.digest);
     if (E.isLeft(blob)) return blob;
     const payload = await collect(blob.right, maxPayload);
     if (payload === undefined) return E.left(failure("INVALID_SIGNATURE", `${layer.digest}: a signature payload larger than ${maxPayload} bytes`));
-    const got = `sha256:${createHash("sha256").update(payload).digest("hex")}`;
+    const got = sha256Digest(payload);
     if (got !== layer.digest) return E.left(failure("DIGEST_MISMATCH", `signature payload ${layer.digest} has content with digest ${got}`));
     out.push({ payload, signature });
   }

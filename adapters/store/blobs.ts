@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
 import { syncDirectory } from "../fs/atomic.ts";
+import { systemMessage } from "../fs/errors.ts";
 
 /** A blob that did not arrive as promised. */
 export type BlobError = Failure<"DIGEST_MISMATCH" | "SIZE_MISMATCH" | "BLOB_IO" | "INVALID_REFERENCE" | "BLOB_NOT_FOUND" | "BLOB_TOO_LARGE" | "INVALID_ARCHIVE">;
@@ -35,6 +36,8 @@ export interface Expected {
   readonly size?: number;
   /** A last check of the content (e.g. that it is a valid tar) before it gets its name. */
   readonly validate?: () => Promise<E.Either<BlobError, void>>;
+  /** Claims the blob, once its digest is known and before it gets its name, against concurrent removals (see claims.ts). */
+  readonly claim?: (digest: Digest) => Promise<E.Either<Failure, void>>;
 }
 
 /**
@@ -44,17 +47,24 @@ export interface Expected {
  * on any failure the ingest file is removed.
  */
 export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array>, expected: Expected = {}): Promise<E.Either<BlobError, { digest: Digest; size: number }>> => {
-  await mkdir(store.ingestDir, { recursive: true });
+  const what = `blob ${expected.digest ?? "(unknown digest)"}`;
   // Hidden, and named by the writer's PID, so that `check` can tell a dead writer's leftovers from a live one's.
   const temp = join(store.ingestDir, `.ingest-${process.pid}-${randomBytes(8).toString("hex")}`);
-  const handle = await open(temp, "wx", 0o644);
+  let handle: FileHandle;
+  try {
+    await mkdir(store.ingestDir, { recursive: true });
+    handle = await open(temp, "wx", 0o644);
+  } catch (e) {
+    // The stream is left to the caller, who releases it (a registry response must not be left open).
+    return E.left(failure("BLOB_IO", `${store.root}: cannot store ${what}: ${systemMessage(e)}`));
+  }
   const hash = createHash("sha256");
   let size = 0;
   let closed = false;
   const fail = async (e: BlobError): Promise<E.Either<BlobError, never>> => {
     if (!closed) await handle.close().catch(() => undefined);
     closed = true;
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     return E.left(e);
   };
   // Chunks are gathered into writes of about 1 MiB: far fewer system calls than one per network chunk.
@@ -69,7 +79,7 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
     for await (const chunk of source) {
       size += chunk.byteLength;
       if (expected.size !== undefined && size > expected.size) {
-        return await fail(failure("SIZE_MISMATCH", `blob ${expected.digest ?? "(unknown digest)"}: more than the expected ${expected.size} bytes`));
+        return await fail(failure("SIZE_MISMATCH", `${what}: more than the expected ${expected.size} bytes`));
       }
       hash.update(chunk);
       pending.push(chunk);
@@ -81,10 +91,10 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
     await handle.close();
     closed = true;
   } catch (e) {
-    return fail(failure("BLOB_IO", `writing a blob: ${(e as Error).message}`));
+    return fail(failure("BLOB_IO", `${store.root}: writing ${what}: ${systemMessage(e)}`, e));
   }
   if (expected.size !== undefined && size !== expected.size) {
-    return fail(failure("SIZE_MISMATCH", `blob ${expected.digest ?? "(unknown digest)"}: got ${size} bytes, expected ${expected.size}`));
+    return fail(failure("SIZE_MISMATCH", `${what}: got ${size} bytes, expected ${expected.size}`));
   }
   const digest = `sha256:${hash.digest("hex")}` as Digest;
   if (expected.digest !== undefined && expected.digest !== digest) {
@@ -92,13 +102,15 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   }
   const valid = expected.validate === undefined ? E.right(undefined) : await expected.validate();
   if (E.isLeft(valid)) return fail(valid.left);
+  const claimed = expected.claim === undefined ? E.right(undefined) : await expected.claim(digest);
+  if (E.isLeft(claimed)) return fail(failure("BLOB_IO", claimed.left.message));
   const final = blobPath(store, digest);
   try {
     await mkdir(dirname(final), { recursive: true });
     await rename(temp, final);
     await syncDirectory(dirname(final));
   } catch (e) {
-    return fail(failure("BLOB_IO", `storing blob ${digest}: ${(e as Error).message}`));
+    return fail(failure("BLOB_IO", `${store.root}: storing blob ${digest}: ${systemMessage(e)}`));
   }
   return E.right({ digest, size });
 };

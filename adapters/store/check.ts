@@ -3,11 +3,18 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import type { Failure } from "../../core/failure.ts";
+import { decodeDocument } from "../../core/codec.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { imageConfig, imageIndex, parseManifest } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
-import { ociIndexOf, type StoreState } from "../../core/store/index.ts";
-import { blobPath } from "./blobs.ts";
-import { transaction, type Store } from "./store.ts";
+import { ociIndexOf, rebuildState, type StoreState, type WrittenImage } from "../../core/store/index.ts";
+import { systemMessage } from "../fs/errors.ts";
+import { isAlive, sweepStale } from "../fs/temp-names.ts";
+import { tmpdir } from "node:os";
+import { blobPath, readSmallBlob } from "./blobs.ts";
+import { claimedBlobs } from "./claims.ts";
+import { sha256Text } from "./hash.ts";
+import { inspection, transaction, type Store } from "./store.ts";
 
 /** Something `check` found: an inconsistency (error) or leftovers of an interrupted write (garbage). */
 export interface Finding {
@@ -21,15 +28,6 @@ export interface CheckReport {
   readonly repaired: ReadonlyArray<string>;
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-};
-
 const sha256File = (path: string): Promise<string> =>
   new Promise((resolve, reject) => {
     const h = createHash("sha256");
@@ -41,51 +39,92 @@ const sha256File = (path: string): Promise<string> =>
 
 const list = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
 
-/** Blobs older than this that no image uses are garbage; younger ones may belong to a write in progress. */
+/** Blobs older than this that no image uses or claims are garbage; younger ones may belong to a write that has not claimed yet. */
 const orphanAgeMs = 10 * 60 * 1000;
 
-/**
- * Checks the store under its lock: every blob an image needs is present
- * and hashes to its digest, index.json matches the records, containers
- * match their images and directories. With `repair`, images with missing or
- * corrupt blobs are dropped (rolled back), index.json is rewritten, broken
- * containers dropped, and leftovers of interrupted writes swept.
- */
-export const checkStore = async (store: Store, repair: boolean): Promise<E.Either<Failure, CheckReport>> =>
-  transaction(store, async (state) => {
-    const findings: Finding[] = [];
-    const repaired: string[] = [];
-    const broken = new Set<string>();
-    for (const image of state.images) {
-      for (const b of image.blobs) {
-        const d = parseDigest(b);
-        if (E.isLeft(d)) {
-          findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: invalid blob digest ${b}` });
-          broken.add(image.id);
-          continue;
-        }
-        const path = blobPath(store, d.right);
-        const exists = await stat(path).then((s) => s.isFile(), () => false);
-        if (!exists) {
-          findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: blob ${b} is missing` });
-          broken.add(image.id);
-        } else if ((await sha256File(path)) !== b) {
-          findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: blob ${b} does not match its digest` });
-          broken.add(image.id);
-        }
+/** An image's documents read back from the layout, for rebuilding its record. */
+const layoutDocuments = async (store: Store, manifestDigest: string): Promise<E.Either<Failure, Omit<WrittenImage, "names">>> => {
+  const bytes = await readSmallBlob(store, manifestDigest);
+  if (E.isLeft(bytes)) return bytes;
+  const parsed = parseManifest(bytes.right, "", manifestDigest);
+  if (E.isLeft(parsed)) return parsed;
+  if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${manifestDigest}: an index, not an image`));
+  const manifest = parsed.right.manifest;
+  const configBytes = await readSmallBlob(store, manifest.config.digest);
+  if (E.isLeft(configBytes)) return configBytes;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(configBytes.right));
+  } catch (e) {
+    return E.left(failure("INVALID_CONFIG", `config ${manifest.config.digest}: invalid JSON: ${systemMessage(e)}`));
+  }
+  const config = decodeDocument(imageConfig, `config ${manifest.config.digest}`)(doc);
+  if (E.isLeft(config)) return config;
+  return E.right({ manifest, manifestDigest, manifestMediaType: parsed.right.mediaType, manifestSize: bytes.right.byteLength, config: config.right, configDigest: manifest.config.digest });
+};
+
+/** Records rebuilt from index.json, when state.json cannot be read; what was and was not restored goes to `notes`. */
+const rebuildFromLayout = async (store: Store, problem: Failure, notes: string[]): Promise<E.Either<Failure, StoreState>> => {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(await readFile(join(store.root, "index.json"), "utf8"));
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${problem.message}; and index.json cannot be read either: ${systemMessage(e)}`));
+  }
+  const index = decodeDocument(imageIndex, join(store.root, "index.json"))(entries);
+  if (E.isLeft(index)) return E.left(failure("STORE_IO", `${problem.message}; and ${index.left.message}`));
+  const read = new Map<string, E.Either<Failure, Omit<WrittenImage, "names">>>();
+  for (const m of index.right.manifests) if (!read.has(m.digest)) read.set(m.digest, await layoutDocuments(store, m.digest));
+  const rebuilt = rebuildState(index.right.manifests, (d) => read.get(d) ?? E.left(failure("BLOB_NOT_FOUND", `${d} was not read`)), sha256Text);
+  notes.push(`rebuilt the image records from index.json (${problem.message.split(";")[0] ?? ""})`);
+  notes.push(...rebuilt.restored.map((r) => `restored ${r}`));
+  notes.push(...rebuilt.lost.map((l) => `not restored: ${l}`));
+  notes.push("not restored: container records (index.json has none); their root filesystems stay under berth/containers");
+  return E.right(rebuilt.state);
+};
+
+interface Examined {
+  readonly findings: Finding[];
+  readonly repaired: string[];
+  readonly next: StoreState;
+}
+
+/** Everything `check` looks at, and with `repair` what it sweeps; the records it would keep are `next`. */
+const examine = async (store: Store, state: StoreState, repair: boolean, keepContainerDirs: boolean): Promise<Examined> => {
+  const findings: Finding[] = [];
+  const repaired: string[] = [];
+  const broken = new Set<string>();
+  for (const image of state.images) {
+    for (const b of image.blobs) {
+      const d = parseDigest(b);
+      if (E.isLeft(d)) {
+        findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: invalid blob digest ${b}` });
+        broken.add(image.id);
+        continue;
+      }
+      const path = blobPath(store, d.right);
+      const exists = await stat(path).then((s) => s.isFile(), () => false);
+      if (!exists) {
+        findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: blob ${b} is missing` });
+        broken.add(image.id);
+      } else if ((await sha256File(path)) !== b) {
+        findings.push({ severity: "error", message: `image ${image.id.slice(0, 12)}: blob ${b} does not match its digest` });
+        broken.add(image.id);
       }
     }
-    const kept = state.images.filter((i) => !broken.has(i.id));
-    const containersOk = state.containers.filter((c) => kept.some((i) => i.id === c.imageId));
-    for (const c of state.containers.filter((c) => !containersOk.includes(c))) {
-      findings.push({ severity: "error", message: `container ${c.id.slice(0, 12)}: its image ${c.imageId.slice(0, 12)} is gone` });
-    }
-    const dirs = await list(store.containersDir);
-    const withRootfs: typeof containersOk = [];
-    for (const c of containersOk) {
-      if (dirs.includes(c.id)) withRootfs.push(c);
-      else findings.push({ severity: "error", message: `container ${c.id.slice(0, 12)}: its root filesystem is missing` });
-    }
+  }
+  const kept = state.images.filter((i) => !broken.has(i.id));
+  const containersOk = state.containers.filter((c) => kept.some((i) => i.id === c.imageId));
+  for (const c of state.containers.filter((c) => !containersOk.includes(c))) {
+    findings.push({ severity: "error", message: `container ${c.id.slice(0, 12)}: its image ${c.imageId.slice(0, 12)} is gone` });
+  }
+  const dirs = await list(store.containersDir);
+  const withRootfs: typeof containersOk = [];
+  for (const c of containersOk) {
+    if (dirs.includes(c.id)) withRootfs.push(c);
+    else findings.push({ severity: "error", message: `container ${c.id.slice(0, 12)}: its root filesystem is missing` });
+  }
+  if (!keepContainerDirs) {
     for (const d of dirs.filter((d) => !state.containers.some((c) => c.id === d))) {
       findings.push({ severity: "garbage", message: `container directory ${d} has no record` });
       if (repair) {
@@ -93,52 +132,86 @@ export const checkStore = async (store: Store, repair: boolean): Promise<E.Eithe
         repaired.push(`removed container directory ${d}`);
       }
     }
-    const next: StoreState = { ...state, images: kept, containers: withRootfs };
-    const indexText = await readFile(join(store.root, "index.json"), "utf8").catch(() => "");
-    if (indexText.trim() !== JSON.stringify(ociIndexOf(state))) {
-      findings.push({ severity: "error", message: "index.json does not match the image records" });
-    }
-    for (const f of await list(store.ingestDir)) {
-      const pid = Number(f.replace(/^\.ingest-/, "").split("-")[0]);
-      if (!Number.isInteger(pid) || !isAlive(pid) || pid === process.pid) {
-        findings.push({ severity: "garbage", message: `interrupted blob write ${f}` });
-        if (repair) {
-          await rm(join(store.ingestDir, f), { force: true });
-          repaired.push(`swept ingest file ${f}`);
-        }
+  }
+  const indexText = await readFile(join(store.root, "index.json"), "utf8").catch(() => "");
+  if (indexText.trim() !== JSON.stringify(ociIndexOf(state))) {
+    findings.push({ severity: "error", message: "index.json does not match the image records" });
+  }
+  for (const f of await list(store.ingestDir)) {
+    const pid = Number(f.replace(/^\.ingest-/, "").split("-")[0]);
+    if (!Number.isInteger(pid) || !isAlive(pid) || pid === process.pid) {
+      findings.push({ severity: "garbage", message: `interrupted blob write ${f}` });
+      if (repair) {
+        await rm(join(store.ingestDir, f), { force: true });
+        repaired.push(`swept ingest file ${f}`);
       }
     }
-    for (const f of (await list(join(store.root, "berth"))).filter((f) => f.endsWith(".tmp"))) {
-      findings.push({ severity: "garbage", message: `interrupted record write ${f}` });
+  }
+  for (const [dir, what] of [
+    [join(store.root, "berth"), "record"],
+    [store.root, "index"],
+  ] as const) {
+    for (const f of (await list(dir)).filter((f) => f.endsWith(".tmp"))) {
+      findings.push({ severity: "garbage", message: `interrupted ${what} write ${f}` });
       if (repair) {
-        await rm(join(store.root, "berth", f), { force: true });
+        await rm(join(dir, f), { recursive: true, force: true });
         repaired.push(`swept ${f}`);
       }
     }
-    for (const f of (await list(store.root)).filter((f) => f.endsWith(".tmp"))) {
-      findings.push({ severity: "garbage", message: `interrupted index write ${f}` });
-      if (repair) {
-        await rm(join(store.root, f), { force: true });
-        repaired.push(`swept ${f}`);
-      }
-    }
-    const used = new Set(state.images.flatMap((i) => i.blobs));
-    const now = Date.now();
-    for (const hex of await list(join(store.root, "blobs", "sha256"))) {
-      if (used.has(`sha256:${hex}`)) continue;
-      const s = await stat(join(store.root, "blobs", "sha256", hex)).catch(() => undefined);
-      if (s === undefined || now - s.mtimeMs < orphanAgeMs) continue;
-      findings.push({ severity: "garbage", message: `blob sha256:${hex} is used by no image` });
-      if (repair) {
-        await rm(join(store.root, "blobs", "sha256", hex), { force: true });
-        repaired.push(`removed unused blob sha256:${hex}`);
-      }
-    }
+  }
+  // Claims of dead writers go as a side effect of reading them.
+  const claimed = await claimedBlobs(store);
+  const used = new Set(state.images.flatMap((i) => i.blobs));
+  const now = Date.now();
+  for (const hex of await list(join(store.root, "blobs", "sha256"))) {
+    if (used.has(`sha256:${hex}`) || claimed.has(`sha256:${hex}`)) continue;
+    const s = await stat(join(store.root, "blobs", "sha256", hex)).catch(() => undefined);
+    if (s === undefined || now - s.mtimeMs < orphanAgeMs) continue;
+    findings.push({ severity: "garbage", message: `blob sha256:${hex} is used by no image` });
     if (repair) {
-      for (const id of broken) repaired.push(`dropped image ${id.slice(0, 12)} (incomplete)`);
-      for (const c of state.containers.filter((c) => !withRootfs.includes(c))) repaired.push(`dropped container ${c.id.slice(0, 12)}`);
-      if (findings.some((f) => f.message.startsWith("index.json"))) repaired.push("rewrote index.json");
+      await rm(join(store.root, "blobs", "sha256", hex), { force: true });
+      repaired.push(`removed unused blob sha256:${hex}`);
     }
-    // Without repair nothing is written; with it, the records lose what is broken and index.json is derived afresh.
-    return E.right({ state: repair && (broken.size > 0 || withRootfs.length !== state.containers.length) ? next : state, result: { findings, repaired }, rewriteIndex: repair });
-  });
+  }
+  if (repair) {
+    // Temporary files of saves, loads and archive reads killed before they cleaned up.
+    for (const p of await sweepStale(tmpdir())) repaired.push(`swept ${p}`);
+    for (const id of broken) repaired.push(`dropped image ${id.slice(0, 12)} (incomplete)`);
+    for (const c of state.containers.filter((c) => !withRootfs.includes(c))) repaired.push(`dropped container ${c.id.slice(0, 12)}`);
+    if (findings.some((f) => f.message.startsWith("index.json"))) repaired.push("rewrote index.json");
+  }
+  const changed = broken.size > 0 || withRootfs.length !== state.containers.length;
+  return { findings, repaired, next: changed ? { ...state, images: kept, containers: withRootfs } : state };
+};
+
+/**
+ * Checks the store: every blob an image needs is present and hashes to its
+ * digest, index.json matches the records, containers match their images and
+ * directories. Without `repair` nothing is written, and a store that cannot
+ * be written (read-only, full) is checked all the same. With `repair`, under
+ * the lock, images with missing or corrupt blobs are dropped (rolled back),
+ * unreadable records are rebuilt from index.json, index.json is rewritten,
+ * broken containers dropped, and leftovers of interrupted writes swept.
+ */
+export const checkStore = async (store: Store, repair: boolean): Promise<E.Either<Failure, CheckReport>> => {
+  if (!repair) {
+    return inspection(store, async (state) => {
+      if (E.isLeft(state)) return E.right({ findings: [{ severity: "error", message: state.left.message }], repaired: [] });
+      const r = await examine(store, state.right, false, false);
+      return E.right({ findings: r.findings, repaired: [] });
+    });
+  }
+  const notes: string[] = [];
+  let rebuilt = false;
+  return transaction(
+    store,
+    async (state) => {
+      const r = await examine(store, state, true, rebuilt);
+      return E.right({ state: r.next, result: { findings: r.findings, repaired: [...notes, ...r.repaired] }, rewriteIndex: true });
+    },
+    async (problem) => {
+      rebuilt = true;
+      return rebuildFromLayout(store, problem, notes);
+    },
+  );
+};

@@ -1,7 +1,9 @@
 import { hostname } from "node:os";
-import { open, readFile, rm, stat } from "node:fs/promises";
+import { open, readFile, rm, stat, type FileHandle } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { failure, type Failure } from "../../core/failure.ts";
+import { systemMessage } from "../fs/errors.ts";
+import { isAlive } from "../fs/temp-names.ts";
 
 const owner = (): string => `${process.pid}\n${hostname()}\n`;
 
@@ -9,13 +11,17 @@ const owner = (): string => `${process.pid}\n${hostname()}\n`;
 const isStale = (content: string): boolean => {
   const [pid, host] = content.split("\n");
   if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !isAlive(Number(pid));
 };
+
+/** System errors that mean the lock cannot be written here at all (read-only, not ours, full), as opposed to held. */
+const unwritable: ReadonlySet<string> = new Set(["EROFS", "EACCES", "EPERM", "ENOSPC", "EDQUOT"]);
+
+/** A lock that cannot be taken because it cannot be written; `cause` has the system's error code. */
+export type LockFailure = Failure<"STORE_LOCKED" | "STORE_IO">;
+
+/** Whether a lock failure means the store cannot be written (rather than that someone holds it). */
+export const cannotWrite = (f: LockFailure): boolean => f.code === "STORE_IO" && unwritable.has(String((f.cause as { code?: unknown } | undefined)?.code));
 
 const readOrEmpty = (path: string): Promise<string> => readFile(path, "utf8").catch(() => "");
 
@@ -48,24 +54,30 @@ export interface HeldLock {
  * the holder's PID). A lock left by a dead process is broken; a live one is
  * waited for, up to `timeoutMs`.
  */
-export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<HeldLock | Failure<"STORE_LOCKED">> => {
+export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<HeldLock | LockFailure> => {
   const mine = owner();
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
+    let h: FileHandle | undefined;
     try {
-      const h = await open(path, "wx", 0o644);
-      try {
-        await h.writeFile(mine);
-      } finally {
-        await h.close();
-      }
+      h = await open(path, "wx", 0o644);
+      await h.writeFile(mine);
+      await h.close();
       return {
         release: async () => {
-          if ((await readOrEmpty(path)) === mine) await rm(path, { force: true });
+          if ((await readOrEmpty(path)) === mine) await rm(path, { force: true }).catch(() => undefined);
         },
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") {
+        // Created but not written (a full disk): an empty lock must not be left for others to wait on.
+        if (h !== undefined) {
+          await h.close().catch(() => undefined);
+          await rm(path, { force: true }).catch(() => undefined);
+        }
+        return failure("STORE_IO", `${path}: cannot take the store's lock: ${systemMessage(e)}`, { code });
+      }
     }
     const seen = await readOrEmpty(path);
     // An empty lock is one being written, or left by a process that died right after creating it.

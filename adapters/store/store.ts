@@ -7,7 +7,8 @@ import { parseDigest } from "../../core/reference/index.ts";
 import { emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../core/store/index.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { hasBlob, type BlobStore } from "./blobs.ts";
-import { acquireLock } from "./lock.ts";
+import { systemMessage } from "../fs/errors.ts";
+import { acquireLock, cannotWrite } from "./lock.ts";
 
 /** An opened store: an OCI layout at `root` with berth's records in `root/berth`. */
 export interface Store extends BlobStore {
@@ -37,9 +38,10 @@ export const readState = async (store: Store): Promise<E.Either<Failure, StoreSt
     return E.left(failure("STORE_IO", `${store.stateFile}: ${(e as Error).message}`));
   }
   try {
-    return decodeDocument(storeState, store.stateFile)(JSON.parse(text));
+    const r = decodeDocument(storeState, store.stateFile)(JSON.parse(text));
+    return E.isLeft(r) ? E.left(failure("INVALID_CONFIG", `${r.left.message}; berth check --repair rebuilds it from index.json`)) : r;
   } catch (e) {
-    return E.left(failure("INVALID_CONFIG", `${store.stateFile}: invalid JSON: ${(e as Error).message}`));
+    return E.left(failure("INVALID_CONFIG", `${store.stateFile}: invalid JSON: ${systemMessage(e)}; berth check --repair rebuilds it from index.json`));
   }
 };
 
@@ -65,6 +67,12 @@ export const openStore = async (root: string): Promise<E.Either<Failure, Store>>
   return E.right(store);
 };
 
+/** Every blob the committed records use; `undefined` when they cannot be read (then nothing may be deleted). */
+export const usedBlobs = async (store: Store): Promise<ReadonlySet<string> | undefined> => {
+  const state = await readState(store);
+  return E.isLeft(state) ? undefined : new Set(state.right.images.flatMap((i) => i.blobs));
+};
+
 /** What a transaction's body returns: the new state, a result, and work to do after commit while still locked. */
 export interface Change<R> {
   readonly state: StoreState;
@@ -77,16 +85,51 @@ export interface Change<R> {
   readonly requiredBlobs?: ReadonlyArray<string>;
 }
 
+/** Runs `body` under the store's cross-process lock; a thrown system error becomes one line naming the store. */
+export const withLock = async <R>(store: Store, body: () => Promise<E.Either<Failure, R>>): Promise<E.Either<Failure, R>> => {
+  const lock = await acquireLock(store.lockFile);
+  if ("code" in lock) return E.left(lock);
+  try {
+    return await body();
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${store.root}: ${systemMessage(e)}`));
+  } finally {
+    await lock.release();
+  }
+};
+
+/**
+ * Runs `body` on the current state without changing anything: under the
+ * lock when it can be taken, and without it when the store cannot be
+ * written at all (read-only, not ours, full), where nobody can change it
+ * under us either.
+ */
+export const inspection = async <R>(store: Store, body: (state: E.Either<Failure, StoreState>) => Promise<E.Either<Failure, R>>): Promise<E.Either<Failure, R>> => {
+  const lock = await acquireLock(store.lockFile);
+  if ("code" in lock && !cannotWrite(lock)) return E.left(lock);
+  try {
+    return await body(await readState(store));
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${store.root}: ${systemMessage(e)}`));
+  } finally {
+    if (!("code" in lock)) await lock.release();
+  }
+};
+
+/** What a transaction does when state.json cannot be read: rebuild it (repair), or fail as reading did. */
+export type Recovery = (problem: Failure) => Promise<E.Either<Failure, StoreState>>;
+
 /**
  * Runs `body` on the current state under the store's cross-process lock and
  * commits what it returns: state.json by atomic rename, then the derived
  * index.json. Nothing is written when the body fails.
  */
-export const transaction = async <R>(store: Store, body: (state: StoreState) => Promise<E.Either<Failure, Change<R>>>): Promise<E.Either<Failure, R>> => {
+export const transaction = async <R>(store: Store, body: (state: StoreState) => Promise<E.Either<Failure, Change<R>>>, recover?: Recovery): Promise<E.Either<Failure, R>> => {
   const lock = await acquireLock(store.lockFile);
   if ("code" in lock) return E.left(lock);
   try {
-    const current = await readState(store);
+    const read = await readState(store);
+    const current = E.isLeft(read) && recover !== undefined ? await recover(read.left) : read;
     if (E.isLeft(current)) return current;
     const change = await body(current.right);
     if (E.isLeft(change)) return change;
@@ -96,7 +139,8 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
         return E.left(failure("BLOB_NOT_FOUND", `blob ${b} vanished before commit (removed concurrently); try again`));
       }
     }
-    const changed = change.right.state !== current.right;
+    // A recovered state is new, so it is written even if the body left it as it was.
+    const changed = change.right.state !== current.right || E.isLeft(read);
     if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));
     const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
     const layout = join(store.root, "oci-layout");
@@ -105,7 +149,7 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
     await change.right.afterCommit?.();
     return E.right(change.right.result);
   } catch (e) {
-    return E.left(failure("STORE_IO", `${store.root}: ${(e as Error).message}`));
+    return E.left(failure("STORE_IO", `${store.root}: ${systemMessage(e)}`));
   } finally {
     await lock.release();
   }

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
+import { tempDirectory } from "../fs/temp-names.ts";
 import { detectCompression, gunzip } from "./compression.ts";
 import { indexTar, type TarEntryLocation } from "./index.ts";
 
@@ -53,7 +53,7 @@ export const plainTar = async (
   if (compression !== "gzip") {
     return E.left(failure("INVALID_ARCHIVE", `${path}: ${compression}-compressed ${label} archives are not supported (berth decodes gzip only); decompress it first`));
   }
-  const dir = await mkdtemp(join(tmpdir(), "berth-archive-"));
+  const dir = await tempDirectory("archive");
   const release = () => rm(dir, { recursive: true, force: true });
   const copy = join(dir, "archive.tar");
   const cap = Math.max(minCap, size * maxExpansion);

@@ -1,5 +1,5 @@
 import { createGunzip } from "node:zlib";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 
 /** Compression recognised by its first bytes. */
 export type Compression = "gzip" | "zstd" | "xz" | "bzip2" | "none";
@@ -50,7 +50,8 @@ export const decompressed = async (
   const compression = detectCompression(head);
   if (compression === "none") return { compression, stream: capped(stream, limit) };
   if (compression !== "gzip") throw new Error(`${compression}-compressed input is not supported; decompress it first`);
-  return { compression, stream: capped(Readable.from(stream).pipe(gunzip()), limit) };
+  // pipeline, not pipe: an error of the source (a blob that fails its digest) must reach whoever reads the output.
+  return { compression, stream: capped(pipeline(Readable.from(stream), gunzip(), () => undefined), limit) };
 };
 
 /**

@@ -1,9 +1,35 @@
+import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
+import { parseDigest, type Digest } from "../reference/index.ts";
+
+/**
+ * A digest as the reference grammar allows it (a supported algorithm and
+ * lowercase hex of its length). Every digest read from a document goes
+ * through this codec, so none can steer a URL or a path (`sha256:../..`).
+ */
+export const digestCodec: t.Type<Digest, Digest, unknown> = new t.Type<Digest, Digest, unknown>(
+  "a digest (algorithm:hex)",
+  (u): u is Digest => typeof u === "string" && E.isRight(parseDigest(u)),
+  (u, c) => {
+    if (typeof u !== "string") return t.failure(u, c);
+    const d = parseDigest(u);
+    return E.isRight(d) ? t.success(d.right) : t.failure(u, c, d.left.message);
+  },
+  (d) => d,
+);
+
+/** A size in bytes: a whole number from 0 to 2^53 - 1 (a negative or fractional size is a lie). */
+export const sizeCodec: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
+  "a size in bytes",
+  (u): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === "number" && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
+  (n) => n,
+);
 
 /** A content descriptor. */
 export interface Descriptor {
   mediaType: string;
-  digest: string;
+  digest: Digest;
   size: number;
   annotations?: Record<string, string>;
   urls?: Array<string>;
@@ -12,7 +38,7 @@ export interface Descriptor {
 /** A content descriptor. */
 export const descriptor: t.Type<Descriptor> = t.intersection(
   [
-    t.type({ mediaType: t.string, digest: t.string, size: t.number }),
+    t.type({ mediaType: t.string, digest: digestCodec, size: sizeCodec }),
     t.partial({ annotations: t.record(t.string, t.string), urls: t.array(t.string) }),
   ],
   "a descriptor",
@@ -80,7 +106,7 @@ export const runConfig: t.Type<RunConfig> = t.partial(
 export interface ImageConfig {
   architecture: string;
   os: string;
-  rootfs: { type: string; diff_ids: Array<string> };
+  rootfs: { type: string; diff_ids: Array<Digest> };
   created?: string;
   author?: string;
   variant?: string;
@@ -91,7 +117,7 @@ export interface ImageConfig {
 /** An image config (OCI, also Docker's): only what berth reads is checked; the rest is kept as is. */
 export const imageConfig: t.Type<ImageConfig> = t.intersection(
   [
-    t.type({ architecture: t.string, os: t.string, rootfs: t.type({ type: t.string, diff_ids: t.array(t.string) }) }),
+    t.type({ architecture: t.string, os: t.string, rootfs: t.type({ type: t.string, diff_ids: t.array(digestCodec) }) }),
     t.partial({ created: t.string, author: t.string, variant: t.string, config: runConfig, history: t.array(historyEntry) }),
   ],
   "an image config",

@@ -1,12 +1,13 @@
+import type { Digest } from "../reference/index.ts";
 import type { ImageConfig, ImageManifest, RunConfig } from "./documents.ts";
 import { mediaTypes } from "./media-types.ts";
 
 /** What `import` knows about the one layer it made and the image around it. */
 export interface ImportFacts {
   /** sha256 of the uncompressed tar. */
-  readonly diffId: string;
+  readonly diffId: Digest;
   /** The layer blob as stored (berth stores imported layers uncompressed, so digest = diffId). */
-  readonly layerDigest: string;
+  readonly layerDigest: Digest;
   readonly layerSize: number;
   /** RFC 3339, the caller's clock. */
   readonly created: string;
@@ -32,7 +33,7 @@ export const importedConfig = (f: ImportFacts): ImageConfig => ({
 });
 
 /** The OCI manifest tying a config blob to the imported layer. */
-export const importedManifest = (f: ImportFacts, config: { digest: string; size: number }): ImageManifest => ({
+export const importedManifest = (f: ImportFacts, config: { digest: Digest; size: number }): ImageManifest => ({
   schemaVersion: 2,
   mediaType: mediaTypes.ociManifest,
   config: { mediaType: mediaTypes.ociConfig, digest: config.digest, size: config.size },

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
@@ -56,6 +56,11 @@ export const dirSource = async (ref: DirReference): Promise<E.Either<Failure, Im
 /** Writes one image as a `dir:` directory; manifest.json comes last, so a half-written directory has none. */
 export const dirDestination = (ref: DirReference): ImageDestination => {
   const blobs = dirBlobs(ref.path);
+  // A directory this copy made is removed whole if the copy fails: the user is left where they were.
+  const existed = stat(ref.path).then(
+    () => true,
+    () => false,
+  );
   let manifest: RawManifest | undefined;
   let committed = false;
   let pendingSignatures: ReadonlyArray<Uint8Array> = [];
@@ -89,7 +94,8 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
     },
     close: async () => {
       if (committed) return;
-      await deleteBlobs(blobs, written);
+      if (await existed) await deleteBlobs(blobs, written);
+      else await rm(ref.path, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 };

@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
@@ -12,6 +11,7 @@ import { imageConfig, maxManifestBytes, mediaTypes, parseManifest } from "../../
 import { parseDigest, referenceString, type Digest, type Reference } from "../../core/reference/index.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
 import { tarFileWriter, type TarFileWriter } from "../../adapters/tar/file-writer.ts";
+import { tempBeside, tempFile } from "../../adapters/fs/temp-names.ts";
 import type { ImageDestination } from "../contract.ts";
 
 /** Where a docker archive goes: a file (replaced whole at the end) or a stream such as standard output. */
@@ -44,10 +44,7 @@ const configTypes: ReadonlySet<string> = new Set([mediaTypes.dockerConfig, media
  */
 export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter => {
   const where = output.kind === "file" ? output.path : output.label;
-  const temp =
-    output.kind === "file"
-      ? join(dirname(output.path), `.${basename(output.path)}.${randomBytes(6).toString("hex")}.tmp`)
-      : join(tmpdir(), `berth-save-${randomBytes(6).toString("hex")}.tar`);
+  const temp = output.kind === "file" ? tempBeside(output.path) : tempFile("save");
   let opened: Promise<TarFileWriter> | undefined;
   const tarFile = (): Promise<TarFileWriter> => {
     opened ??= mkdir(dirname(temp), { recursive: true }).then(() => tarFileWriter(temp));

@@ -1,10 +1,12 @@
-import { createHash } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import { parseChallenges, repositoryScope } from "../../core/auth/index.ts";
 import { encodeBase64Text } from "../../core/base64.ts";
+import { printable } from "../../core/text.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
+import { isTag, parseDigest, type Digest } from "../../core/reference/index.ts";
 import type { HttpClient, HttpResponse } from "../../adapters/http/client.ts";
+import { sha256Digest as sha256 } from "../../adapters/store/hash.ts";
 
 /** Credentials for one registry. */
 export interface RegistryCredentials {
@@ -34,26 +36,52 @@ export interface RegistryContext {
 
 const retryable = (status: number): boolean => status === 429 || status >= 500;
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts (Ctrl-C does not wait out a backoff). */
+const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/** Redirects followed for one request, as skopeo follows them (Go's limit). */
+const maxRedirects = 10;
+
+/** How much longer than the idle limit a registry may take to answer the end of an upload (it verifies and moves the blob first). */
+const uploadAnswerFactor = 10;
 
 const manifestAccept = [mediaTypes.ociManifest, mediaTypes.ociIndex, mediaTypes.dockerManifest, mediaTypes.dockerManifestList].join(", ");
 
 const apiHost = (registry: string): string => (registry === "docker.io" ? "registry-1.docker.io" : registry);
 
-const sha256 = (bytes: Uint8Array): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+/** A tag or a digest as the reference grammar allows them: the only things that go into a manifest URL. */
+const isManifestReference = (s: string): boolean => isTag(s) || E.isRight(parseDigest(s));
 
 /** A conversation with one repository: scheme chosen once, tokens cached per scope. */
 export interface RegistryClient {
   readonly endpoint: RepositoryEndpoint;
   /** GET or HEAD a manifest by tag or digest. */
-  readonly getManifest: (reference: string) => Promise<E.Either<Failure, { bytes: Uint8Array; mediaType: string; digest: string }>>;
-  readonly getBlob: (digest: string) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
-  readonly hasBlob: (digest: string) => Promise<E.Either<Failure, boolean>>;
+  /** GET a manifest by tag or digest (anything else is refused before a request is made). */
+  readonly getManifest: (reference: string) => Promise<E.Either<Failure, { bytes: Uint8Array; mediaType: string; digest: Digest }>>;
+  /**
+   * A blob's bytes, resumed with Range requests when the connection breaks.
+   * A caller that stops early ends it through its iterator's `return()`,
+   * which closes the response.
+   */
+  readonly getBlob: (digest: Digest) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
+  readonly hasBlob: (digest: Digest) => Promise<E.Either<Failure, boolean>>;
   /** Uploads a blob, or mounts it from `mountFrom` (another repository on the same registry) when the registry allows. */
-  readonly putBlob: (digest: string, size: number, body: () => AsyncIterable<Uint8Array>, mountFrom?: string) => Promise<E.Either<Failure, "uploaded" | "mounted">>;
-  readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, string>>;
+  readonly putBlob: (digest: Digest, size: number, body: () => AsyncIterable<Uint8Array>, mountFrom?: string) => Promise<E.Either<Failure, "uploaded" | "mounted">>;
+  /** PUT a manifest under a tag or digest; gives the digest the registry says it stored. */
+  readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, Digest>>;
   readonly listTags: () => Promise<E.Either<Failure, ReadonlyArray<string>>>;
-  readonly deleteManifest: (digest: string) => Promise<E.Either<Failure, void>>;
+  readonly deleteManifest: (digest: Digest) => Promise<E.Either<Failure, void>>;
   /** `GET /v2/`, authenticating if asked: whether these credentials are accepted. */
   readonly ping: () => Promise<E.Either<Failure, void>>;
 }
@@ -74,20 +102,27 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   const origin = (): string => `${scheme ?? "https"}://${host}`;
 
   /** Sends one request, choosing the scheme the first time (HTTP only when allowed). */
-  const send = async (method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE", path: string, headers: Record<string, string>, body?: Uint8Array | AsyncIterable<Uint8Array>): Promise<HttpResponse> => {
+  const send = async (
+    method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
+    path: string,
+    headers: Record<string, string>,
+    body: Uint8Array | AsyncIterable<Uint8Array> | undefined,
+    answerFactor: number,
+  ): Promise<HttpResponse> => {
     const withAuth = authorization === undefined ? headers : { ...headers, authorization };
     const absolute = path.startsWith("http://") || path.startsWith("https://");
+    const extra = { ...(body === undefined ? {} : { body }), ...(answerFactor === 1 ? {} : { responseTimeoutMs: ctx.http.timeouts.idleMs * answerFactor }) };
     if (scheme !== undefined || absolute) {
-      return ctx.http.request({ method, url: absolute ? path : `${origin()}${path}`, headers: withAuth, ...(body === undefined ? {} : { body }) });
+      return ctx.http.request({ method, url: absolute ? path : `${origin()}${path}`, headers: withAuth, ...extra });
     }
     try {
-      const r = await ctx.http.request({ method, url: `https://${host}${path}`, headers: withAuth, ...(body === undefined ? {} : { body }) });
+      const r = await ctx.http.request({ method, url: `https://${host}${path}`, headers: withAuth, ...extra });
       scheme = "https";
       return r;
     } catch (e) {
-      if (!endpoint.insecure) throw e;
+      if (!endpoint.insecure || ctx.http.signal?.aborted === true) throw e;
       scheme = "http";
-      return ctx.http.request({ method, url: `http://${host}${path}`, headers: withAuth, ...(body === undefined ? {} : { body }) });
+      return ctx.http.request({ method, url: `http://${host}${path}`, headers: withAuth, ...extra });
     }
   };
 
@@ -149,42 +184,79 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
     method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
     path: string,
     headers: Record<string, string>,
+    answerFactor: number,
     body?: () => Uint8Array | AsyncIterable<Uint8Array>,
   ): Promise<HttpResponse> => {
     const replayable = body === undefined || method === "GET" || method === "HEAD";
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= retries || !replayable;
       try {
-        const r = await send(method, path, headers, body?.());
+        const r = await send(method, path, headers, body?.(), answerFactor);
         if (!retryable(r.status) || last) return r;
         await r.dump();
         const after = Number(r.headers["retry-after"]);
-        await pause(Number.isFinite(after) && after > 0 && after < 60 ? after * 1000 : delay * 2 ** attempt * (0.5 + Math.random()));
+        await pause(Number.isFinite(after) && after > 0 && after < 60 ? after * 1000 : delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
       } catch (e) {
-        if (last) throw e;
-        await pause(delay * 2 ** attempt * (0.5 + Math.random()));
+        if (last || ctx.http.signal?.aborted === true) throw e;
+        await pause(delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
       }
     }
   };
 
+  /** `answerFactor`: how many idle limits the answer may take once the body is sent (long for the end of an upload). */
   const call = async (
     method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
     path: string,
     headers: Record<string, string> = {},
+    answerFactor = 1,
     body?: () => Uint8Array | AsyncIterable<Uint8Array>,
   ): Promise<E.Either<Failure, HttpResponse>> => {
     try {
-      let r = await sendRetrying(method, path, headers, body);
+      let r = await sendRetrying(method, path, headers, answerFactor, body);
       if (r.status === 401) {
         const a = await authenticate(r);
         if (E.isLeft(a)) return a;
-        r = await sendRetrying(method, path, headers, body);
+        r = await sendRetrying(method, path, headers, answerFactor, body);
       }
       return E.right(r);
     } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return E.left(failure("REGISTRY_UNREACHABLE", `${where}: ${cause?.message ?? (e as Error).message}`));
+      return E.left(unreachable(e));
     }
+  };
+
+  /** A request that never got an answer: the HTTP client's one line, or Ctrl-C. */
+  const unreachable = (e: unknown, what = ""): Failure =>
+    ctx.http.signal?.aborted === true ? failure("INTERRUPTED", "interrupted") : failure("REGISTRY_UNREACHABLE", `${where}: ${what}${(e as Error).message}`);
+
+  /**
+   * Follows redirects (up to Go's 10, as skopeo does), sending credentials
+   * only to the registry's own origin; gives the first answer that is not a
+   * redirect.
+   */
+  const follow = async (first: HttpResponse, what: string, headers: Record<string, string>): Promise<E.Either<Failure, HttpResponse>> => {
+    let response = first;
+    let at = origin();
+    for (let hops = 0; response.status >= 300 && response.status < 400 && response.status !== 304; hops++) {
+      const location = response.headers["location"];
+      await response.dump();
+      if (hops >= maxRedirects) return E.left(failure("REGISTRY_ERROR", `${where}: ${what}: stopped after ${maxRedirects} redirects`));
+      if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: ${what}: redirect without a location`));
+      let next: URL;
+      try {
+        next = new URL(location, at);
+      } catch {
+        return E.left(failure("REGISTRY_ERROR", `${where}: ${what}: redirect to an invalid location`));
+      }
+      if (next.protocol !== "https:" && next.protocol !== "http:") return E.left(failure("REGISTRY_ERROR", `${where}: ${what}: redirect to a ${next.protocol} location`));
+      const sameOrigin = next.origin === origin();
+      try {
+        response = await ctx.http.request({ method: "GET", url: next.toString(), headers: { ...headers, ...(sameOrigin && authorization !== undefined ? { authorization } : {}) } });
+      } catch (e) {
+        return E.left(unreachable(e, `${what} at ${next.host}: `));
+      }
+      at = next.toString();
+    }
+    return E.right(response);
   };
 
   const unexpected = async (r: HttpResponse, what: string): Promise<Failure> => {
@@ -205,7 +277,10 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   return {
     endpoint,
     getManifest: async (reference) => {
-      const r = await call("GET", `${base}/manifests/${reference}`, { accept: manifestAccept });
+      if (!isManifestReference(reference)) return E.left(failure("INVALID_REFERENCE", `${where}: "${printable(reference)}" is neither a tag nor a digest`));
+      const first = await call("GET", `${base}/manifests/${reference}`, { accept: manifestAccept });
+      if (E.isLeft(first)) return first;
+      const r = await follow(first.right, `manifest ${reference}`, { accept: manifestAccept });
       if (E.isLeft(r)) return r;
       if (r.right.status !== 200) return E.left(await unexpected(r.right, `reading manifest ${reference}`));
       const declared = Number(r.right.headers["content-length"] ?? "0");
@@ -228,29 +303,19 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
     },
     getBlob: async (digest) => {
       const open = async (offset: number): Promise<E.Either<Failure, HttpResponse>> => {
-        const r = await call("GET", `${base}/blobs/${digest}`, offset === 0 ? {} : { range: `bytes=${offset}-` });
+        const range: Record<string, string> = offset === 0 ? {} : { range: `bytes=${offset}-` };
+        const first = await call("GET", `${base}/blobs/${digest}`, range);
+        if (E.isLeft(first)) return first;
+        // Blobs are often redirected to storage hosts: followed, with credentials only for the registry itself.
+        const r = await follow(first.right, `blob ${digest}`, range);
         if (E.isLeft(r)) return r;
-        let response = r.right;
-        // Blobs are often redirected to storage hosts: follow, and send credentials only to the registry itself.
-        for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
-          const location = response.headers["location"];
-          await response.dump();
-          if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: blob ${digest}: redirect without a location`));
-          const next = new URL(location, origin());
-          const sameOrigin = next.origin === origin();
-          const headers: Record<string, string> = { ...(sameOrigin && authorization !== undefined ? { authorization } : {}), ...(offset === 0 ? {} : { range: `bytes=${offset}-` }) };
-          try {
-            response = await ctx.http.request({ method: "GET", url: next.toString(), headers });
-          } catch (e) {
-            return E.left(failure("REGISTRY_UNREACHABLE", `${where}: blob ${digest} at ${next.host}: ${(e as Error).message}`));
-          }
-        }
+        const response = r.right;
         if (offset === 0 && response.status !== 200) return E.left(await unexpected(response, `reading blob ${digest}`));
         if (offset > 0) {
           // Only a strict partial answer for exactly the missing bytes is spliced on.
           const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers["content-range"] ?? "");
           if (response.status !== 206 || range === null || Number(range[1]) !== offset) {
-            await response.dump();
+            response.cancel();
             return E.left(failure("REGISTRY_ERROR", `${where}: blob ${digest}: the registry cannot resume at byte ${offset} (HTTP ${response.status})`));
           }
         }
@@ -258,9 +323,8 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       };
       const first = await open(0);
       if (E.isLeft(first)) return first;
-      const initial = first.right;
-      async function* resumable(): AsyncIterable<Uint8Array> {
-        let response = initial;
+      let response = first.right;
+      async function* resumable(): AsyncGenerator<Uint8Array, void, undefined> {
         let received = 0;
         for (let resumes = 0; ; ) {
           try {
@@ -270,14 +334,27 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
             }
             return;
           } catch (e) {
-            if (++resumes > 5) throw e;
+            if (ctx.http.signal?.aborted === true) throw new Error("interrupted");
+            if (++resumes > 5) throw new Error(`reading blob ${digest}: ${(e as Error).message}`);
             const next = await open(received);
             if (E.isLeft(next)) throw new Error(next.left.message);
             response = next.right;
           }
         }
       }
-      return E.right(resumable());
+      // Not a bare generator: one that never started cannot run its cleanup, and the response must be closed either way.
+      return E.right({
+        [Symbol.asyncIterator]: () => {
+          const it = resumable();
+          return {
+            next: () => it.next(),
+            return: async () => {
+              response.cancel();
+              return it.return(undefined);
+            },
+          };
+        },
+      });
     },
     hasBlob: async (digest) => {
       const r = await call("HEAD", `${base}/blobs/${digest}`);
@@ -303,7 +380,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       url.searchParams.set("digest", digest);
       if (url.origin !== origin()) return E.left(failure("REGISTRY_ERROR", `${where}: upload location ${url.host} is another origin; refusing to send credentials there`));
       let used = false;
-      const put = await call("PUT", url.toString(), { "content-type": "application/octet-stream", "content-length": String(size) }, () => {
+      const put = await call("PUT", url.toString(), { "content-type": "application/octet-stream", "content-length": String(size) }, uploadAnswerFactor, () => {
         // A stream can be sent once; a second attempt (after a 401) cannot resend it.
         if (used) throw new Error("the upload was refused and its data is already spent");
         used = true;
@@ -315,11 +392,14 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       return E.right("uploaded");
     },
     putManifest: async (reference, bytes, mediaType) => {
-      const r = await call("PUT", `${base}/manifests/${reference}`, { "content-type": mediaType, "content-length": String(bytes.byteLength) }, () => bytes);
+      if (!isManifestReference(reference)) return E.left(failure("INVALID_REFERENCE", `${where}: "${printable(reference)}" is neither a tag nor a digest`));
+      const r = await call("PUT", `${base}/manifests/${reference}`, { "content-type": mediaType, "content-length": String(bytes.byteLength) }, 1, () => bytes);
       if (E.isLeft(r)) return r;
       if (r.right.status !== 201) return E.left(await unexpected(r.right, `writing manifest ${reference}`));
       await r.right.dump();
-      return E.right(r.right.headers["docker-content-digest"] ?? sha256(bytes));
+      // The registry's word on the digest is used only if it is a digest; ours is known anyway.
+      const said = parseDigest(r.right.headers["docker-content-digest"] ?? "");
+      return E.right(E.isRight(said) ? said.right : sha256(bytes));
     },
     listTags: async () => {
       const tags: string[] = [];
@@ -328,10 +408,29 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         const r = await call("GET", path);
         if (E.isLeft(r)) return r;
         if (r.right.status !== 200) return E.left(await unexpected(r.right, "listing tags"));
-        const doc = JSON.parse(new TextDecoder().decode(await r.right.bytes(16 << 20))) as { tags?: string[] | null };
-        tags.push(...(doc.tags ?? []));
+        let doc: unknown;
+        try {
+          doc = JSON.parse(new TextDecoder().decode(await r.right.bytes(16 << 20)));
+        } catch (e) {
+          return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: not a tag list: ${(e as Error).message}`));
+        }
+        const listed = (doc as { tags?: unknown } | null)?.tags ?? [];
+        if (!Array.isArray(listed)) return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: not a tag list`));
+        // A registry's tag that the grammar does not allow is dropped: it could not be pulled anyway.
+        tags.push(...listed.filter((t): t is string => typeof t === "string" && isTag(t)));
         const link = /<([^>]+)>;\s*rel="?next"?/.exec(r.right.headers["link"] ?? "")?.[1];
-        path = link === undefined ? undefined : link;
+        if (link === undefined) path = undefined;
+        else {
+          // The next page stays on the registry: credentials never follow a link elsewhere.
+          let next: URL;
+          try {
+            next = new URL(link, origin());
+          } catch {
+            return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: invalid next-page link`));
+          }
+          if (next.origin !== origin()) return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: the next page is on another origin (${next.host})`));
+          path = `${next.pathname}${next.search}`;
+        }
       }
       return E.right(tags);
     },

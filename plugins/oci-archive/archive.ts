@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import tar from "tar-stream";
@@ -9,6 +9,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { entryStream, readEntry, readJsonEntry, withArchive, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import type { TarEntryLocation } from "../../adapters/tar/index.ts";
+import { tempBeside } from "../../adapters/fs/temp-names.ts";
 import { imageIndex, maxManifestBytes } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../contract.ts";
@@ -78,7 +79,7 @@ const filesUnder = async (dir: string, prefix = ""): Promise<string[]> => {
  * so the archive appears whole or not at all.
  */
 export const ociArchiveDestination = (ref: OciLayoutReference): ImageDestination => {
-  const staging = join(dirname(ref.path), `.${basename(ref.path)}.berth-${randomBytes(6).toString("hex")}`);
+  const staging = tempBeside(ref.path);
   const layout = ociLayoutDestination({ path: staging, ...(ref.name === undefined ? {} : { name: ref.name }) });
   const cleanup = () => rm(staging, { recursive: true, force: true });
   return {
@@ -86,7 +87,7 @@ export const ociArchiveDestination = (ref: OciLayoutReference): ImageDestination
     commit: async () => {
       const committed = await layout.commit();
       if (E.isLeft(committed)) return committed;
-      const temp = `${ref.path}.${randomBytes(6).toString("hex")}.tmp`;
+      const temp = tempBeside(ref.path);
       try {
         await mkdir(dirname(ref.path), { recursive: true });
         const pack = tar.pack();

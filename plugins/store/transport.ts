@@ -4,9 +4,10 @@ import { decodeDocument } from "../../core/codec.ts";
 import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
-import { deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { openClaims } from "../../adapters/store/claims.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
-import { transaction, type Store } from "../../adapters/store/store.ts";
+import { transaction, usedBlobs, type Store } from "../../adapters/store/store.ts";
 import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
 
 /** Reads an image from the local store. */
@@ -29,23 +30,27 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
   let manifest: RawManifest | undefined;
   let committed = false;
   const alsoKnownAs: string[] = [];
-  // Blobs this copy wrote: if it never commits, those no image uses are removed again.
-  const written: string[] = [];
+  // What this copy relies on, claimed against concurrent removals; released at close, and if the copy never
+  // committed, those no image uses are removed again.
+  const claims = openClaims(store);
+  const claimed = async (digests: ReadonlyArray<string>, then: () => Promise<E.Either<Failure, void>>): Promise<E.Either<Failure, void>> => {
+    const c = await claims.add(digests);
+    return E.isLeft(c) ? c : then();
+  };
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
+    reserve: (ds) => claims.add(ds.map((d) => d.digest)),
     hasBlob: (d) => hasDescribed(store, d),
-    putBlob: async (d, stream) => {
-      const r = await putDescribed(store, d, stream);
-      if (E.isRight(r)) written.push(d.digest);
-      return r;
-    },
+    putBlob: (d, stream) => claimed([d.digest], () => putDescribed(store, d, stream)),
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);
       if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
-      const r = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+      const r = await claimed([digest.right], async () => {
+        const put = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+        return E.isLeft(put) ? put : E.right(undefined);
+      });
       if (E.isLeft(r)) return r;
-      written.push(m.digest);
       manifest = m;
       return E.right(undefined);
     },
@@ -78,13 +83,6 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
         return E.right({ state: next, result: { id: record.id }, requiredBlobs: record.blobs, afterCommit: async () => void (committed = true) });
       });
     },
-    close: async () => {
-      if (committed || written.length === 0) return;
-      await transaction(store, async (state) => {
-        const used = new Set(state.images.flatMap((i) => i.blobs));
-        const orphans = written.filter((d) => !used.has(d));
-        return E.right({ state, result: undefined, afterCommit: () => deleteBlobs(store, orphans) });
-      });
-    },
+    close: () => (committed ? claims.drop() : claims.release(() => usedBlobs(store))),
   };
 };

@@ -1,9 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { applyChanges, importedConfig, importedManifest, mediaTypes } from "../../core/manifest/index.ts";
+import { applyChanges, importedConfig, importedManifest, mediaTypes, type RunConfig } from "../../core/manifest/index.ts";
 import { addNames, imageRecordOf, normalizeStoreName } from "../../core/store/index.ts";
 import { putBlob, putBytes } from "../../adapters/store/blobs.ts";
-import { transaction, type Store } from "../../adapters/store/store.ts";
+import { openClaims, type Claims } from "../../adapters/store/claims.ts";
+import { transaction, usedBlobs, type Store } from "../../adapters/store/store.ts";
 import { decompressed } from "../../adapters/tar/compression.ts";
 import { tarCheck } from "../../adapters/tar/validate.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
@@ -50,6 +51,21 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
   } catch (e) {
     return E.left(failure("INVALID_ARCHIVE", `${options.source}: ${(e as Error).message}`));
   }
+  // Every blob is claimed before it is named, so an rmi running meanwhile cannot take one this import is about to use.
+  const claims = openClaims(store);
+  const r = await importClaimed(store, stream, options, name.right, runConfig.right, claims);
+  await (E.isRight(r) ? claims.drop() : claims.release(() => usedBlobs(store)));
+  return r;
+};
+
+const importClaimed = async (
+  store: Store,
+  stream: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+  name: string | undefined,
+  runConfig: RunConfig,
+  claims: Claims,
+): Promise<E.Either<Failure, Imported>> => {
   const check = tarCheck();
   const layer = await (async () => {
     try {
@@ -58,6 +74,7 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
           const r = await check.result();
           return "error" in r ? E.left(failure("INVALID_ARCHIVE", `${options.source}: not a tar archive: ${r.error}`)) : E.right(undefined);
         },
+        claim: (digest) => claims.add([digest]),
       });
     } catch (e) {
       return E.left(failure("INVALID_ARCHIVE", `${options.source}: ${(e as Error).message}`));
@@ -73,17 +90,17 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
     os: options.os ?? "linux",
     architecture: options.architecture ?? hostArchitecture(),
     ...(options.variant === undefined ? {} : { variant: options.variant }),
-    config: runConfig.right,
+    config: runConfig,
     message: options.message ?? "imported from tarball",
     source: options.source,
   };
   const config = importedConfig(facts);
   const configBytes = encode(config);
-  const configBlob = await putBytes(store, configBytes);
+  const configBlob = await putBytes(store, configBytes, { claim: (digest) => claims.add([digest]) });
   if (E.isLeft(configBlob)) return configBlob;
   const manifest = importedManifest(facts, configBlob.right);
   const manifestBytes = encode(manifest);
-  const manifestBlob = await putBytes(store, manifestBytes);
+  const manifestBlob = await putBytes(store, manifestBytes, { claim: (digest) => claims.add([digest]) });
   if (E.isLeft(manifestBlob)) return manifestBlob;
 
   const record = imageRecordOf({
@@ -99,10 +116,10 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
     const without = { ...state, images: state.images.filter((i) => i.id !== record.id) };
     const existing = state.images.find((i) => i.id === record.id);
     const merged = { ...without, images: [...without.images, existing === undefined ? record : { ...record, names: existing.names }] };
-    const named = name.right === undefined ? merged : addNames(record.id, [name.right])(merged);
+    const named = name === undefined ? merged : addNames(record.id, [name])(merged);
     return E.right({
       state: named,
-      result: { id: record.id, ...(name.right === undefined ? {} : { name: name.right }) },
+      result: { id: record.id, ...(name === undefined ? {} : { name }) },
       requiredBlobs: record.blobs,
     });
   });

@@ -1,8 +1,3 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
 import { loadArchive } from "../../api/load.ts";
@@ -25,20 +20,9 @@ ${policyHelp}`,
     if (failed(session)) return session;
     const signaturePolicy = await policyFromFlags(session.host, p.values);
     if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
-    let path = stringOption(p.values, "input");
-    let spool: string | undefined;
-    if (path === undefined) {
-      if (process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read an archive from a terminal; use -i FILE or pipe one in"));
-      // Archives are read in place by offset, so a pipe is first copied to a file.
-      spool = await mkdtemp(join(tmpdir(), "berth-load-"));
-      path = join(spool, "input.tar");
-      await pipeline(process.stdin, createWriteStream(path));
-    }
-    try {
-      const r = await loadArchive(session, signaturePolicy.right, path, (name) => io.stdout(`Loaded image: ${name}\n`));
-      return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
-    } finally {
-      if (spool !== undefined) await rm(spool, { recursive: true, force: true });
-    }
+    const path = stringOption(p.values, "input");
+    if (path === undefined && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read an archive from a terminal; use -i FILE or pipe one in"));
+    const r = await loadArchive(session, signaturePolicy.right, path ?? process.stdin, (name) => io.stdout(`Loaded image: ${name}\n`));
+    return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
   },
 });

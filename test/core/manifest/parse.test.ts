@@ -2,10 +2,11 @@ import * as E from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { choosePlatform, mediaTypes, parseManifest, parsePlatform, type ImageIndex } from "../../../core/manifest/index.ts";
+import type { Digest } from "../../../core/reference/index.ts";
 import { anyString, runs } from "../arbitraries.ts";
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-const d = (n: string) => ({ mediaType: mediaTypes.ociManifest, digest: `sha256:${n.repeat(64)}`, size: 1 });
+const d = (n: string) => ({ mediaType: mediaTypes.ociManifest, digest: `sha256:${n.repeat(64)}` as Digest, size: 1 });
 const why = (bytes: Uint8Array, type = "") => {
   const r = parseManifest(bytes, type, "test");
   return E.isLeft(r) ? r.left.message : r.right.kind;
