@@ -54,6 +54,12 @@ export interface BerthOptions {
   readonly certDir?: string;
   /** Where signatures are stored per registry (containers-registries.d). */
   readonly registriesD?: string;
+  /**
+   * Milliseconds a registry may stay silent (no connection, no response, no
+   * bytes) before a request fails and is retried. Unset: connecting may take
+   * 10 s, everything else 30 s.
+   */
+  readonly networkTimeoutMs?: number;
   /** More transports, used beside the built-in ones by `copy` (the plugin contract); each parses its own reference type. */
   // deno-lint-ignore no-explicit-any -- a plugin's reference type is its own: invariant, so only `any` admits every plugin.
   readonly transports?: ReadonlyArray<TransportPlugin<any, BuiltinContext>>;
@@ -221,7 +227,11 @@ const run = async <A>(task: TE.TaskEither<Failure | ReadonlyArray<Failure>, A>):
 export const openBerthTE =
   (options: BerthOptions = {}): TE.TaskEither<Failure, Berth> =>
   async () => {
-    const opened = await createSession({ ...(options.root === undefined ? {} : { root: options.root }), ...(options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf }) });
+    const opened = await createSession({
+      ...(options.root === undefined ? {} : { root: options.root }),
+      ...(options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf }),
+      ...(options.networkTimeoutMs === undefined ? {} : { networkTimeoutMs: options.networkTimeoutMs }),
+    });
     if (E.isLeft(opened)) return opened;
     return E.right(berthOver(opened.right.session, opened.right.warnings, options));
   };
@@ -237,6 +247,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
   const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
   /** The berth-wide TLS, CA and auth-file settings, under what a call gives. */
   const remoteDefaults = (o: RemoteOptions): RemoteOptions => ({
+    timeouts: session.timeouts,
     ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
     ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
     ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
@@ -367,6 +378,7 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
         registry: registryKey(registry),
         username,
         password,
+        timeouts: session.timeouts,
         ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
         ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
         ...(options.authFile === undefined ? {} : { authFile: options.authFile }),

@@ -89,8 +89,8 @@ export const copyByName = async (
   const target = policySubject(req.destination, plugins);
   const destRef = target.transport === "docker" && "reference" in target ? target.reference : undefined;
   if (req.signer !== undefined && destRef === undefined) return E.left(failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
-  const srcHttp = httpClient({ insecureSkipVerify: req.srcTlsVerify === false, caFor: registryCas(session.host, req.srcCertDir) }, req.signal);
-  const destHttp = httpClient({ insecureSkipVerify: req.destTlsVerify === false, caFor: registryCas(session.host, req.destCertDir) }, req.signal);
+  const srcHttp = httpClient({ insecureSkipVerify: req.srcTlsVerify === false, caFor: registryCas(session.host, req.srcCertDir) }, req.signal, session.timeouts);
+  const destHttp = httpClient({ insecureSkipVerify: req.destTlsVerify === false, caFor: registryCas(session.host, req.destCertDir) }, req.signal, session.timeouts);
   try {
     const side = { host: session.host, store: session.store, lookup: session.lookup, ...(req.registriesD === undefined ? {} : { registriesD: req.registriesD }) };
     const source = await open("openSource", req.source, { ...side, http: srcHttp, tlsVerify: req.srcTlsVerify, creds: req.srcCreds }, plugins);

@@ -4,7 +4,7 @@ import { registryClient } from "../../plugins/docker/registry.ts";
 import { saveCredentials } from "../config/auth.ts";
 import type { HostEnvironment } from "../config/environment.ts";
 import { registryCas } from "../http/certs.ts";
-import { httpClient } from "../http/client.ts";
+import { httpClient, type NetworkTimeouts } from "../http/client.ts";
 
 /** The auth.json key for what a user typed as a registry: no scheme, no trailing slash (`host[:port][/namespace]`). */
 export const registryKey = (input: string): string => input.replace(/^https?:\/\//, "").replace(/\/+$/, "");
@@ -17,6 +17,8 @@ export interface LoginRequest {
   readonly tlsVerify?: boolean;
   readonly certDir?: string;
   readonly authFile?: string;
+  /** How long the registry may stay silent (default 30 s). */
+  readonly timeouts?: NetworkTimeouts;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface LoginRequest {
  * `registry` is the key as given, already stripped of a scheme.
  */
 export const login = async (host: HostEnvironment, req: LoginRequest): Promise<E.Either<Failure, void>> => {
-  const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: registryCas(host, req.certDir) });
+  const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: registryCas(host, req.certDir) }, undefined, req.timeouts);
   try {
     const client = registryClient(
       { registry: req.registry.split("/")[0] ?? req.registry, repository: "", insecure: req.tlsVerify === false },

@@ -49,7 +49,7 @@ export const pullName = async (session: Session, input: string, options: PullOpt
     plan = chosen;
   }
   const signal = options.signal;
-  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal);
+  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, signal, session.timeouts);
   const errors: Failure[] = [];
   try {
     for (const candidate of plan.candidates) {

@@ -54,7 +54,7 @@ export const pushImage = async (session: Session, policy: LoadedPolicy, req: Pus
   const insecureByConfig = sources.right[sources.right.length - 1]?.insecure ?? false;
   const creds = req.creds === undefined ? await credentialsFor(session.host, repositoryName(dest), req.authFile === undefined ? {} : { authFile: req.authFile }) : E.right(req.creds);
   if (E.isLeft(creds)) return creds;
-  const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: req.caFor }, req.signal);
+  const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: req.caFor }, req.signal, session.timeouts);
   try {
     // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
     const mountFrom = found.right.image.names.flatMap((n) => {

@@ -8,7 +8,7 @@ import { registryClient, type RegistryClient } from "../../plugins/docker/regist
 import { credentialsFor, type Credentials } from "../config/auth.ts";
 import type { HostEnvironment } from "../config/environment.ts";
 import { registryCas } from "../http/certs.ts";
-import { httpClient, type HttpClient } from "../http/client.ts";
+import { httpClient, type HttpClient, type NetworkTimeouts } from "../http/client.ts";
 
 /** How to reach a registry for one name. */
 export interface RemoteOptions {
@@ -17,6 +17,9 @@ export interface RemoteOptions {
   readonly creds?: Credentials;
   readonly authFile?: string;
   readonly certDir?: string;
+  /** How long the registry may stay silent (default 30 s). */
+  readonly timeouts?: NetworkTimeouts;
+  readonly signal?: AbortSignal;
 }
 
 /** An open conversation with the repository a `docker://NAME` names; close it when done. */
@@ -48,7 +51,7 @@ export const openRemote = async (host: HostEnvironment, config: RegistriesConfig
   const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && (sources.right[sources.right.length - 1]?.insecure ?? false));
   const found = options.creds === undefined ? await credentialsFor(host, repositoryName(parsed.right), options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
   if (E.isLeft(found)) return found;
-  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: registryCas(host, options.certDir) });
+  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: registryCas(host, options.certDir) }, options.signal, options.timeouts);
   const client = registryClient({ registry: parsed.right.domain, repository: parsed.right.path, insecure }, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, push);
   return E.right({ ref: parsed.right, client, http });
 };

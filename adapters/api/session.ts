@@ -4,6 +4,7 @@ import type { RegistriesConfig } from "../../core/registries/index.ts";
 import { imageLookup, type ImageLookup } from "../../core/store/index.ts";
 import { hostEnvironment, type HostEnvironment } from "../config/environment.ts";
 import { loadAliasCache, loadRegistries } from "../config/registries.ts";
+import { defaultTimeouts, timeoutsOf, type NetworkTimeouts } from "../http/timeouts.ts";
 import { storeRoot } from "../store/root.ts";
 import { openStore, type Store } from "../store/store.ts";
 
@@ -13,6 +14,8 @@ export interface Session {
   readonly store: Store;
   readonly config: RegistriesConfig;
   readonly lookup: ImageLookup;
+  /** How long registry conversations wait without progress. */
+  readonly timeouts: NetworkTimeouts;
 }
 
 /** Where the store and registries.conf are; unset means as podman finds them. */
@@ -23,7 +26,12 @@ export interface SessionOptions {
   readonly registriesConf?: string;
   /** The environment to read (default the process's). */
   readonly host?: HostEnvironment;
+  /** Milliseconds a registry may stay silent (no connection, no answer, no bytes) before a request fails and is retried (unset: 10 s to connect, 30 s for the rest). */
+  readonly networkTimeoutMs?: number;
 }
+
+/** The timeouts a session's network timeout means. */
+export const sessionTimeouts = (networkTimeoutMs: number | undefined): NetworkTimeouts => (networkTimeoutMs === undefined ? defaultTimeouts : timeoutsOf(networkTimeoutMs));
 
 /** Opens the store and reads registries.conf; warnings (unknown keys) are returned, not printed. */
 export const createSession = async (options: SessionOptions = {}): Promise<E.Either<Failure, { session: Session; warnings: ReadonlyArray<string> }>> => {
@@ -35,5 +43,8 @@ export const createSession = async (options: SessionOptions = {}): Promise<E.Eit
   if (E.isLeft(cache)) return cache;
   const store = await openStore(storeRoot(host, options.root));
   if (E.isLeft(store)) return store;
-  return E.right({ session: { host, store: store.right, config: loaded.right.config, lookup: imageLookup(loaded.right.config, cache.right) }, warnings: loaded.right.warnings });
+  return E.right({
+    session: { host, store: store.right, config: loaded.right.config, lookup: imageLookup(loaded.right.config, cache.right), timeouts: sessionTimeouts(options.networkTimeoutMs) },
+    warnings: loaded.right.warnings,
+  });
 };

@@ -9,6 +9,8 @@ export interface GlobalOptions {
   readonly root?: string;
   /** `--registries-conf FILE`. */
   readonly registriesConf?: string;
+  /** `--network-timeout DURATION`, in milliseconds. */
+  readonly networkTimeout?: number;
 }
 
 /** One `berth` sub-command. */

@@ -4,6 +4,13 @@ import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 import { usageError } from "./usage.ts";
 import { berthVersion } from "./version.ts";
+import { parseDuration } from "../../core/store/index.ts";
+
+/** `--network-timeout`: a Go duration (`30s`, `1m30s`, `500ms`) or plain seconds, from 1 ms to a day. */
+const networkTimeoutOption = (v: string): number | undefined => {
+  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : parseDuration(v);
+  return ms !== undefined && ms >= 1 && ms <= 86_400_000 ? Math.round(ms) : undefined;
+};
 
 /** `berth image X` forms that name a top-level command. */
 const groupAliases: Readonly<Record<string, string>> = {
@@ -32,6 +39,7 @@ const helpText = (commands: ReadonlyArray<Command>): string => {
     "Options:",
     "  --root DIR              The image store (default $BERTH_ROOT, else ~/.local/share/berth)",
     "  --registries-conf FILE  registries.conf to use instead of the default",
+    "  --network-timeout DUR   How long a registry may stay silent before a request fails (default 10s to connect, 30s otherwise)",
     "  -h, --help              Show this help",
     "  -v, --version           Show berth's version",
     "",
@@ -47,18 +55,23 @@ export const runCli = async (
   io: CliIO,
   commands: ReadonlyArray<Command> = defaultCommands,
 ): Promise<ExitCode> => {
-  const globals: { root?: string; registriesConf?: string } = {};
+  const globals: { root?: string; registriesConf?: string; networkTimeout?: number } = {};
   let rest = [...args];
   // Global flags come before the command, as podman's do.
   for (;;) {
     const [flag, value] = rest;
     const eq = flag?.indexOf("=") ?? -1;
     const name = flag === undefined ? "" : eq > 0 ? flag.slice(0, eq) : flag;
-    if (name !== "--root" && name !== "--registries-conf") break;
+    if (name !== "--root" && name !== "--registries-conf" && name !== "--network-timeout") break;
     const v = eq > 0 ? flag?.slice(eq + 1) : value;
     if (v === undefined || v === "") return usageError(io, `flag needs an argument: ${name}`);
     if (name === "--root") globals.root = v;
-    else globals.registriesConf = v;
+    else if (name === "--registries-conf") globals.registriesConf = v;
+    else {
+      const ms = networkTimeoutOption(v);
+      if (ms === undefined) return usageError(io, `--network-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`);
+      globals.networkTimeout = ms;
+    }
     rest = rest.slice(eq > 0 ? 1 : 2);
   }
   const [first, ...tail] = rest;

@@ -15,7 +15,11 @@ export const report = (io: CliIO, f: Failure, code: ExitCode = exitCodes.failure
 
 /** Opens the store and reads registries.conf for name lookup; prints the problem when it cannot. */
 export const openSession = async (io: CliIO, globals: GlobalOptions): Promise<Session | ExitCode> => {
-  const opened = await createSession({ ...(globals.root === undefined ? {} : { root: globals.root }), ...(globals.registriesConf === undefined ? {} : { registriesConf: globals.registriesConf }) });
+  const opened = await createSession({
+    ...(globals.root === undefined ? {} : { root: globals.root }),
+    ...(globals.registriesConf === undefined ? {} : { registriesConf: globals.registriesConf }),
+    ...(globals.networkTimeout === undefined ? {} : { networkTimeoutMs: globals.networkTimeout }),
+  });
   if (E.isLeft(opened)) return report(io, opened.left);
   for (const w of opened.right.warnings) io.stderr(`Warning: ${w}\n`);
   return opened.right.session;

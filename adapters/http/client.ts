@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { fetchClient } from "./fetch-client.ts";
 import type { Agent as AgentClass } from "undici";
 import { defaultTimeouts, networkErrorMessage, watchdog, type NetworkTimeouts } from "./timeouts.ts";
+import type { Connector } from "./undici-parts.ts";
 
 export { defaultTimeouts, type NetworkTimeouts } from "./timeouts.ts";
 
@@ -61,6 +62,16 @@ export interface TlsOptions {
 const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
 
+/**
+ * Settles (rejecting) when `signal` aborts; never otherwise. What the
+ * abandoned request brings later is dropped by its agent's close.
+ */
+const abortion = (signal: AbortSignal): Promise<never> =>
+  new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+
 /** How long a closing client waits for requests still in flight before it cuts their connections. */
 const closeGraceMs = 1000;
 
@@ -74,14 +85,29 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
   // Loaded on the first request, so that nothing loads undici where it is not used (Deno, commands without HTTP).
   let parts: Promise<typeof import("./undici-parts.ts")> | undefined;
   const load = () => (parts ??= import("./undici-parts.ts"));
-  const agentWith = async (ca: ReadonlyArray<string>): Promise<AgentClass> =>
-    new (await load()).Agent({
-      // `ca` replaces Node's roots, so the system's stay in: a token server elsewhere keeps working.
-      connect: { rejectUnauthorized: tls.insecureSkipVerify !== true, timeout: timeouts.connectMs, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) },
-      headersTimeout: timeouts.idleMs,
-      bodyTimeout: timeouts.idleMs,
-      connections: 16,
-    });
+  const agentWith = async (ca: ReadonlyArray<string>): Promise<AgentClass> => {
+    const undici = await load();
+    // `ca` replaces Node's roots, so the system's stay in: a token server elsewhere keeps working.
+    const base = undici.buildConnector({ rejectUnauthorized: tls.insecureSkipVerify !== true, timeout: timeouts.connectMs, ...(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] }) });
+    // A socket still connecting (a TLS handshake with a silent server) is cut by Ctrl-C, not left to its timeout.
+    const connect: Connector = (options, callback) => {
+      const socket = base(options, (err, s) => {
+        connecting.delete(socket);
+        callback(err, s);
+      });
+      if (signal?.aborted === true) socket.destroy(new Error("interrupted"));
+      else connecting.add(socket);
+      return socket;
+    };
+    return new undici.Agent({ connect: connect as never, headersTimeout: timeouts.idleMs, bodyTimeout: timeouts.idleMs, connections: 16 });
+  };
+  // Sockets still connecting: one listener for all of them, not one per socket on the caller's signal.
+  const connecting = new Set<ReturnType<Connector>>();
+  const cutAll = () => {
+    for (const socket of connecting) socket.destroy(new Error("interrupted"));
+    connecting.clear();
+  };
+  signal?.addEventListener("abort", cutAll, { once: true });
   let shared: Promise<AgentClass> | undefined;
   const sharedAgent = () => (shared ??= agentWith(tls.ca ?? []));
   const perOrigin = new Map<string, Promise<AgentClass>>();
@@ -108,7 +134,7 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
       // undici stops pulling an upload when the peer stops reading; nothing else would notice.
       const upload = req.body === undefined || req.body instanceof Uint8Array ? undefined : watchdog(req.body, timeouts.idleMs, () => stop(new Error(`the registry took no data for ${timeouts.idleMs / 1000} s`)));
       try {
-        const r = await (await load()).requestOn.call(await agentFor(url), {
+        const sent = (await load()).requestOn.call(await agentFor(url), {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: req.method,
@@ -117,6 +143,17 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
           ...(req.responseTimeoutMs === undefined ? {} : { headersTimeout: Math.max(req.responseTimeoutMs, timeouts.idleMs) }),
           signal: ended,
         });
+        // undici acts on an abort only once connected; Ctrl-C during a TLS handshake must not wait for it.
+        // What the abandoned request brings later is dropped.
+        sent.then(
+          (late) => {
+            if (!ended.aborted) return;
+            late.body.on("error", () => undefined);
+            late.body.destroy();
+          },
+          () => undefined,
+        );
+        const r = await Promise.race([sent, abortion(ended)]);
         upload?.done();
         return {
           status: r.statusCode,
@@ -151,11 +188,14 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
       }
     },
     close: async () => {
+      signal?.removeEventListener("abort", cutAll);
       const agents = new Set([...(shared === undefined ? [] : [await shared]), ...(await Promise.all(perOrigin.values()))]);
       await Promise.all(
         [...agents].map(async (a) => {
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const graceful = await Promise.race([a.close().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), closeGraceMs)))]);
+          // After Ctrl-C nothing in flight is wanted: connections are cut at once.
+          const grace = signal?.aborted === true ? 0 : closeGraceMs;
+          const graceful = await Promise.race([a.close().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), grace)))]);
           clearTimeout(timer);
           if (!graceful) await a.destroy().catch(() => undefined);
         }),

@@ -13,8 +13,8 @@ export interface NetworkTimeouts {
  */
 export const defaultTimeouts: NetworkTimeouts = { connectMs: 10_000, idleMs: 30_000 };
 
-/** The timeouts a single "network timeout" setting means: the idle limit it says, connecting no longer than the default. */
-export const timeoutsOf = (ms: number): NetworkTimeouts => ({ connectMs: Math.min(defaultTimeouts.connectMs, ms), idleMs: ms });
+/** The timeouts one "network timeout" setting means: every wait (connecting too) lasts at most that long. */
+export const timeoutsOf = (ms: number): NetworkTimeouts => ({ connectMs: ms, idleMs: ms });
 
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
 

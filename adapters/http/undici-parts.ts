@@ -9,8 +9,15 @@ import type { Agent as AgentType, Dispatcher } from "undici";
 import AgentImpl from "undici/lib/dispatcher/agent.js";
 // @ts-ignore -- as above.
 import requestImpl from "undici/lib/api/api-request.js";
+// @ts-ignore -- as above.
+import buildConnectorImpl from "undici/lib/core/connect.js";
 
 /** undici's `Agent`: one connection pool per origin. */
 export const Agent = AgentImpl as unknown as typeof AgentType;
+/** undici's `buildConnector`: the function that opens a pool's sockets (TCP, TLS). */
+export const buildConnector = buildConnectorImpl as unknown as (options: Record<string, unknown>) => Connector;
+/** A socket opener: called with where to connect, calls back once connected (or failed), returns the socket. */
+export type Connector = (options: Record<string, unknown>, callback: (err: Error | null, socket: unknown) => void) => { destroy: (e?: Error) => void };
+
 /** undici's `Dispatcher.prototype.request`, called with the dispatcher as `this`. */
 export const requestOn = requestImpl as unknown as (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;

@@ -4,7 +4,7 @@
  * it forwards to the registry unchanged.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 
 /** A fault for requests whose path matches `path`; `times` says how many such requests it hits. */
 export type Fault =
@@ -14,7 +14,15 @@ export type Fault =
   | { readonly kind: "truncate"; readonly path: RegExp; readonly bytes: number; times: number }
   | { readonly kind: "redirect"; readonly path: RegExp; readonly to: string; times: number }
   | { readonly kind: "huge"; readonly path: RegExp; readonly bytes: number; times: number }
-  | { readonly kind: "slow"; readonly path: RegExp; readonly bytesPerTick: number; readonly tickMs: number; times: number };
+  | { readonly kind: "slow"; readonly path: RegExp; readonly bytesPerTick: number; readonly tickMs: number; times: number }
+  /** Answers with this document instead of the registry's (a hostile manifest). */
+  | { readonly kind: "serve"; readonly path: RegExp; readonly contentType: string; readonly body: string; times: number }
+  /** Takes the request and never answers. */
+  | { readonly kind: "silent"; readonly path: RegExp; times: number }
+  /** Sends the registry's headers and the first `afterBytes` bytes, then nothing more (the connection stays open). */
+  | { readonly kind: "stall"; readonly path: RegExp; readonly afterBytes: number; times: number }
+  /** Redirects the request to itself, for ever. */
+  | { readonly kind: "loop"; readonly path: RegExp; times: number };
 
 /** A running proxy: its address, the faults to inject, and the requests it saw. */
 export interface FaultProxy {
@@ -62,6 +70,8 @@ const forward = (
 export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => {
   const faults: Fault[] = [];
   const seen: FaultProxy["seen"] = [];
+  // Responses a fault is holding open; cut when the proxy stops.
+  const held = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const path = req.url ?? "/";
     seen.push({ method: req.method ?? "", path, ...(req.headers.range === undefined ? {} : { range: req.headers.range }), authorized: req.headers.authorization !== undefined });
@@ -75,6 +85,36 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
       case "redirect":
         res.writeHead(307, { location: `http://${fault.to}${path}` });
         return void res.end();
+      case "loop":
+        fault.times++;
+        res.writeHead(307, { location: path });
+        return void res.end();
+      case "serve":
+        res.writeHead(200, { "content-type": fault.contentType, "content-length": String(Buffer.byteLength(fault.body)) });
+        return void res.end(fault.body);
+      case "silent":
+        held.add(res);
+        res.on("close", () => held.delete(res));
+        return;
+      case "stall": {
+        const [hostname, port] = upstream.split(":");
+        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          let sent = 0;
+          up.on("data", (chunk: Buffer) => {
+            const room = fault.afterBytes - sent;
+            if (room > 0) res.write(chunk.subarray(0, room));
+            sent += chunk.length;
+          });
+          held.add(res);
+          res.on("close", () => {
+            held.delete(res);
+            up.destroy();
+          });
+        });
+        req.pipe(out);
+        return;
+      }
       case "huge":
         res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" });
         return void res.end(Buffer.alloc(fault.bytes, 0x20));
@@ -139,7 +179,41 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
     }
   });
   const host = await listen(server);
-  return { host, faults, seen, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    host,
+    faults,
+    seen,
+    stop: () => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+};
+
+/**
+ * A TCP server that takes connections and never says a word (a registry
+ * that hangs, or a TLS handshake that never completes); counts connections.
+ */
+export const startSilentServer = async (): Promise<{ host: string; connections: () => number; stop: () => Promise<void> }> => {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  const server = createNetServer((s) => {
+    count++;
+    sockets.add(s);
+    s.on("data", () => undefined);
+    s.on("error", () => undefined);
+    s.on("close", () => sockets.delete(s));
+  });
+  const host = await new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return {
+    host,
+    connections: () => count,
+    stop: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
 };
 
 /**

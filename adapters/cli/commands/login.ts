@@ -8,6 +8,7 @@ import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { ask } from "../prompt.ts";
 import { report } from "../session.ts";
+import { sessionTimeouts } from "../../api/session.ts";
 import { usageError } from "../usage.ts";
 import { tlsVerifyOption } from "./pull.ts";
 
@@ -39,7 +40,7 @@ Options:
     "tls-verify": { type: "string" },
     "cert-dir": { type: "string" },
   },
-  run: async (p, io) => {
+  run: async (p, io, globals) => {
     const [registry, ...extra] = p.positionals;
     if (registry === undefined || extra.length > 0) return usageError(io, "login takes one REGISTRY");
     const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
@@ -56,6 +57,7 @@ Options:
       registry: key,
       username,
       password,
+      timeouts: sessionTimeouts(globals.networkTimeout),
       ...(tlsVerify === undefined ? {} : { tlsVerify }),
       ...(certDir === undefined ? {} : { certDir }),
       ...(authFile === undefined ? {} : { authFile }),

@@ -78,7 +78,7 @@ const allTags = async (
   const repo = repositoryName(typed.right);
   const creds = options.creds === undefined ? await credentialsFor(session.host, repo, options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
   if (E.isLeft(creds)) return creds;
-  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, interruptSignal());
+  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: options.caFor }, interruptSignal(), session.timeouts);
   try {
     const client = registryClient({ registry: typed.right.domain, repository: typed.right.path, insecure: options.tlsVerify === false }, { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) });
     const tags = await client.listTags();

@@ -8,7 +8,10 @@ import { stringOption } from "../args.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
+import { interruptSignal } from "../interrupt.ts";
 import { report } from "../session.ts";
+import { sessionTimeouts } from "../../api/session.ts";
+import { exitCodeFor } from "../../api/errors.ts";
 import { usageError } from "../usage.ts";
 import { credsOption, tlsVerifyOption } from "./pull.ts";
 
@@ -46,8 +49,8 @@ const onRemote = async <A>(
   const host = hostEnvironment();
   const loaded = await loadRegistries(host, globals.registriesConf === undefined ? {} : { file: globals.registriesConf });
   if (E.isLeft(loaded)) return report(io, loaded.left);
-  const r = await withRemote(host, loaded.right.config, text, options.right, push, body);
-  if (E.isLeft(r)) return report(io, r.left, r.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+  const r = await withRemote(host, loaded.right.config, text, { ...options.right, timeouts: sessionTimeouts(globals.networkTimeout), signal: interruptSignal() }, push, body);
+  if (E.isLeft(r)) return report(io, r.left, exitCodeFor(r.left.code));
   done(r.right);
   return exitCodes.ok;
 };
