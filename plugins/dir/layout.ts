@@ -6,6 +6,7 @@ import { failure, type Failure } from "../../core/failure.ts";
 import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { digestHex, type Digest } from "../../core/reference/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
+import { exists } from "../../adapters/fs/exists.ts";
 import { deleteBlobs, hasDescribed, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import type { ImageDestination, ImageSource, RawManifest, StoredSignature, TransportPlugin } from "../contract.ts";
 import { dirSyntax, type DirReference } from "./reference.ts";
@@ -57,10 +58,7 @@ export const dirSource = async (ref: DirReference): Promise<E.Either<Failure, Im
 export const dirDestination = (ref: DirReference): ImageDestination => {
   const blobs = dirBlobs(ref.path);
   // A directory this copy made is removed whole if the copy fails: the user is left where they were.
-  const existed = stat(ref.path).then(
-    () => true,
-    () => false,
-  );
+  const existed = exists(ref.path);
   let manifest: RawManifest | undefined;
   let committed = false;
   let pendingSignatures: ReadonlyArray<Uint8Array> = [];

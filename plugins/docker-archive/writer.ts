@@ -12,6 +12,7 @@ import { parseDigest, referenceString, type Digest, type Reference } from "../..
 import { decompressed } from "../../adapters/tar/compression.ts";
 import { tarFileWriter, type TarFileWriter } from "../../adapters/tar/file-writer.ts";
 import { tempBeside, tempFile } from "../../adapters/fs/temp-names.ts";
+import { verifiedStream } from "../../adapters/store/hash.ts";
 import type { ImageDestination } from "../contract.ts";
 
 /** Where a docker archive goes: a file (replaced whole at the end) or a stream such as standard output. */
@@ -74,24 +75,7 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
   };
 
   const putLayer = async (digest: Digest, size: number, stream: AsyncIterable<Uint8Array>): Promise<E.Either<Failure, void>> => {
-    let mismatch: Failure | undefined;
-    async function* verified(): AsyncIterable<Uint8Array> {
-      const hash = createHash("sha256");
-      let n = 0;
-      for await (const chunk of stream) {
-        n += chunk.byteLength;
-        if (n > size) {
-          mismatch = failure("SIZE_MISMATCH", `blob ${digest}: more than the expected ${size} bytes`);
-          throw new Error(mismatch.message);
-        }
-        hash.update(chunk);
-        yield chunk;
-      }
-      const got = `sha256:${hash.digest("hex")}`;
-      if (n !== size) mismatch = failure("SIZE_MISMATCH", `blob ${digest}: got ${n} bytes, expected ${size}`);
-      else if (got !== digest) mismatch = failure("DIGEST_MISMATCH", `blob ${digest}: content has digest ${got}`);
-      if (mismatch !== undefined) throw new Error(mismatch.message);
-    }
+    const verified = verifiedStream(stream, { digest, size });
     const diffHash = createHash("sha256");
     async function* hashed(plain: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
       for await (const chunk of plain) {
@@ -100,7 +84,7 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
       }
     }
     try {
-      const plain = (await decompressed(verified())).stream;
+      const plain = (await decompressed(verified.stream)).stream;
       const tar = await tarFile();
       let diffId = "";
       await tar.addStream(hashed(plain), () => {
@@ -114,7 +98,8 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
       diffIdOf.set(digest, diffId);
       return E.right(undefined);
     } catch (e) {
-      return E.left(mismatch ?? failure("ARCHIVE_WRITE", `${where}: layer ${digest}: ${(e as Error).message}`));
+      const mismatch = verified.state.mismatch;
+      return E.left(mismatch !== undefined ? failure(mismatch.code, mismatch.message) : failure("ARCHIVE_WRITE", `${where}: layer ${digest}: ${(e as Error).message}`));
     }
   };
 

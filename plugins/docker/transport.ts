@@ -1,6 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Reference } from "../../core/reference/index.ts";
+import { failure } from "../../core/failure.ts";
 import { mediaTypes } from "../../core/manifest/index.ts";
+import { verifiedStream } from "../../adapters/store/hash.ts";
 import type { ImageDestination, ImageSource } from "../contract.ts";
 import { registryClient, type RegistryContext } from "./registry.ts";
 
@@ -41,8 +43,12 @@ export const registryDestination = (
       return E.isRight(r) && r.right;
     },
     putBlob: async (d, stream) => {
+      // Checked on the way out: a corrupt source stops the upload before its end, with our own word for why.
+      const checked = verifiedStream(stream, d);
       // A failed mount starts an ordinary upload, so one source is tried.
-      const r = await client.putBlob(d.digest, d.size, () => stream, sources[0]);
+      const r = await client.putBlob(d.digest, d.size, () => checked.stream, sources[0]);
+      const mismatch = checked.state.mismatch;
+      if (mismatch !== undefined) return E.left(failure(mismatch.code, mismatch.message));
       return E.isLeft(r) ? r : E.right(undefined);
     },
     putInstance: async (m) => {

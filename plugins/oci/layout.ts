@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
@@ -8,6 +8,7 @@ import { imageIndex, mediaTypes, type ImageIndex } from "../../core/manifest/ind
 import { parseDigest } from "../../core/reference/index.ts";
 import { refNameAnnotation } from "../../core/store/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
+import { exists } from "../../adapters/fs/exists.ts";
 import { blobPath, deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import { acquireLock } from "../../adapters/store/lock.ts";
 import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
@@ -82,6 +83,8 @@ export const ociLayoutSource = async (ref: OciLayoutReference): Promise<E.Either
  */
 export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination => {
   const blobs = layoutBlobs(ref.path);
+  // A layout this copy made is removed whole if the copy fails: the user is left where they were.
+  const existed = exists(ref.path);
   let manifest: RawManifest | undefined;
   let committed = false;
   const written: string[] = [];
@@ -131,6 +134,10 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
     },
     close: async () => {
       if (committed || written.length === 0) return;
+      if (!(await existed) && !(await exists(join(ref.path, "index.json")))) {
+        await rm(ref.path, { recursive: true, force: true }).catch(() => undefined);
+        return;
+      }
       // Under the lock, so that a blob another writer has just committed is seen as used.
       const lock = await acquireLock(join(ref.path, ".berth-lock"));
       if ("code" in lock) return;

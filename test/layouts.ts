@@ -1,0 +1,56 @@
+/** OCI layouts built by the tests themselves: several images in one directory, layers shared where the test says. */
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+/** One image of a layout: its name (`org.opencontainers.image.ref.name`) and its layers, uncompressed tars. */
+export interface LayoutImage {
+  readonly name: string;
+  readonly layers: ReadonlyArray<Buffer>;
+  /** Store the layers gzip-compressed (`tar+gzip`), as registries usually hold them. */
+  readonly gzip?: boolean;
+}
+
+/** Writes an OCI layout at `dir` holding `images`; a layer given to several images is stored once. */
+export const writeLayout = (dir: string, images: ReadonlyArray<LayoutImage>): void => {
+  mkdirSync(join(dir, "blobs", "sha256"), { recursive: true });
+  const put = (bytes: Buffer | string): { digest: string; size: number } => {
+    const digest = sha256(bytes);
+    writeFileSync(join(dir, "blobs", "sha256", digest.slice("sha256:".length)), bytes);
+    return { digest, size: Buffer.byteLength(bytes) };
+  };
+  const manifests = images.map((image) => {
+    const layers = image.layers.map((l) =>
+      image.gzip === true ? { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...put(gzipSync(l)) } : { mediaType: "application/vnd.oci.image.layer.v1.tar", ...put(l) },
+    );
+    const config = put(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        created: "2026-01-01T00:00:00Z",
+        rootfs: { type: "layers", diff_ids: image.layers.map((l) => sha256(l)) },
+        history: image.layers.map((_, i) => ({ created: "2026-01-01T00:00:00Z", created_by: `layer ${i} of ${image.name}` })),
+      }),
+    );
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config }, layers });
+    return { mediaType: "application/vnd.oci.image.manifest.v1+json", ...put(manifest), annotations: { "org.opencontainers.image.ref.name": image.name } };
+  });
+  writeFileSync(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
+};
+
+/** `n` bytes that do not compress, different for each `seed`. */
+export const noise = (n: number, seed: number): Buffer => {
+  const b = Buffer.alloc(n);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i + 4 <= n; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b.writeUInt32LE(x >>> 0, i);
+  }
+  return b;
+};
