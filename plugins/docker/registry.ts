@@ -192,10 +192,11 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       const last = attempt >= retries || !replayable;
       try {
         const r = await send(method, path, headers, body?.(), answerFactor);
-        if (!retryable(r.status) || last) return r;
+        if (!retryable(r.status) || last || ctx.http.signal?.aborted === true) return r;
         await r.dump();
         const after = Number(r.headers["retry-after"]);
         await pause(Number.isFinite(after) && after > 0 && after < 60 ? after * 1000 : delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
+        if (ctx.http.signal?.aborted === true) throw new Error("interrupted");
       } catch (e) {
         if (last || ctx.http.signal?.aborted === true) throw e;
         await pause(delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
