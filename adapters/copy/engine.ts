@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import type { Digest } from "../../core/reference/index.ts";
 import * as E from "fp-ts/lib/Either.js";
 import { planCopy } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
@@ -15,6 +15,7 @@ import {
   type Platform,
 } from "../../core/manifest/index.ts";
 import type { CommitResult, ImageDestination, ImageSource, RawManifest, StoredSignature } from "../../plugins/contract.ts";
+import { sha256Digest } from "../store/hash.ts";
 
 /** Progress of a copy, for bars and logs. */
 export type CopyEvent =
@@ -285,11 +286,13 @@ const copyImageBlobs = async (src: ImageSource, dst: ImageDestination, raw: RawM
     }
     const converted = convertManifest(format, raw.digest)(manifest);
     if (E.isLeft(converted)) return converted;
-    out = { ...converted.right, digest: `sha256:${createHash("sha256").update(converted.right.bytes).digest("hex")}` };
+    out = { ...converted.right, digest: sha256Digest(converted.right.bytes) };
   }
   const blobs = [manifest.config, ...manifest.layers];
-  if (dst.reserve !== undefined) {
-    const reserved = await settled(() => dst.reserve?.(blobs) ?? Promise.resolve(E.right(undefined)), "destination");
+  const reserve = dst.reserve;
+  if (reserve !== undefined) {
+    // The manifest to be written is claimed with the blobs: one claim, before anything is looked at.
+    const reserved = await settled(() => reserve([...blobs, { mediaType: out.mediaType, digest: out.digest as Digest, size: out.bytes.byteLength }]), "destination");
     if (E.isLeft(reserved)) return reserved;
   }
   const has = await Promise.all(blobs.map((d) => dst.hasBlob(d)));

@@ -7,11 +7,10 @@
  * Claims of dead processes count for nothing and are swept.
  */
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
-import { writeFileAtomic } from "../fs/atomic.ts";
 import { isAlive } from "../fs/temp-names.ts";
 import { deleteBlobs } from "./blobs.ts";
 import { withLock, type Store } from "./store.ts";
@@ -74,7 +73,9 @@ export const openClaims = (store: Store): Claims => {
       if (fresh.length === 0) return E.right(undefined);
       return withLock(store, async () => {
         for (const d of fresh) held.add(d);
-        await writeFileAtomic(path, [...held].map((d) => `${d}\n`).join(""));
+        // Written and read only under the lock, and worthless after a crash (its writer is dead): no rename, no fsync.
+        if (!written) await mkdir(claimsDir(store), { recursive: true });
+        await writeFile(path, [...held].map((d) => `${d}\n`).join(""));
         written = true;
         return E.right(undefined);
       });

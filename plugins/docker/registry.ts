@@ -100,6 +100,8 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   const scope = scopes[0] ?? "";
 
   const origin = (): string => `${scheme ?? "https"}://${host}`;
+  /** Whether Ctrl-C (the client's signal) has ended the conversation; a function, as it changes under any await. */
+  const interrupted = (): boolean => ctx.http.signal?.aborted === true;
 
   /** Sends one request, choosing the scheme the first time (HTTP only when allowed). */
   const send = async (
@@ -120,7 +122,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       scheme = "https";
       return r;
     } catch (e) {
-      if (!endpoint.insecure || ctx.http.signal?.aborted === true) throw e;
+      if (!endpoint.insecure || interrupted()) throw e;
       scheme = "http";
       return ctx.http.request({ method, url: `http://${host}${path}`, headers: withAuth, ...extra });
     }
@@ -192,13 +194,13 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       const last = attempt >= retries || !replayable;
       try {
         const r = await send(method, path, headers, body?.(), answerFactor);
-        if (!retryable(r.status) || last || ctx.http.signal?.aborted === true) return r;
+        if (!retryable(r.status) || last || interrupted()) return r;
         await r.dump();
         const after = Number(r.headers["retry-after"]);
         await pause(Number.isFinite(after) && after > 0 && after < 60 ? after * 1000 : delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
-        if (ctx.http.signal?.aborted === true) throw new Error("interrupted");
+        if (interrupted()) throw new Error("interrupted");
       } catch (e) {
-        if (last || ctx.http.signal?.aborted === true) throw e;
+        if (last || interrupted()) throw e;
         await pause(delay * 2 ** attempt * (0.5 + Math.random()), ctx.http.signal);
       }
     }
@@ -227,7 +229,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
 
   /** A request that never got an answer: the HTTP client's one line, or Ctrl-C. */
   const unreachable = (e: unknown, what = ""): Failure =>
-    ctx.http.signal?.aborted === true ? failure("INTERRUPTED", "interrupted") : failure("REGISTRY_UNREACHABLE", `${where}: ${what}${(e as Error).message}`);
+    interrupted() ? failure("INTERRUPTED", "interrupted") : failure("REGISTRY_UNREACHABLE", `${where}: ${what}${(e as Error).message}`);
 
   /**
    * Follows redirects (up to Go's 10, as skopeo does), sending credentials
@@ -335,7 +337,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
             }
             return;
           } catch (e) {
-            if (ctx.http.signal?.aborted === true) throw new Error("interrupted");
+            if (interrupted()) throw new Error("interrupted");
             if (++resumes > 5) throw new Error(`reading blob ${digest}: ${(e as Error).message}`);
             const next = await open(received);
             if (E.isLeft(next)) throw new Error(next.left.message);

@@ -31,7 +31,9 @@ describe("rebuilding the records from the layout", () => {
   it("says what it could not bring back", () => {
     const r = rebuildState([named("gone", "localhost/lost:1"), named("m1", "not a name!")], docs, () => "h");
     expect(r.state.images).toHaveLength(1);
-    expect(r.lost).toEqual(['"localhost/lost:1": blob gone is missing', expect.stringContaining('name "not a name!"')]);
+    expect(r.lost).toHaveLength(2);
+    expect(r.lost[0]).toBe('"localhost/lost:1": blob gone is missing');
+    expect(r.lost[1]).toContain('name "not a name!"');
   });
 
   it("never throws, whatever the index holds", () => {
