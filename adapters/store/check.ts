@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { imageConfig, imageIndex, parseManifest } from "../../core/manifest/index.ts";
+import { imageIndex } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { ociIndexOf, rebuildState, type StoreState, type WrittenImage } from "../../core/store/index.ts";
 import { systemMessage } from "../fs/errors.ts";
@@ -13,6 +13,7 @@ import { isAlive, sweepStale } from "../fs/temp-names.ts";
 import { tmpdir } from "node:os";
 import { blobPath, readSmallBlob } from "./blobs.ts";
 import { claimedBlobs } from "./claims.ts";
+import { writtenImageOf } from "./documents.ts";
 import { sha256Text } from "./hash.ts";
 import { inspection, transaction, type Store } from "./store.ts";
 
@@ -45,22 +46,7 @@ const orphanAgeMs = 10 * 60 * 1000;
 /** An image's documents read back from the layout, for rebuilding its record. */
 const layoutDocuments = async (store: Store, manifestDigest: string): Promise<E.Either<Failure, Omit<WrittenImage, "names">>> => {
   const bytes = await readSmallBlob(store, manifestDigest);
-  if (E.isLeft(bytes)) return bytes;
-  const parsed = parseManifest(bytes.right, "", manifestDigest);
-  if (E.isLeft(parsed)) return parsed;
-  if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${manifestDigest}: an index, not an image`));
-  const manifest = parsed.right.manifest;
-  const configBytes = await readSmallBlob(store, manifest.config.digest);
-  if (E.isLeft(configBytes)) return configBytes;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(new TextDecoder().decode(configBytes.right));
-  } catch (e) {
-    return E.left(failure("INVALID_CONFIG", `config ${manifest.config.digest}: invalid JSON: ${systemMessage(e)}`));
-  }
-  const config = decodeDocument(imageConfig, `config ${manifest.config.digest}`)(doc);
-  if (E.isLeft(config)) return config;
-  return E.right({ manifest, manifestDigest, manifestMediaType: parsed.right.mediaType, manifestSize: bytes.right.byteLength, config: config.right, configDigest: manifest.config.digest });
+  return E.isLeft(bytes) ? bytes : writtenImageOf(store, { bytes: bytes.right, mediaType: "", digest: manifestDigest });
 };
 
 /** Records rebuilt from index.json, when state.json cannot be read; what was and was not restored goes to `notes`. */

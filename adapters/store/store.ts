@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
@@ -8,6 +8,7 @@ import { emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { hasBlob, type BlobStore } from "./blobs.ts";
 import { systemMessage } from "../fs/errors.ts";
+import { exists } from "../fs/exists.ts";
 import { acquireLock, cannotWrite } from "./lock.ts";
 
 /** An opened store: an OCI layout at `root` with berth's records in `root/berth`. */
@@ -57,11 +58,7 @@ export const openStore = async (root: string): Promise<E.Either<Failure, Store>>
   } catch (e) {
     return E.left(failure("STORE_IO", `${root}: ${(e as Error).message}`));
   }
-  const ready = await stat(join(root, "index.json")).then(
-    () => true,
-    () => false,
-  );
-  if (ready) return E.right(store);
+  if (await exists(join(root, "index.json"))) return E.right(store);
   const r = await transaction(store, async (state) => E.right({ state, result: undefined }));
   if (E.isLeft(r)) return r;
   return E.right(store);
@@ -142,7 +139,6 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
     // A recovered state is new, so it is written even if the body left it as it was.
     const changed = change.right.state !== current.right || E.isLeft(read);
     if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));
-    const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
     const layout = join(store.root, "oci-layout");
     if (!(await exists(layout))) await writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }));
     if (changed || change.right.rewriteIndex === true || !(await exists(join(store.root, "index.json")))) await writeIndex(store, change.right.state);

@@ -124,7 +124,7 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
         const kept = index.right.manifests.filter((e) => ref.name === undefined || e.annotations?.[refNameAnnotation] !== ref.name);
         const next = { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: [...kept, entry] };
         const layoutFile = join(ref.path, "oci-layout");
-        if (!(await stat(layoutFile).then(() => true, () => false))) await writeFileAtomic(layoutFile, '{"imageLayoutVersion":"1.0.0"}\n');
+        if (!(await exists(layoutFile))) await writeFileAtomic(layoutFile, '{"imageLayoutVersion":"1.0.0"}\n');
         await writeFileAtomic(join(ref.path, "index.json"), `${JSON.stringify(next)}\n`);
         committed = true;
         return E.right({ id: m.digest });

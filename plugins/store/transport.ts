@@ -1,11 +1,11 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { decodeDocument } from "../../core/codec.ts";
-import { imageConfig, mediaTypes, parseManifest } from "../../core/manifest/index.ts";
+import { mediaTypes } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
 import { hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
 import { openClaims } from "../../adapters/store/claims.ts";
+import { writtenImageOf } from "../../adapters/store/documents.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
 import { transaction, usedBlobs, type Store } from "../../adapters/store/store.ts";
 import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
@@ -56,25 +56,9 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
     },
     commit: async (): Promise<E.Either<Failure, { id: string }>> => {
       if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
-      const m = manifest;
-      const parsed = parseManifest(m.bytes, m.mediaType, m.digest);
-      if (E.isLeft(parsed)) return parsed;
-      if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${m.digest}: the store keeps single images, not indexes`));
-      const im = parsed.right.manifest;
-      const configBytes = await readSmallBlob(store, im.config.digest);
-      if (E.isLeft(configBytes)) return configBytes;
-      let configDoc: unknown;
-      try {
-        configDoc = JSON.parse(new TextDecoder().decode(configBytes.right));
-      } catch (e) {
-        return E.left(failure("INVALID_CONFIG", `config ${im.config.digest}: invalid JSON: ${(e as Error).message}`));
-      }
-      const config = decodeDocument(imageConfig, `config ${im.config.digest}`)(configDoc);
-      if (E.isLeft(config)) return config;
-      const base = imageRecordOf(
-        { manifest: im, manifestDigest: m.digest, manifestMediaType: parsed.right.mediaType, manifestSize: m.bytes.byteLength, config: config.right, configDigest: im.config.digest, names: [] },
-        sha256Text,
-      );
+      const written = await writtenImageOf(store, manifest);
+      if (E.isLeft(written)) return written;
+      const base = imageRecordOf({ ...written.right, names: [] }, sha256Text);
       const record: ImageRecord = { ...base, digests: [...new Set([...base.digests, ...alsoKnownAs])] };
       return transaction(store, async (state) => {
         const existing = state.images.find((i) => i.id === record.id);

@@ -66,6 +66,14 @@ const forward = (
   req.pipe(out);
 };
 
+/** Sends the request on to the registry as a GET and hands its response to `onResponse`, which answers the client. */
+const fromUpstream = (upstream: string, req: IncomingMessage, onResponse: (up: IncomingMessage) => void): void => {
+  const [hostname, port] = upstream.split(":");
+  const out = request({ hostname, port: Number(port), method: "GET", path: req.url ?? "/", headers: { ...req.headers, host: upstream } }, onResponse);
+  out.on("error", () => undefined);
+  req.pipe(out);
+};
+
 /** Starts a proxy in front of `upstream` (`host:port`). */
 export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => {
   const faults: Fault[] = [];
@@ -97,8 +105,7 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
         res.on("close", () => held.delete(res));
         return;
       case "stall": {
-        const [hostname, port] = upstream.split(":");
-        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+        return fromUpstream(upstream, req, (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           let sent = 0;
           up.on("data", (chunk: Buffer) => {
@@ -112,16 +119,13 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
             up.destroy();
           });
         });
-        req.pipe(out);
-        return;
       }
       case "huge":
         res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" });
         return void res.end(Buffer.alloc(fault.bytes, 0x20));
       case "reset": {
         // Send the headers and some of the body as the registry gave them, then cut the connection.
-        const [hostname, port] = upstream.split(":");
-        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+        return fromUpstream(upstream, req, (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           let sent = 0;
           up.on("data", (chunk: Buffer) => {
@@ -136,8 +140,6 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
             if (cut) up.destroy();
           });
         });
-        req.pipe(out);
-        return;
       }
       case "corrupt":
         return forward(upstream, req, res, (chunk, offset) => {
@@ -147,8 +149,7 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
         });
       case "slow": {
         // Passes the body on a few bytes at a time, to give a test time to interrupt.
-        const [hostname, port] = upstream.split(":");
-        const out = request({ hostname, port: Number(port), method: "GET", path, headers: { ...req.headers, host: upstream } }, (up) => {
+        return fromUpstream(upstream, req, (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           const queue: Buffer[] = [];
           let ended = false;
@@ -171,8 +172,6 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
           }, fault.tickMs);
           res.on("close", () => clearInterval(timer));
         });
-        req.pipe(out);
-        return;
       }
       case "truncate":
         return forward(upstream, req, res, (chunk, offset) => (offset >= fault.bytes ? "stop" : chunk.subarray(0, Math.max(0, fault.bytes - offset))));
