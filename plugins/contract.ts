@@ -10,10 +10,8 @@ export interface RawManifest {
   readonly digest: string;
 }
 
-/** A signature as stored beside an image: GPG simple signing bytes, or a sigstore payload and its signature. */
-export type StoredSignature =
-  | { readonly kind: "simple"; readonly bytes: Uint8Array }
-  | { readonly kind: "sigstore"; readonly payload: Uint8Array; readonly signature: string };
+export type { StoredSignature } from "../core/signature/index.ts";
+import type { StoredSignature } from "../core/signature/index.ts";
 
 /**
  * Where an image is read from. Blobs stream; nothing here buffers a layer.

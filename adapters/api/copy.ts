@@ -13,7 +13,8 @@ import { copyImage, type CopyEvent, type CopyResult } from "../copy/engine.ts";
 import { registryCas } from "../http/certs.ts";
 import { httpClient } from "../http/client.ts";
 import { hostArchitecture } from "../platform.ts";
-import { signPushed, type Signer } from "../signature/signer.ts";
+import type { Signer } from "../signature/signer.ts";
+import { signPushed } from "../../plugins/docker/signature-store.ts";
 import type { Session } from "./session.ts";
 
 /** A copy between two transport-qualified names, with what each side needs. */
@@ -106,7 +107,7 @@ export const copyByName = async (
       preserveDigests: req.preserveDigests === true,
       removeSignatures: req.removeSignatures === true,
       ...(req.format === undefined ? {} : { format: req.format }),
-      allow: policyCheck(policy, policySubject(req.source, plugins), signatureSourcesOf(source.right)),
+      allow: policyCheck(policy, policySubject(req.source, plugins), signatureSourcesOf(source.right.signatures)),
     });
     if (E.isLeft(r)) return r;
     if (req.signer !== undefined && destRef !== undefined) {

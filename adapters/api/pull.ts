@@ -11,7 +11,7 @@ import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
 import { loadAliasCache, recordAlias } from "../config/registries.ts";
 import { copyImage, type CopyEvent } from "../copy/engine.ts";
 import { httpClient } from "../http/client.ts";
-import { registrySignatureSources } from "../signature/sources.ts";
+import { registrySignatureSources } from "../../plugins/docker/signature-store.ts";
 import type { Session } from "./session.ts";
 
 /** How to pull one name. */

@@ -10,7 +10,8 @@ import { credentialsFor, type Credentials } from "../config/auth.ts";
 import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
 import { copyImage, type CopyEvent, type CopyResult } from "../copy/engine.ts";
 import { httpClient } from "../http/client.ts";
-import { signPushed, type Signer } from "../signature/signer.ts";
+import type { Signer } from "../signature/signer.ts";
+import { signPushed } from "../../plugins/docker/signature-store.ts";
 import { readState } from "../store/store.ts";
 import type { Session } from "./session.ts";
 

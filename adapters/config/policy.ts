@@ -4,7 +4,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type SignatureEvidence } from "../../core/policy/index.ts";
 import type { Reference } from "../../core/reference/index.ts";
-import type { ImageSource, StoredSignature } from "../../plugins/contract.ts";
+import type { StoredSignature } from "../../core/signature/index.ts";
 import { verifySimpleSigning } from "../signature/gpg.ts";
 import { loadPublicKeys, verifySigstore, type SigstoreSignature } from "../signature/sigstore.ts";
 import type { HostEnvironment } from "./environment.ts";
@@ -73,11 +73,14 @@ export interface SignatureSources {
   readonly simple?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<Uint8Array>>>;
 }
 
-/** The signature sources of an image source that keeps signatures (read once, split by kind). */
-export const signatureSourcesOf = (src: ImageSource): SignatureSources => (src.signatures === undefined ? {} : splitSignatures(src.signatures, true));
+/** Reads the signatures stored for a manifest digest. */
+export type SignatureReader = (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>;
+
+/** The signature sources over a transport's reader (none when it keeps no signatures), read once and split by kind. */
+export const signatureSourcesOf = (read: SignatureReader | undefined): SignatureSources => (read === undefined ? {} : splitSignatures(read, true));
 
 /** Sources over one reader of stored signatures, read once and split by kind; sigstore only where `withSigstore`. */
-export const splitSignatures = (read: (digest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>, withSigstore: boolean): SignatureSources => {
+export const splitSignatures = (read: SignatureReader, withSigstore: boolean): SignatureSources => {
   let cached: Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>> | undefined;
   const all = (digest: string) => (cached ??= read(digest));
   return {

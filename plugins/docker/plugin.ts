@@ -4,7 +4,7 @@ import { credentialsFor } from "../../adapters/config/auth.ts";
 import type { BuiltinContext } from "../builtin-context.ts";
 import type { TransportPlugin } from "../contract.ts";
 import { dockerSyntax, type DockerReference } from "./reference.ts";
-import { registrySignatureStore } from "../../adapters/signature/registry-store.ts";
+import { registrySignatureStore } from "./signature-store.ts";
 import { registryClient, type RegistryContext } from "./registry.ts";
 import { registryDestination, registrySource } from "./transport.ts";
 
