@@ -1,5 +1,6 @@
 import type * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../core/failure.ts";
+import type { Location } from "../core/copy/index.ts";
 import type { Descriptor } from "../core/manifest/index.ts";
 import type { TransportSyntax } from "../core/transport/index.ts";
 
@@ -27,6 +28,8 @@ export interface ImageSource {
   readonly blob: (descriptor: Descriptor) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
   /** The signatures stored for a manifest, where the transport keeps any (absent: it keeps none). */
   readonly signatures?: (manifestDigest: string) => Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>>;
+  /** Registry repositories where this image is known to be (its own, or the names a stored image has), for cross-repository mounts. */
+  readonly locations?: ReadonlyArray<Location>;
   readonly close: () => Promise<void>;
 }
 
@@ -42,6 +45,10 @@ export interface ImageDestination {
   readonly reserve?: (descriptors: ReadonlyArray<Descriptor>) => Promise<E.Either<Failure, void>>;
   /** Whether it has the blob already (then the copy skips it). */
   readonly hasBlob: (descriptor: Descriptor) => Promise<boolean>;
+  /** The registry repository it writes to, where it can mount blobs from other repositories of that registry (with `mountBlob`). */
+  readonly mountsInto?: Location;
+  /** Mounts a blob from another repository of the same registry: true if the registry did, false if it must be uploaded after all. */
+  readonly mountBlob?: (descriptor: Descriptor, from: Location) => Promise<E.Either<Failure, boolean>>;
   /** Takes a blob stream that must turn out to be exactly `descriptor`. */
   readonly putBlob: (descriptor: Descriptor, stream: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, void>>;
   /**

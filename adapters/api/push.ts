@@ -57,14 +57,9 @@ export const pushImage = async (session: Session, policy: LoadedPolicy, req: Pus
   if (E.isLeft(creds)) return creds;
   const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: req.caFor }, req.signal, session.timeouts);
   try {
-    // Repositories of the same registry this image is known by can lend their blobs (cross-repository mount).
-    const mountFrom = found.right.image.names.flatMap((n) => {
-      const r = parseNormalizedNamed(n);
-      return E.isRight(r) && r.right.domain === dest.domain ? [r.right.path] : [];
-    });
     const ctx = { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) };
     const insecure = req.tlsVerify === false || (req.tlsVerify === undefined && insecureByConfig);
-    const r = await copyImage(storeSource(session.store, found.right.image), registryDestination(dest, ctx, insecure, mountFrom), {
+    const r = await copyImage(storeSource(session.store, found.right.image), registryDestination(dest, ctx, insecure), {
       platform: { os: found.right.image.os, architecture: found.right.image.architecture },
       ...(req.signal === undefined ? {} : { signal: req.signal }),
       ...(req.onEvent === undefined ? {} : { onEvent: req.onEvent }),

@@ -1,20 +1,9 @@
-import type { Digest } from "../../core/reference/index.ts";
 import * as E from "fp-ts/lib/Either.js";
-import { planCopy } from "../../core/copy/index.ts";
+import { planCopy, selectInstances, type CopyPlan, type DestinationCapabilities, type PlanOptions, type ReadInstance } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import {
-  choosePlatform,
-  convertManifest,
-  formatOf,
-  manifestTypeOf,
-  parseManifest,
-  type ImageIndex,
-  type ImageManifest,
-  type IndexEntry,
-  type ManifestFormat,
-  type Platform,
-} from "../../core/manifest/index.ts";
-import type { CommitResult, ImageDestination, ImageSource, RawManifest, StoredSignature } from "../../plugins/contract.ts";
+import { parseManifest, type Descriptor, type IndexEntry } from "../../core/manifest/index.ts";
+import type { StoredSignature } from "../../core/signature/index.ts";
+import type { CommitResult, ImageDestination, ImageSource, RawManifest } from "../../plugins/contract.ts";
 import { sha256Digest } from "../store/hash.ts";
 
 /** Progress of a copy, for bars and logs. */
@@ -28,29 +17,19 @@ export type CopyEvent =
 /** Whether a blob is the image's config or one of its layers. */
 export type BlobRole = "config" | "layer";
 
-/** How to copy. */
-export interface CopyOptions {
-  /** Which instance of an index to copy (default: the host's). */
-  readonly platform: Platform;
+/** How to copy: what to plan, and how to carry it out. */
+export interface CopyOptions extends PlanOptions {
   /** Blobs copied at once (default 6). */
   readonly parallel?: number;
   /** Stops the copy (Ctrl-C); what was written but not committed is removed. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: CopyEvent) => void;
-  /** Copy every image of an index and the index itself, keeping its digest (`--all`). */
-  readonly all?: boolean;
-  /** The manifest format to write; by default the source's, converted only if the destination cannot take it. */
-  readonly format?: ManifestFormat;
-  /** Fail rather than write a manifest whose digest differs from the source's. */
-  readonly preserveDigests?: boolean;
   /**
    * The signature policy's say on the source, given the digest of its manifest
    * as read (an index's, for a multi-platform image); asked before anything is
    * written, so a rejection leaves nothing behind.
    */
   readonly allow?: (manifestDigest: string) => Promise<E.Either<Failure, void>>;
-  /** Leave the source's signatures behind (they are copied where both sides keep signatures). */
-  readonly removeSignatures?: boolean;
 }
 
 /** What a copy did. */
@@ -63,9 +42,10 @@ export interface CopyResult extends CommitResult {
 
 /**
  * Which side of a copy failed: opening the source (its manifest could not be
- * read), reading from it (a blob, an instance, bytes that are not what the
- * source promised), or writing to the destination. Callers word messages by it:
- * a pull says "initializing source" only when the source could not be opened.
+ * read, or the policy refused it), reading from it (a blob, an instance,
+ * bytes that are not what the source promised), or writing to the
+ * destination. Callers word messages by it: a pull says "initializing
+ * source" only when the source could not be opened.
  */
 export type CopyStage = "open-source" | "source" | "destination";
 
@@ -150,178 +130,193 @@ const tracked = (stream: AsyncIterable<Uint8Array>, digest: string, size: number
 /** Mismatched bytes are the source's fault, though the destination is where they are found. */
 const sourceCodes: ReadonlySet<string> = new Set(["DIGEST_MISMATCH", "SIZE_MISMATCH"]);
 
-/**
- * Copies one image from a source to a destination: reads the manifest
- * (choosing the platform's instance of an index), plans which blobs the
- * destination lacks, streams those with bounded parallelism (the destination
- * verifies each), writes the manifest, commits.
- */
-export const copyImage = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
-  try {
-    const r = await settled(() => copyOnce(src, dst, options), "destination");
-    return E.isLeft(r) && options.signal?.aborted === true ? E.left({ code: "INTERRUPTED", message: "interrupted", stage: r.left.stage ?? "destination" }) : r;
-  } finally {
-    // A destination that was not committed cleans up after itself here.
-    await dst.close().catch(() => undefined);
-    await src.close().catch(() => undefined);
-  }
+/** What a destination can do, read off its contract. */
+export const capabilitiesOf = (dst: ImageDestination): DestinationCapabilities => ({
+  acceptedManifestTypes: dst.acceptedManifestTypes,
+  holdsIndex: dst.putInstance !== undefined,
+  keepsSignatures: dst.putSignatures !== undefined,
+  ...(dst.mountsInto === undefined || dst.mountBlob === undefined ? {} : { mountsInto: dst.mountsInto }),
+});
+
+/** A plan with what carrying it out needs from the reading: the manifests' bytes and the signatures. */
+export interface PlannedCopy {
+  readonly plan: CopyPlan;
+  readonly manifests: ReadonlyMap<string, RawManifest>;
+  readonly signatures: ReadonlyArray<StoredSignature>;
+}
+
+/** Reads the instance an index entry names, checking it is what the entry promises. */
+const readInstance = async (src: ImageSource, entry: IndexEntry): Promise<E.Either<CopyFailure, { raw: RawManifest; instance: ReadInstance }>> => {
+  const read = await settled(() => src.manifest(entry.digest), "source");
+  if (E.isLeft(read)) return read;
+  const raw = read.right;
+  if (raw.digest !== entry.digest) return E.left(at("source")(failure("DIGEST_MISMATCH", `instance ${entry.digest} has content with digest ${raw.digest}`)));
+  const p = parseManifest(raw.bytes, raw.mediaType || entry.mediaType, entry.digest);
+  if (E.isLeft(p)) return E.left(at("source")(p.left));
+  if (p.right.kind !== "image") return E.left(at("source")(failure("UNSUPPORTED_MANIFEST", `${entry.digest}: an index inside an index is not supported`)));
+  return E.right({ raw: { ...raw, mediaType: p.right.mediaType }, instance: { digest: raw.digest, mediaType: p.right.mediaType, size: raw.bytes.byteLength, manifest: p.right.manifest, entry } });
 };
 
-const copyOnce = async (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
-  const aborted = (): boolean => options.signal?.aborted === true;
+/**
+ * Reads what a copy is decided from and decides it: the source's manifest
+ * (and the instances the selection needs), the policy's say, the signatures
+ * where they would travel, and which blobs the destination has; then the
+ * pure planner. With `claim`, the destination first claims what the plan may
+ * rely on (a dry run claims nothing and writes nothing).
+ */
+export const planImageCopy = async (src: ImageSource, dst: ImageDestination, options: CopyOptions, claim = true): Promise<E.Either<CopyFailure, PlannedCopy>> => {
   const top = await settled(() => src.manifest(), "open-source");
   if (E.isLeft(top)) return top;
   const parsedTop = parseManifest(top.right.bytes, top.right.mediaType, top.right.digest);
   if (E.isLeft(parsedTop)) return E.left(at("open-source")(parsedTop.left));
-  const parsed = parsedTop.right;
   if (options.allow !== undefined) {
     // A rejection is about the source image, as podman words it: a pull may still find an acceptable one elsewhere.
     const allowed = await options.allow(top.right.digest);
     if (E.isLeft(allowed)) return E.left(at("open-source")(allowed.left));
   }
-  if (parsed.kind === "index" && options.all === true) return copyIndex(src, dst, { ...top.right, mediaType: parsed.mediaType }, parsed.index, options);
-  let chosen: { raw: RawManifest; manifest: ImageManifest; indexDigest?: string };
-  if (parsed.kind === "index") {
-    const entry = choosePlatform(parsed.index, options.platform);
-    const want = `${options.platform.os}/${options.platform.architecture}${options.platform.variant === undefined ? "" : `/${options.platform.variant}`}`;
-    if (entry === undefined) return E.left(at("source")(failure("NO_MATCHING_PLATFORM", `${top.right.digest}: no image for ${want} in the index`)));
-    const instance = await readInstance(src, entry);
-    if (E.isLeft(instance)) return E.left(at("source")(instance.left));
-    chosen = { ...instance.right, indexDigest: top.right.digest };
+  const capabilities = capabilitiesOf(dst);
+  const topFacts = { digest: top.right.digest, mediaType: parsedTop.right.mediaType, size: top.right.bytes.byteLength, parsed: parsedTop.right };
+  const selection = selectInstances(topFacts, capabilities, options);
+  if (E.isLeft(selection)) return E.left(at("source")(selection.left));
+  const manifests = new Map<string, RawManifest>([[top.right.digest, { ...top.right, mediaType: parsedTop.right.mediaType }]]);
+  const instances: ReadInstance[] = [];
+  if (selection.right.kind === "image" && parsedTop.right.kind === "image") {
+    instances.push({ digest: topFacts.digest, mediaType: topFacts.mediaType, size: topFacts.size, manifest: parsedTop.right.manifest });
   } else {
-    chosen = { raw: { ...top.right, mediaType: parsed.mediaType }, manifest: parsed.manifest };
-  }
-  // Signatures sign the manifest digest as read: that of the index, for an image chosen from one.
-  const signed = await settled(() => sourceSignatures(src, dst, top.right.digest, options), "source");
-  if (E.isLeft(signed)) return signed;
-  const written = await copyImageBlobs(src, dst, chosen.raw, chosen.manifest, options);
-  if (E.isLeft(written)) return written;
-  if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
-  if (signed.right.length > 0 && (written.right.digest !== chosen.raw.digest || chosen.indexDigest !== undefined)) {
-    return E.left(failure("SIGNATURES_INVALIDATED", `${top.right.digest}: the copy changes the signed manifest, which would invalidate its signatures; use --remove-signatures`));
-  }
-  // A converted manifest is no longer the one the index names.
-  const fromIndex = written.right.digest === chosen.raw.digest ? chosen.indexDigest : undefined;
-  const put = await dst.putManifest(written.right, fromIndex);
-  if (E.isLeft(put)) return put;
-  options.onEvent?.({ kind: "manifest-written", digest: written.right.digest });
-  if (signed.right.length > 0 && dst.putSignatures !== undefined) {
-    const stored = await dst.putSignatures(written.right.digest, signed.right);
-    if (E.isLeft(stored)) return stored;
-  }
-  const committed = await dst.commit();
-  if (E.isLeft(committed)) return committed;
-  return E.right({ id: committed.right.id, manifestDigest: written.right.digest, ...(fromIndex === undefined ? {} : { indexDigest: fromIndex }) });
-};
-
-/** The source's signatures for a manifest, where both sides keep signatures, unless asked to leave them. */
-const sourceSignatures = async (src: ImageSource, dst: ImageDestination, digest: string, options: CopyOptions): Promise<E.Either<Failure, ReadonlyArray<StoredSignature>>> =>
-  options.removeSignatures === true || src.signatures === undefined || dst.putSignatures === undefined ? E.right([]) : src.signatures(digest);
-
-/** Reads the instance an index entry names, checking it is what the entry promises. */
-const readInstance = async (src: ImageSource, entry: IndexEntry): Promise<E.Either<Failure, { raw: RawManifest; manifest: ImageManifest }>> => {
-  const instance = await src.manifest(entry.digest);
-  if (E.isLeft(instance)) return instance;
-  if (instance.right.digest !== entry.digest) return E.left(failure("DIGEST_MISMATCH", `instance ${entry.digest} has content with digest ${instance.right.digest}`));
-  const p = parseManifest(instance.right.bytes, instance.right.mediaType || entry.mediaType, entry.digest);
-  if (E.isLeft(p)) return p;
-  if (p.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${entry.digest}: an index inside an index is not supported`));
-  return E.right({ raw: { ...instance.right, mediaType: p.right.mediaType }, manifest: p.right.manifest });
-};
-
-/**
- * Every instance of an index, then the index itself (`--all`). The index's
- * bytes are kept, so its digest is the source's; converting an index's
- * instances would change it, and is refused.
- */
-const copyIndex = async (src: ImageSource, dst: ImageDestination, raw: RawManifest, index: ImageIndex, options: CopyOptions): Promise<E.Either<Failure, CopyResult>> => {
-  const putInstance = dst.putInstance;
-  if (putInstance === undefined || !dst.acceptedManifestTypes.includes(raw.mediaType)) {
-    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination cannot store an image index (${raw.mediaType}); copy one platform with --platform instead of --all`));
-  }
-  for (const entry of index.manifests) {
-    if (options.signal?.aborted === true) return E.left(failure("INTERRUPTED", "interrupted"));
-    const instance = await readInstance(src, entry);
-    if (E.isLeft(instance)) return instance;
-    const written = await copyImageBlobs(src, dst, instance.right.raw, instance.right.manifest, options);
-    if (E.isLeft(written)) return written;
-    if (written.right.digest !== entry.digest) {
-      return E.left(failure("UNSUPPORTED_MANIFEST", `${raw.digest}: converting the images of an index is not supported yet; copy without --format, or one platform`));
+    const entries = selection.right.kind === "all" ? selection.right.entries : selection.right.kind === "instance" ? [selection.right.entry] : [];
+    for (const entry of entries) {
+      if (options.signal?.aborted === true) return E.left(failure("INTERRUPTED", "interrupted"));
+      const read = await readInstance(src, entry);
+      if (E.isLeft(read)) return read;
+      manifests.set(read.right.raw.digest, read.right.raw);
+      instances.push(read.right.instance);
     }
-    const put = await putInstance(written.right);
-    if (E.isLeft(put)) return put;
-    options.onEvent?.({ kind: "manifest-written", digest: entry.digest });
   }
-  const put = await dst.putManifest(raw);
-  if (E.isLeft(put)) return put;
-  options.onEvent?.({ kind: "manifest-written", digest: raw.digest });
-  const committed = await dst.commit();
-  if (E.isLeft(committed)) return committed;
-  return E.right({ id: committed.right.id, manifestDigest: raw.digest });
-};
-
-/** The manifest type to write: the one asked for, else the source's if the destination takes it, else the destination's first image type. */
-const targetType = (sourceType: string, dst: ImageDestination, options: CopyOptions): string | undefined => {
-  if (options.format !== undefined) return manifestTypeOf(options.format);
-  if (dst.acceptedManifestTypes.includes(sourceType)) return sourceType;
-  return dst.acceptedManifestTypes.find((t) => formatOf(t) !== undefined);
-};
-
-/**
- * Copies the blobs one image manifest names that the destination lacks, then
- * returns the manifest to write: the source's bytes, or a conversion of them
- * when the destination or `--format` asks for the other format.
- */
-const copyImageBlobs = async (src: ImageSource, dst: ImageDestination, raw: RawManifest, manifest: ImageManifest, options: CopyOptions): Promise<E.Either<Failure, RawManifest>> => {
-  const aborted = (): boolean => options.signal?.aborted === true;
-  const target = targetType(raw.mediaType, dst, options);
-  const format = target === undefined ? undefined : formatOf(target);
-  if (target === undefined || format === undefined || !dst.acceptedManifestTypes.includes(target)) {
-    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination does not take ${target ?? raw.mediaType} manifests`));
-  }
-  let out: RawManifest = raw;
-  if (target !== raw.mediaType) {
-    if (options.preserveDigests === true) {
-      return E.left(failure("UNSUPPORTED_MANIFEST", `${raw.digest}: writing it as ${target} would change its digest, and --preserve-digests forbids that`));
-    }
-    const converted = convertManifest(format, raw.digest)(manifest);
-    if (E.isLeft(converted)) return converted;
-    out = { ...converted.right, digest: sha256Digest(converted.right.bytes) };
-  }
-  const blobs = [manifest.config, ...manifest.layers];
+  // Signatures sign the manifest digest as read: that of the index, for an image chosen from one. Read only where they could travel.
+  const readSignatures = src.signatures;
+  const wanted = options.removeSignatures !== true && readSignatures !== undefined && dst.putSignatures !== undefined;
+  const signatures = wanted ? await settled(() => readSignatures(top.right.digest), "source") : E.right([]);
+  if (E.isLeft(signatures)) return signatures;
+  const blobs = instances.flatMap((i) => [i.manifest.config, ...i.manifest.layers]);
   const reserve = dst.reserve;
-  if (reserve !== undefined) {
-    // The manifest to be written is claimed with the blobs: one claim, before anything is looked at.
-    const reserved = await settled(() => reserve([...blobs, { mediaType: out.mediaType, digest: out.digest as Digest, size: out.bytes.byteLength }]), "destination");
+  if (claim && reserve !== undefined) {
+    // Claimed before they are looked for, with the manifests: a concurrent removal in the destination keeps them.
+    const read: Descriptor[] = [...manifests.values()].map((m) => ({ mediaType: m.mediaType, digest: m.digest as Descriptor["digest"], size: m.bytes.byteLength }));
+    const reserved = await settled(() => reserve([...blobs, ...read]), "destination");
     if (E.isLeft(reserved)) return reserved;
   }
-  const has = await Promise.all(blobs.map((d) => dst.hasBlob(d)));
+  const has = await Promise.all(blobs.map((d) => dst.hasBlob(d).catch(() => false)));
   const present = new Set(blobs.filter((_, i) => has[i] === true).map((d) => d.digest));
-  const plan = planCopy(manifest, present);
-  const copied = await bounded(
-    options.parallel ?? 6,
-    plan.blobs.map((step) => async (): Promise<E.Either<CopyFailure, void>> => {
-      const d = step.descriptor;
-      const role: BlobRole = d.digest === manifest.config.digest ? "config" : "layer";
-      if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
-      if (step.action === "skip") {
-        options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role });
-        return E.right(undefined);
-      }
-      options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role });
-      const stream = await settled(() => src.blob(d), "source");
-      if (E.isLeft(stream)) return stream;
-      const read = tracked(stream.right, d.digest, d.size, options.onEvent);
-      // Released whatever the destination did: it may have failed before reading, or mounted the blob instead.
-      const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
-      if (E.isRight(r)) {
-        options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role });
-        return r;
-      }
-      if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
-      if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
-      return E.left(at(sourceCodes.has(r.left.code) ? "source" : "destination")(r.left));
-    }),
+  const plan = planCopy(
+    { top: topFacts, instances, present, signatures: signatures.right.length, locations: src.locations ?? [] },
+    capabilities,
+    options,
+    sha256Digest,
   );
-  return E.isLeft(copied) ? copied : E.right(out);
+  if (E.isLeft(plan)) return E.left(at(plan.left.code === "SIGNATURES_INVALIDATED" ? "source" : "destination")(plan.left));
+  return E.right({ plan: plan.right, manifests, signatures: signatures.right });
 };
+
+/** Carries a plan out: blobs (mounted, copied or skipped as planned), manifests, signatures, commit. */
+const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
+  const aborted = (): boolean => options.signal?.aborted === true;
+  const { plan } = planned;
+  const interrupted = E.left(failure("INTERRUPTED", "interrupted"));
+  let written: RawManifest | undefined;
+  for (const instance of plan.instances) {
+    if (aborted()) return interrupted;
+    const copied = await bounded(
+      options.parallel ?? 6,
+      instance.blobs.map((step) => async (): Promise<E.Either<CopyFailure, void>> => {
+        const d = step.descriptor;
+        if (aborted()) return interrupted;
+        if (step.action === "skip") {
+          options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
+          return E.right(undefined);
+        }
+        const mountBlob = dst.mountBlob;
+        if (step.action === "mount" && step.from !== undefined && mountBlob !== undefined) {
+          const from = step.from;
+          const mounted = await settled(() => mountBlob(d, from), "destination");
+          if (E.isLeft(mounted)) return mounted;
+          if (mounted.right) {
+            options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
+            return E.right(undefined);
+          }
+        }
+        options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
+        const stream = await settled(() => src.blob(d), "source");
+        if (E.isLeft(stream)) return stream;
+        const read = tracked(stream.right, d.digest, d.size, options.onEvent);
+        // Released whatever the destination did: it may have failed before reading.
+        const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
+        if (E.isRight(r)) {
+          options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
+          return r;
+        }
+        if (aborted()) return interrupted;
+        if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
+        return E.left(at(sourceCodes.has(r.left.code) ? "source" : "destination")(r.left));
+      }),
+    );
+    if (E.isLeft(copied)) return copied;
+    if (aborted()) return interrupted;
+    const m = instance.manifest;
+    const raw = planned.manifests.get(instance.source.digest);
+    const manifest: RawManifest | undefined = m.action === "keep" ? raw : { bytes: new TextEncoder().encode(m.text), mediaType: m.mediaType, digest: m.digest };
+    if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", `${instance.source.digest}: the plan names a manifest that was not read`));
+    const putInstance = dst.putInstance;
+    const put = plan.index !== undefined && putInstance !== undefined ? await settled(() => putInstance(manifest), "destination") : await settled(() => dst.putManifest(manifest, plan.fromIndex), "destination");
+    if (E.isLeft(put)) return put;
+    options.onEvent?.({ kind: "manifest-written", digest: manifest.digest });
+    written = manifest;
+  }
+  if (plan.index !== undefined) {
+    const index = planned.manifests.get(plan.index.digest);
+    if (index === undefined) return E.left(failure("INVALID_MANIFEST", `${plan.index.digest}: the plan names an index that was not read`));
+    const put = await settled(() => dst.putManifest(index), "destination");
+    if (E.isLeft(put)) return put;
+    options.onEvent?.({ kind: "manifest-written", digest: index.digest });
+    written = index;
+  }
+  if (written === undefined) return E.left(failure("INVALID_MANIFEST", "the plan writes no manifest"));
+  const putSignatures = dst.putSignatures;
+  if (plan.signatures.action === "carry" && putSignatures !== undefined) {
+    const digest = written.digest;
+    const stored = await settled(() => putSignatures(digest, planned.signatures), "destination");
+    if (E.isLeft(stored)) return stored;
+  }
+  const committed = await settled(() => dst.commit(), "destination");
+  if (E.isLeft(committed)) return committed;
+  return E.right({ id: committed.right.id, manifestDigest: written.digest, ...(plan.fromIndex === undefined ? {} : { indexDigest: plan.fromIndex }) });
+};
+
+/** Closes both sides, whatever happened: a destination that did not commit cleans up after itself here. */
+const closing = async <A>(src: ImageSource, dst: ImageDestination, options: CopyOptions, run: () => Promise<E.Either<CopyFailure, A>>): Promise<E.Either<CopyFailure, A>> => {
+  try {
+    const r = await settled(run, "destination");
+    return E.isLeft(r) && options.signal?.aborted === true ? E.left({ code: "INTERRUPTED", message: "interrupted", stage: r.left.stage ?? "destination" }) : r;
+  } finally {
+    await dst.close().catch(() => undefined);
+    await src.close().catch(() => undefined);
+  }
+};
+
+/**
+ * Copies one image (or with `all` a whole index) from a source to a
+ * destination: plans the copy from what both sides say (see
+ * {@link planImageCopy}), then carries the plan out with bounded parallelism
+ * (the destination verifies each blob) and commits.
+ */
+export const copyImage = (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> =>
+  closing(src, dst, options, async () => {
+    const planned = await planImageCopy(src, dst, options);
+    return E.isLeft(planned) ? planned : carryOut(planned.right, src, dst, options);
+  });
+
+/** Plans a copy and stops there: the plan, with nothing written or claimed on either side. */
+export const dryRunCopy = (src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyPlan>> =>
+  closing(src, dst, options, async () => {
+    const planned = await planImageCopy(src, dst, options, false);
+    return E.isLeft(planned) ? planned : E.right(planned.right.plan);
+  });

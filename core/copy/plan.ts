@@ -1,23 +1,228 @@
-import type { Descriptor, ImageManifest } from "../manifest/index.ts";
+import * as E from "fp-ts/lib/Either.js";
+import { failure, type Failure } from "../failure.ts";
+import {
+  choosePlatform,
+  convertManifest,
+  formatOf,
+  manifestTypeOf,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
+  type IndexEntry,
+  type ManifestFormat,
+  type ParsedManifest,
+  type Platform,
+} from "../manifest/index.ts";
 
-/** What happens to one blob in a copy. */
-export interface BlobStep {
-  readonly descriptor: Descriptor;
-  readonly action: "copy" | "skip";
+/** How a copy was asked for. */
+export interface PlanOptions {
+  /** Which image of an index to copy. */
+  readonly platform: Platform;
+  /** Every image of an index, and the index itself. */
+  readonly all?: boolean;
+  /** The manifest format to write; by default the source's, converted only if the destination cannot take it. */
+  readonly format?: ManifestFormat;
+  /** Refuse rather than write a manifest whose digest differs from the source's. */
+  readonly preserveDigests?: boolean;
+  /** Leave the source's signatures behind. */
+  readonly removeSignatures?: boolean;
 }
 
-/** A copy of one image: its blobs (config first, then layers in order) and what each needs. */
-export interface CopyPlan {
+/** A repository in a registry, where an image (and so its blobs) is known to be. */
+export interface Location {
+  readonly registry: string;
+  readonly repository: string;
+}
+
+/** What the destination can do, as it says. */
+export interface DestinationCapabilities {
+  /** Manifest media types it stores, preferred first. */
+  readonly acceptedManifestTypes: ReadonlyArray<string>;
+  /** Whether it holds an image index with its images (`--all`). */
+  readonly holdsIndex: boolean;
+  /** Whether it keeps signatures beside images. */
+  readonly keepsSignatures: boolean;
+  /** Where it is, when it can mount blobs from other repositories of the same registry instead of uploading them. */
+  readonly mountsInto?: Location;
+}
+
+/** A manifest as read from the source: its identity, and what it says. */
+export interface ReadManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+/** Which images of the source a copy needs: the image itself, one instance of an index, or all of them. */
+export type Selection =
+  | { readonly kind: "image" }
+  | { readonly kind: "instance"; readonly entry: IndexEntry }
+  | { readonly kind: "all"; readonly entries: ReadonlyArray<IndexEntry> };
+
+/** One image of the source as read, with the index entry that named it (if any). */
+export interface ReadInstance extends ReadManifest {
+  readonly manifest: ImageManifest;
+  readonly entry?: IndexEntry;
+}
+
+/** Everything planning is decided from: the source as read, and what the destination has. */
+export interface CopyFacts {
+  readonly top: ReadManifest & { readonly parsed: ParsedManifest };
+  /** The images of the selection, in its order. */
+  readonly instances: ReadonlyArray<ReadInstance>;
+  /** Blob digests the destination already has. */
+  readonly present: ReadonlySet<string>;
+  /** Signatures the source keeps for its manifest (0 when none were read: absent, asked to drop, or the destination keeps none). */
+  readonly signatures: number;
+  /** Where the source image is known to be, for cross-repository mounts. */
+  readonly locations: ReadonlyArray<Location>;
+}
+
+/** What happens to one blob. */
+export interface BlobStep {
+  readonly descriptor: Descriptor;
+  readonly role: "config" | "layer";
+  /** `skip`: the destination has it (or an earlier image of this plan brings it); `mount`: from `from`, uploading if the registry will not. */
+  readonly action: "copy" | "skip" | "mount";
+  readonly from?: Location;
+}
+
+/** The manifest to write for one image: the source's bytes, or a conversion (whose text and digest the plan holds). */
+export type ManifestStep =
+  | { readonly action: "keep"; readonly digest: string; readonly mediaType: string }
+  | { readonly action: "convert"; readonly from: string; readonly digest: string; readonly mediaType: string; readonly text: string };
+
+/** One image to copy. */
+export interface InstanceStep {
+  /** The image's manifest as read. */
+  readonly source: ReadManifest;
+  readonly platform?: Platform;
+  readonly manifest: ManifestStep;
   readonly blobs: ReadonlyArray<BlobStep>;
 }
 
+/** What happens to the source's signatures. */
+export type SignatureStep =
+  | { readonly action: "none" }
+  | { readonly action: "carry"; readonly count: number }
+  | { readonly action: "drop"; readonly why: "asked" | "the destination keeps none" };
+
+/** A whole copy, decided before a byte moves. */
+export interface CopyPlan {
+  readonly source: ReadManifest & { readonly kind: "image" | "index" };
+  readonly instances: ReadonlyArray<InstanceStep>;
+  /** With `all`: the index, written as read after its images, so its digest stays. */
+  readonly index?: ReadManifest;
+  /** The digest of the index the single image was chosen from (the name it may also be known by), when its manifest is kept. */
+  readonly fromIndex?: string;
+  readonly signatures: SignatureStep;
+}
+
+const platformText = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
+
+const isIndex = (parsed: ParsedManifest): parsed is { readonly kind: "index"; readonly mediaType: string; readonly index: ImageIndex } => parsed.kind === "index";
+
 /**
- * Plans which blobs of an image to move: those the destination lacks are
- * copied, the others skipped. Foreign layers (with `urls`) are copied like any
- * other only if the source can serve them; the plan keeps them in order.
+ * Which images of the source to read: the image, the index entry for the
+ * platform, or every entry (`all`). A platform the index lacks, or `all`
+ * into a destination that holds no index, is refused with the reason.
  */
-export const planCopy = (manifest: ImageManifest, present: ReadonlySet<string>): CopyPlan => {
-  const all = [manifest.config, ...manifest.layers];
-  const unique = all.filter((d, i) => all.findIndex((o) => o.digest === d.digest) === i);
-  return { blobs: unique.map((descriptor) => ({ descriptor, action: present.has(descriptor.digest) ? "skip" : "copy" })) };
+export const selectInstances = (top: ReadManifest & { readonly parsed: ParsedManifest }, capabilities: DestinationCapabilities, options: PlanOptions): E.Either<Failure, Selection> => {
+  const parsed = top.parsed;
+  if (!isIndex(parsed)) return E.right({ kind: "image" });
+  if (options.all === true) {
+    if (!capabilities.holdsIndex || !capabilities.acceptedManifestTypes.includes(parsed.mediaType)) {
+      return E.left(failure("UNSUPPORTED_MANIFEST", `the destination cannot store an image index (${parsed.mediaType}); copy one platform with --platform instead of --all`));
+    }
+    return E.right({ kind: "all", entries: parsed.index.manifests });
+  }
+  const entry = choosePlatform(parsed.index, options.platform);
+  return entry === undefined
+    ? E.left(failure("NO_MATCHING_PLATFORM", `${top.digest}: no image for ${platformText(options.platform)} in the index`))
+    : E.right({ kind: "instance", entry });
 };
+
+/** The manifest type to write: the one asked for, else the source's if the destination takes it, else its first image type. */
+const targetType = (sourceType: string, capabilities: DestinationCapabilities, format: ManifestFormat | undefined): string | undefined => {
+  if (format !== undefined) return manifestTypeOf(format);
+  if (capabilities.acceptedManifestTypes.includes(sourceType)) return sourceType;
+  return capabilities.acceptedManifestTypes.find((t) => formatOf(t) !== undefined);
+};
+
+const manifestStep = (
+  instance: ReadInstance,
+  capabilities: DestinationCapabilities,
+  options: PlanOptions,
+  digestOf: (bytes: Uint8Array) => string,
+): E.Either<Failure, ManifestStep> => {
+  const target = targetType(instance.mediaType, capabilities, options.format);
+  const format = target === undefined ? undefined : formatOf(target);
+  if (target === undefined || format === undefined || !capabilities.acceptedManifestTypes.includes(target)) {
+    return E.left(failure("UNSUPPORTED_MANIFEST", `the destination does not take ${target ?? instance.mediaType} manifests`));
+  }
+  if (target === instance.mediaType) return E.right({ action: "keep", digest: instance.digest, mediaType: instance.mediaType });
+  if (options.preserveDigests === true) {
+    return E.left(failure("UNSUPPORTED_MANIFEST", `${instance.digest}: writing it as ${target} would change its digest, and --preserve-digests forbids that`));
+  }
+  const converted = convertManifest(format, instance.digest)(instance.manifest);
+  if (E.isLeft(converted)) return converted;
+  return E.right({ action: "convert", from: instance.digest, digest: digestOf(converted.right.bytes), mediaType: converted.right.mediaType, text: new TextDecoder().decode(converted.right.bytes) });
+};
+
+/** A repository the destination can mount a blob from: one where the source is known to be, in the destination's registry, not the destination itself. */
+const mountSource = (capabilities: DestinationCapabilities, locations: ReadonlyArray<Location>): Location | undefined => {
+  const into = capabilities.mountsInto;
+  return into === undefined ? undefined : locations.find((l) => l.registry === into.registry && l.repository !== into.repository);
+};
+
+/**
+ * The plan of a copy, decided from facts alone: for each image, the manifest
+ * to write (kept, or converted with its new text and digest) and a step per
+ * blob (config first, then layers, each digest once: skipped where the
+ * destination has it or an earlier image brings it, mounted where the source
+ * is known in the destination's registry, else copied), and what happens to
+ * signatures. Refusals name the reason: a conversion under preserve-digests,
+ * converting the images of an index, or changing a signed manifest.
+ */
+export const planCopy = (facts: CopyFacts, capabilities: DestinationCapabilities, options: PlanOptions, digestOf: (bytes: Uint8Array) => string): E.Either<Failure, CopyPlan> => {
+  const all = isIndex(facts.top.parsed) && options.all === true;
+  const planned = new Set<string>();
+  const from = mountSource(capabilities, facts.locations);
+  const instances: InstanceStep[] = [];
+  for (const instance of facts.instances) {
+    const manifest = manifestStep(instance, capabilities, options, digestOf);
+    if (E.isLeft(manifest)) return manifest;
+    if (all && manifest.right.action === "convert") {
+      return E.left(failure("UNSUPPORTED_MANIFEST", `${facts.top.digest}: converting the images of an index is not supported yet; copy without --format, or one platform`));
+    }
+    const blobs: BlobStep[] = [];
+    for (const [i, descriptor] of [instance.manifest.config, ...instance.manifest.layers].entries()) {
+      if (blobs.some((b) => b.descriptor.digest === descriptor.digest)) continue;
+      const role = i === 0 ? "config" : "layer";
+      if (facts.present.has(descriptor.digest) || planned.has(descriptor.digest)) blobs.push({ descriptor, role, action: "skip" });
+      else blobs.push(from === undefined ? { descriptor, role, action: "copy" } : { descriptor, role, action: "mount", from });
+      planned.add(descriptor.digest);
+    }
+    instances.push({ source: { digest: instance.digest, mediaType: instance.mediaType, size: instance.size }, ...(instance.entry?.platform === undefined ? {} : { platform: instance.entry.platform }), manifest: manifest.right, blobs });
+  }
+  const only = instances.length === 1 && !all ? instances[0] : undefined;
+  const changed = only !== undefined && (only.manifest.action === "convert" || only.source.digest !== facts.top.digest);
+  let signatures: SignatureStep;
+  if (options.removeSignatures === true) signatures = { action: "drop", why: "asked" };
+  else if (!capabilities.keepsSignatures) signatures = facts.signatures > 0 ? { action: "drop", why: "the destination keeps none" } : { action: "none" };
+  else if (facts.signatures === 0) signatures = { action: "none" };
+  else if (changed) {
+    return E.left(failure("SIGNATURES_INVALIDATED", `${facts.top.digest}: the copy changes the signed manifest, which would invalidate its signatures; use --remove-signatures`));
+  } else signatures = { action: "carry", count: facts.signatures };
+  const indexed = only !== undefined && only.manifest.action === "keep" && only.source.digest !== facts.top.digest;
+  return E.right({
+    source: { digest: facts.top.digest, mediaType: facts.top.mediaType, size: facts.top.size, kind: facts.top.parsed.kind },
+    instances,
+    ...(all ? { index: { digest: facts.top.digest, mediaType: facts.top.mediaType, size: facts.top.size } } : {}),
+    ...(indexed ? { fromIndex: facts.top.digest } : {}),
+    signatures,
+  });
+};
+
+/** The blobs a plan reads from the source (copied or mounted), once each. */
+export const blobsToMove = (plan: CopyPlan): ReadonlyArray<BlobStep> => plan.instances.flatMap((i) => i.blobs.filter((b) => b.action !== "skip"));

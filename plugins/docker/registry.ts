@@ -76,8 +76,10 @@ export interface RegistryClient {
    */
   readonly getBlob: (digest: Digest) => Promise<E.Either<Failure, AsyncIterable<Uint8Array>>>;
   readonly hasBlob: (digest: Digest) => Promise<E.Either<Failure, boolean>>;
-  /** Uploads a blob, or mounts it from `mountFrom` (another repository on the same registry) when the registry allows. */
-  readonly putBlob: (digest: Digest, size: number, body: () => AsyncIterable<Uint8Array>, mountFrom?: string) => Promise<E.Either<Failure, "uploaded" | "mounted">>;
+  /** Uploads a blob. */
+  readonly putBlob: (digest: Digest, size: number, body: () => AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, "uploaded">>;
+  /** Mounts a blob from another repository of the registry: true if it did, false if it would not (then upload it). */
+  readonly mountBlob: (digest: Digest, from: string) => Promise<E.Either<Failure, boolean>>;
   /** PUT a manifest under a tag or digest; gives the digest the registry says it stored. */
   readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, Digest>>;
   readonly listTags: () => Promise<E.Either<Failure, ReadonlyArray<string>>>;
@@ -87,16 +89,14 @@ export interface RegistryClient {
 }
 
 /** Opens a client for a repository. Nothing is sent until the first call. */
-export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContext, push = false, mountSources: ReadonlyArray<string> = []): RegistryClient => {
+export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContext, push = false): RegistryClient => {
   const host = apiHost(endpoint.registry);
   const where = `${endpoint.registry}/${endpoint.repository}`;
   let scheme: "https" | "http" | undefined;
   let authorization: string | undefined;
   // Mounting needs pull access to the source repositories in the same token.
-  const scopes = [
-    ...(endpoint.repository === "" ? [] : [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"])]),
-    ...mountSources.map((r) => repositoryScope(r, ["pull"])),
-  ];
+  // Grows when a mount needs pull access to another repository.
+  const scopes = endpoint.repository === "" ? [] : [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"])];
   const scope = scopes[0] ?? "";
 
   const origin = (): string => `${scheme ?? "https"}://${host}`;
@@ -367,14 +367,31 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (r.right.status === 404) return E.right(false);
       return E.left(failure("REGISTRY_ERROR", `${where}: checking blob ${digest}: HTTP ${r.right.status}`));
     },
-    putBlob: async (digest, size, body, mountFrom) => {
-      const mountQuery = mountFrom === undefined ? "" : `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}`;
-      const start = await call("POST", `${base}/blobs/uploads/${mountQuery}`, { "content-length": "0" });
-      if (E.isLeft(start)) return start;
-      if (start.right.status === 201 && mountFrom !== undefined) {
-        await start.right.dump();
-        return E.right("mounted");
+    mountBlob: async (digest, from) => {
+      // Mounting needs pull access to the other repository in the same token: ask for it from now on.
+      const wanted = repositoryScope(from, ["pull"]);
+      if (!scopes.includes(wanted)) {
+        scopes.push(wanted);
+        if (authorization?.startsWith("Bearer ") === true) authorization = undefined;
       }
+      const r = await call("POST", `${base}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { "content-length": "0" });
+      if (E.isLeft(r)) return r;
+      await r.right.dump();
+      if (r.right.status === 201) return E.right(true);
+      // The registry opened an upload instead (it will not mount from there): give that session back; the blob is uploaded as usual.
+      const location = r.right.headers["location"];
+      if (r.right.status === 202 && location !== undefined) {
+        const url = new URL(location, origin());
+        if (url.origin === origin()) {
+          const cancelled = await call("DELETE", url.toString());
+          if (E.isRight(cancelled)) await cancelled.right.dump();
+        }
+      }
+      return E.right(false);
+    },
+    putBlob: async (digest, size, body) => {
+      const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
+      if (E.isLeft(start)) return start;
       if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
       await start.right.dump();
       const location = start.right.headers["location"];

@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { Reference } from "../../core/reference/index.ts";
 import { failure } from "../../core/failure.ts";
 import { mediaTypes } from "../../core/manifest/index.ts";
+import type { Reference } from "../../core/reference/index.ts";
 import { verifiedStream } from "../../adapters/store/hash.ts";
 import type { ImageDestination, ImageSource } from "../contract.ts";
 import { registryClient, type RegistryContext } from "./registry.ts";
@@ -9,7 +9,7 @@ import { registryClient, type RegistryContext } from "./registry.ts";
 /** The tag or digest a reference names in its repository. */
 const referenceIn = (ref: Reference): string => ref.digest ?? ref.tag ?? "latest";
 
-/** Reads an image from a registry. */
+/** Reads an image from a registry; its own repository is where its blobs can be mounted from. */
 export const registrySource = (ref: Reference, ctx: RegistryContext, insecure: boolean): ImageSource => {
   const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx);
   return {
@@ -18,23 +18,18 @@ export const registrySource = (ref: Reference, ctx: RegistryContext, insecure: b
       return E.isLeft(m) ? m : E.right(m.right);
     },
     blob: (d) => client.getBlob(d.digest),
+    locations: [{ registry: ref.domain, repository: ref.path }],
     close: async () => undefined,
   };
 };
 
 /**
- * Writes an image to a registry: blobs first (mounted from `mountFrom`, other
- * repositories of the same registry known to hold them, when possible), the
- * manifest last, under the reference's tag (or its digest).
+ * Writes an image to a registry: blobs first (mounted from another
+ * repository of the same registry where the plan says so), the manifest last,
+ * under the reference's tag (or its digest).
  */
-export const registryDestination = (
-  ref: Reference,
-  ctx: RegistryContext,
-  insecure: boolean,
-  mountFrom: ReadonlyArray<string> = [],
-): ImageDestination => {
-  const sources = mountFrom.filter((r) => r !== ref.path);
-  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true, sources);
+export const registryDestination = (ref: Reference, ctx: RegistryContext, insecure: boolean): ImageDestination => {
+  const client = registryClient({ registry: ref.domain, repository: ref.path, insecure }, ctx, true);
   let pushed: string | undefined;
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex, mediaTypes.dockerManifestList],
@@ -42,11 +37,12 @@ export const registryDestination = (
       const r = await client.hasBlob(d.digest);
       return E.isRight(r) && r.right;
     },
+    mountsInto: { registry: ref.domain, repository: ref.path },
+    mountBlob: (d, from) => client.mountBlob(d.digest, from.repository),
     putBlob: async (d, stream) => {
       // Checked on the way out: a corrupt source stops the upload before its end, with our own word for why.
       const checked = verifiedStream(stream, d);
-      // A failed mount starts an ordinary upload, so one source is tried.
-      const r = await client.putBlob(d.digest, d.size, () => checked.stream, sources[0]);
+      const r = await client.putBlob(d.digest, d.size, () => checked.stream);
       const mismatch = checked.state.mismatch;
       if (mismatch !== undefined) return E.left(failure(mismatch.code, mismatch.message));
       return E.isLeft(r) ? r : E.right(undefined);

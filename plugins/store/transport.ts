@@ -1,7 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { mediaTypes } from "../../core/manifest/index.ts";
-import { parseDigest } from "../../core/reference/index.ts";
+import type { Location } from "../../core/copy/index.ts";
+import { parseDigest, parseNormalizedNamed } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
 import { hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
 import { openClaims } from "../../adapters/store/claims.ts";
@@ -10,8 +11,16 @@ import { sha256Text } from "../../adapters/store/hash.ts";
 import { transaction, usedBlobs, type Store } from "../../adapters/store/store.ts";
 import type { ImageDestination, ImageSource, RawManifest } from "../contract.ts";
 
+/** Where an image of the store is known to be: the registries and repositories of its names (their blobs can be mounted there). */
+const locationsOf = (image: ImageRecord): ReadonlyArray<Location> =>
+  image.names.flatMap((n) => {
+    const r = parseNormalizedNamed(n);
+    return E.isRight(r) ? [{ registry: r.right.domain, repository: r.right.path }] : [];
+  });
+
 /** Reads an image from the local store. */
 export const storeSource = (store: Store, image: ImageRecord): ImageSource => ({
+  locations: locationsOf(image),
   manifest: async (digest) => {
     const d = digest ?? image.manifestDigest;
     const bytes = await readSmallBlob(store, d);
