@@ -15,7 +15,29 @@ export type { DockerReference } from "./plugins/docker/reference.ts";
 export type { OciLayoutReference } from "./plugins/oci/reference.ts";
 export type { StoreReference } from "./plugins/store/reference.ts";
 export type { TarballReference } from "./plugins/tarball/reference.ts";
-export { openBerth, openBerthTE, type Berth, type BerthOptions, type ContainerInfo, type BerthTaskEithers, type CopyOptions, type ImageDetails, type ImageSummary, type OperationOptions, type ImportRequest, type PullRequest, type PushOptions, type RemoveOptions } from "./adapters/api/berth.ts";
+export {
+  openBerth,
+  openBerthTE,
+  type Berth,
+  type BerthOptions,
+  type BerthTaskEithers,
+  type ContainerInfo,
+  type CopyOptions,
+  type ImageDetails,
+  type ImageSummary,
+  type ImportRequest,
+  type OperationOptions,
+  type PullPolicy,
+  type PullRequest,
+  type PushOptions,
+  type RegistryAccess,
+  type RegistryOptions,
+  type RemoveOptions,
+  type SignRequest,
+  type TrustReport,
+} from "./adapters/api/berth.ts";
+export type { BlobStep, CopyPlan, InstanceStep, Location, ManifestStep, SignatureStep } from "./core/copy/index.ts";
+export { describePlan } from "./core/copy/index.ts";
 export { BerthError, exitCodeFor } from "./adapters/api/errors.ts";
 export { exitCodes, type ExitCode } from "./adapters/api/exit-codes.ts";
 export type { CopyEvent, CopyResult } from "./adapters/copy/engine.ts";
@@ -31,7 +53,8 @@ export { saveFormats } from "./adapters/api/save.ts";
 export type { RemovalError } from "./core/store/index.ts";
 export type { Result as FragmentResult } from "./core/registries/fragment.ts";
 export type { ImportOptions } from "./plugins/tarball/import.ts";
-export type { BuiltinContext } from "./plugins/builtin-context.ts";
+export type { BuiltinContext, RegistryConversation } from "./plugins/builtin-context.ts";
+export type { RegistryClient, RegistryContext, RepositoryEndpoint, RegistryCredentials } from "./plugins/docker/registry.ts";
 export type { Credentials } from "./adapters/config/auth.ts";
 export type { HostEnvironment } from "./adapters/config/environment.ts";
 export type { HttpClient, HttpRequest, HttpResponse, NetworkTimeouts, TlsOptions } from "./adapters/http/client.ts";
@@ -40,6 +63,6 @@ export type { ImageLookup, LookupResult } from "./core/store/index.ts";
 export type { Store } from "./adapters/store/store.ts";
 export type { CheckReport, Finding } from "./adapters/store/check.ts";
 export type { ContainerRecord } from "./core/store/index.ts";
-export type { RemoteDetails, RemoteOptions } from "./adapters/api/remote.ts";
+export type { RemoteDetails } from "./adapters/api/remote.ts";
 export type { TrustRow, TrustType } from "./adapters/api/trust.ts";
 export { generateSigstoreKey } from "./adapters/signature/sigstore-keys.ts";

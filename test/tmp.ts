@@ -1,5 +1,5 @@
 /** Temporary directories for tests, removed when the test file is done. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
@@ -10,3 +10,6 @@ export const tempDir = (label = "berth-test-"): string => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 };
+
+/** The names in a directory, or none when it does not exist (a store never written to has no blobs directory). */
+export const listing = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);

@@ -1,69 +1,47 @@
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
-import type { Failure } from "../../core/failure.ts";
+import type { CopyPlan } from "../../core/copy/index.ts";
+import { failure, type Failure } from "../../core/failure.ts";
 import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
-import { addNames, imageTree, removeNames, type ContainerRecord, type ImageRecord, type RemovalPlan, type StoreState } from "../../core/store/index.ts";
-import type { BuiltinContext } from "../../plugins/builtin-context.ts";
-import type { BuiltinReference } from "../../plugins/builtin.ts";
-import type { TransportPlugin } from "../../plugins/contract.ts";
-import { builtinPlugins } from "../../plugins/plugins.ts";
+import { addNames, imageTree, removeNames, type ContainerRecord, type ImageRecord, type RemovalStep, type StoreState } from "../../core/store/index.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
-import { forgetAllCredentials, forgetCredentials, type Credentials } from "../config/auth.ts";
-import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
+import type { Credentials } from "../config/auth.ts";
 import { loadAliasCache } from "../config/registries.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
-import { registryCas } from "../http/certs.ts";
 import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import { checkStore, type CheckReport } from "../store/check.ts";
-import { createContainer, removeContainers, rootfsOf } from "../store/containers.ts";
+import { createContainer, findContainer, removeContainers, rootfsOf } from "../store/containers.ts";
 import { readImageDocuments } from "../store/documents.ts";
 import { readState } from "../store/store.ts";
-import { copyByName } from "./copy.ts";
+import { createContext, type BerthContext, type BerthOptions, type RegistryAccess } from "./context.ts";
+import { copyByName, planByName, type CopyRequest } from "./copy.ts";
 import { BerthError } from "./errors.ts";
 import { imageJson, selectImages, type ImageSummary } from "./images.ts";
-import { inspectJson, type ImageDetails } from "./inspect.ts";
-import { renameImage } from "./names.ts";
+import { historyRows, inspectJson, type HistoryRow, type ImageDetails } from "./inspect.ts";
 import { loadArchive } from "./load.ts";
-import { pruneImages, removeWith } from "./remove.ts";
-import { pushImage } from "./push.ts";
-import { login, registryKey } from "./login.ts";
-import { setTrust, showTrust, type TrustRow, type TrustType } from "./trust.ts";
-import { deleteRemote, remoteDetails, withRemote, type RemoteDetails, type RemoteOptions } from "./remote.ts";
+import { login, logout } from "./login.ts";
+import { renameImage } from "./names.ts";
+import { planPull, pullAllTags, pullName, type PullPolicy } from "./pull.ts";
+import { planPush, pushImage } from "./push.ts";
+import { deleteRemote, remoteConfig, remoteDetails, remoteManifest, withRemote, type RemoteDetails } from "./remote.ts";
+import { pruneImages, removeWith, type RemovalReport } from "./remove.ts";
 import { saveImages, type SaveRequest } from "./save.ts";
-import { pullName } from "./pull.ts";
-import { createSession, type Session } from "./session.ts";
+import { signerFor, writeSigstoreKeyPair, type SignRequest } from "./signing.ts";
+import { setTrust, showTrust, type TrustRow, type TrustType } from "./trust.ts";
 
-/** How to open berth; everything unset is found as podman finds it. */
-export interface BerthOptions {
-  /** The image store (default `$BERTH_ROOT`, else `~/.local/share/berth`). */
-  readonly root?: string;
-  /** One registries.conf instead of the usual search. */
-  readonly registriesConf?: string;
-  /** The credentials file (default as podman). */
-  readonly authFile?: string;
-  /** policy.json (default `~/.config/containers/policy.json`, else the system's). */
-  readonly signaturePolicy?: string;
-  /** Accept any image, whatever the policy says. */
-  readonly insecurePolicy?: boolean;
-  /** `false` allows plain HTTP and unverified TLS for every registry (as `--tls-verify=false`). */
-  readonly tlsVerify?: boolean;
-  /** Extra CA certificates for every registry (else certs.d per registry). */
-  readonly certDir?: string;
-  /** Where signatures are stored per registry (containers-registries.d). */
-  readonly registriesD?: string;
-  /**
-   * Milliseconds a registry may stay silent (no connection, no response, no
-   * bytes) before a request fails and is retried. Unset: connecting may take
-   * 10 s, everything else 30 s.
-   */
-  readonly networkTimeoutMs?: number;
-  /** More transports, used beside the built-in ones by `copy` (the plugin contract); each parses its own reference type. */
-  // deno-lint-ignore no-explicit-any -- a plugin's reference type is its own: invariant, so only `any` admits every plugin.
-  readonly transports?: ReadonlyArray<TransportPlugin<any, BuiltinContext>>;
-}
+export type { BerthOptions, RegistryAccess } from "./context.ts";
+export type { Credentials } from "../config/auth.ts";
+export type { CopyEvent, CopyResult } from "../copy/engine.ts";
+export type { CheckReport } from "../store/check.ts";
+export type { ImageSummary } from "./images.ts";
+export type { HistoryRow, ImageDetails } from "./inspect.ts";
+export type { PullPolicy } from "./pull.ts";
+export type { RemovalReport } from "./remove.ts";
+export type { SignRequest } from "./signing.ts";
 
 /** What every registry operation can be given. */
 export interface OperationOptions {
@@ -72,11 +50,27 @@ export interface OperationOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Pulling one name. */
-export interface PullRequest extends OperationOptions {
-  readonly platform?: Platform;
+/** One call's registry settings, over those berth was opened with. */
+export interface RegistryOptions {
+  /** `false` allows plain HTTP and unverified TLS; unset follows registries.conf. */
+  readonly tlsVerify?: boolean;
+  /** Extra CA certificates (else certs.d per registry). */
+  readonly certDir?: string;
+  /** The credentials file. */
+  readonly authFile?: string;
+  /** Credentials to use instead of the auth files. */
   readonly creds?: Credentials;
+  /** Retries after 429, 5xx and dropped connections (default 3). */
   readonly retries?: number;
+}
+
+/** Pulling one name. */
+export interface PullRequest extends OperationOptions, RegistryOptions {
+  readonly platform?: Platform;
+  /** When to pull (default `always`). */
+  readonly policy?: PullPolicy;
+  /** Asks a person to pick among a short name's candidates (registries.conf `short-name-mode = "prompt"`); without it nobody is asked. */
+  readonly choose?: (plan: ResolutionPlan) => Promise<ResolutionPlan | undefined>;
   /** podman's progress lines (`Trying to pull …`). */
   readonly onMessage?: (line: string) => void;
 }
@@ -88,54 +82,31 @@ export interface CopyOptions extends OperationOptions {
   readonly format?: ManifestFormat;
   readonly preserveDigests?: boolean;
   readonly removeSignatures?: boolean;
+  /** The source side's registry settings. */
+  readonly src?: RegistryOptions & { readonly noCreds?: boolean };
+  /** The destination side's registry settings. */
+  readonly dest?: RegistryOptions & { readonly noCreds?: boolean };
+  /** Shorthands for `src.creds` and `dest.creds`. */
   readonly srcCreds?: Credentials;
   readonly destCreds?: Credentials;
+  /** Sign what was written (docker:// destinations): a signer, or how to make one. */
   readonly signer?: Signer;
+  readonly sign?: SignRequest;
 }
 
-export type { ImageSummary } from "./images.ts";
-export type { ImageDetails } from "./inspect.ts";
-
-/** The operations, each giving a value or a {@link Failure} (fp-ts TaskEither), never throwing for expected failures. */
-export interface BerthTaskEithers {
-  readonly pull: (name: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, { readonly id: string }>;
-  readonly copy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyResult>;
-  readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
-  readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
-  readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
-  readonly untag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
-  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => TE.TaskEither<Failure, RemovalPlan>;
-  readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => TE.TaskEither<Failure, ReadonlyArray<string>>;
-  readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => TE.TaskEither<Failure, { readonly id: string }>;
-  readonly save: (request: SaveRequest) => TE.TaskEither<Failure, void>;
-  readonly load: (path: string, onLoaded?: (name: string) => void) => TE.TaskEither<Failure, ReadonlyArray<string>>;
-  readonly push: (image: string, destination?: string, options?: PushOptions) => TE.TaskEither<Failure, CopyResult>;
-  readonly resolve: (name: string) => TE.TaskEither<Failure, ResolutionPlan>;
-  readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
-  readonly create: (image: string, options?: { readonly name?: string }) => TE.TaskEither<Failure, ContainerInfo>;
-  readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
-  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
-  readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
-  readonly tags: (repository: string, options?: RemoteOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
-  readonly inspectRemote: (name: string, options?: RemoteOptions) => TE.TaskEither<Failure, RemoteDetails>;
-  readonly deleteRemote: (name: string, options?: RemoteOptions) => TE.TaskEither<Failure, string>;
-  readonly login: (registry: string, username: string, password: string) => TE.TaskEither<Failure, void>;
-  readonly logout: (registry?: string) => TE.TaskEither<Failure, boolean>;
-  readonly trust: () => TE.TaskEither<Failure, ReadonlyArray<TrustRow>>;
-  readonly setTrust: (scope: string, type: TrustType, keys?: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+/** Pushing an image of the store (see {@link Berth.push}). */
+export interface PushOptions extends OperationOptions, RegistryOptions {
+  readonly format?: ManifestFormat;
+  readonly signer?: Signer;
+  readonly sign?: SignRequest;
+  /** Called just before signing, so a CLI can say so. */
+  readonly onSigning?: () => void;
 }
 
 /** A container: a root filesystem made from an image, in the store (berth never runs it). */
 export interface ContainerInfo extends ContainerRecord {
   /** Where its root filesystem is. */
   readonly rootfs: string;
-}
-
-/** Pushing an image of the store (see {@link Berth.push}). */
-export interface PushOptions extends OperationOptions {
-  readonly creds?: Credentials;
-  readonly format?: ManifestFormat;
-  readonly signer?: Signer;
 }
 
 /** An image made from a root-filesystem tarball (`berth import`): the import options without the clock and source, which berth fills in. */
@@ -155,12 +126,72 @@ export interface RemoveOptions {
   readonly dryRun?: boolean;
 }
 
+/** What `prune` removes: dangling images, or with `all` every image no container uses, narrowed by filters. */
+export interface PruneOptions {
+  readonly all?: boolean;
+  readonly filters?: ReadonlyArray<string>;
+  /** Each step as it is taken (untag, delete), for a CLI to print. */
+  readonly onStep?: (step: RemovalStep) => void;
+}
+
+/** The policy in words, with the file it came from. */
+export interface TrustReport {
+  readonly rows: ReadonlyArray<TrustRow>;
+  /** The policy file's text, as read. */
+  readonly raw?: string;
+  readonly path?: string;
+}
+
+/** The operations, each giving a value or a {@link Failure} (fp-ts TaskEither), never throwing for expected failures. */
+export interface BerthTaskEithers {
+  readonly pull: (name: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, { readonly id: string }>;
+  readonly pullAllTags: (repository: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, ReadonlyArray<{ readonly name: string; readonly id: string }>>;
+  readonly planPull: (name: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, { readonly name: string; readonly plan: CopyPlan }>;
+  readonly copy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyResult>;
+  readonly planCopy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyPlan>;
+  readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
+  readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
+  readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+  readonly untag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => TE.TaskEither<Failure, RemovalReport>;
+  readonly prune: (options?: PruneOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => TE.TaskEither<Failure, { readonly id: string }>;
+  readonly save: (request: SaveRequest) => TE.TaskEither<Failure, void>;
+  readonly load: (archive: string | AsyncIterable<Uint8Array>, onLoaded?: (name: string) => void) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly push: (image: string, destination?: string, options?: PushOptions) => TE.TaskEither<Failure, CopyResult>;
+  readonly planPush: (image: string, destination?: string, options?: PushOptions) => TE.TaskEither<Failure, CopyPlan>;
+  readonly resolve: (name: string, options?: { readonly tty?: boolean }) => TE.TaskEither<Failure, ResolutionPlan>;
+  readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
+  readonly historyRows: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryRow>>;
+  readonly create: (image: string, options?: { readonly name?: string }) => TE.TaskEither<Failure, ContainerInfo>;
+  readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
+  readonly container: (name: string) => TE.TaskEither<Failure, ContainerInfo>;
+  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
+  readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
+  readonly tags: (repository: string, options?: RegistryOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
+  readonly inspectRemote: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, RemoteDetails>;
+  readonly remoteManifest: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, { readonly bytes: Uint8Array; readonly mediaType: string; readonly digest: string }>;
+  readonly remoteConfig: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
+  readonly deleteRemote: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
+  readonly login: (registry: string, username: string, password: string, options?: RegistryOptions) => TE.TaskEither<Failure, void>;
+  readonly logout: (registry?: string, options?: { readonly authFile?: string }) => TE.TaskEither<Failure, boolean>;
+  readonly trust: () => TE.TaskEither<Failure, TrustReport>;
+  readonly setTrust: (scope: string, type: TrustType, keys?: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
+  readonly writeSigstoreKeyPair: (prefix: string, passphrase: { readonly text: string } | { readonly file: string }) => TE.TaskEither<Failure, { readonly privateKey: string; readonly publicKey: string }>;
+}
+
 /** berth as a library: the same operations as the CLI, as Promises that throw {@link BerthError}, or as TaskEithers in `te`. */
 export interface Berth {
   /** Pulls a name (short names resolved as podman does) into the store; gives the image ID. */
   readonly pull: (name: string, request?: PullRequest) => Promise<{ readonly id: string }>;
+  /** Pulls every tag of a repository (a name without tag or digest); gives each name and image ID. */
+  readonly pullAllTags: (repository: string, request?: PullRequest) => Promise<ReadonlyArray<{ readonly name: string; readonly id: string }>>;
+  /** What a pull would do: the candidate it would come from and the copy plan; nothing is written. */
+  readonly planPull: (name: string, request?: PullRequest) => Promise<{ readonly name: string; readonly plan: CopyPlan }>;
   /** Copies between any two transports (`docker://`, `store:`, `oci:`, `oci-archive:`, `docker-archive:`, `dir:`, and yours). */
   readonly copy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyResult>;
+  /** The plan a copy would carry out; nothing is written on either side. */
+  readonly planCopy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyPlan>;
   /** The store's images, newest first, filtered as `berth images --filter` filters them. */
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => Promise<ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => Promise<ImageDetails>;
@@ -173,42 +204,54 @@ export interface Berth {
    * the errors (names not found, images in use) and podman's exit code for
    * them. It throws only when the store itself fails.
    */
-  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => Promise<RemovalPlan>;
+  readonly remove: (names: ReadonlyArray<string>, options?: RemoveOptions) => Promise<RemovalReport>;
   /** Removes dangling images (with `all`, every image no container uses); gives the IDs removed. */
-  readonly prune: (options?: { readonly all?: boolean; readonly filters?: ReadonlyArray<string> }) => Promise<ReadonlyArray<string>>;
+  readonly prune: (options?: PruneOptions) => Promise<ReadonlyArray<string>>;
   /** Makes a one-layer image from a root-filesystem tarball (a path, or bytes as they stream; plain or gzip). */
   readonly import: (tarball: string | AsyncIterable<Uint8Array>, options?: ImportRequest) => Promise<{ readonly id: string }>;
   /** Saves images as `podman save` (docker-archive, oci-archive, oci-dir, docker-dir) to a path or a stream. */
   readonly save: (request: SaveRequest) => Promise<void>;
-  /** Loads every image and name of an archive (plain or gzip) or OCI layout; gives the names loaded. */
-  readonly load: (path: string, onLoaded?: (name: string) => void) => Promise<ReadonlyArray<string>>;
+  /** Loads every image and name of an archive (a path or bytes as they stream; plain or gzip) or OCI layout; gives the names loaded. */
+  readonly load: (archive: string | AsyncIterable<Uint8Array>, onLoaded?: (name: string) => void) => Promise<ReadonlyArray<string>>;
   /** Pushes an image of the store to a registry (default: the name it was found by), mounting blobs the registry has under the image's other names. */
   readonly push: (image: string, destination?: string, options?: PushOptions) => Promise<CopyResult>;
+  /** What a push would do; nothing is written to the registry. */
+  readonly planPush: (image: string, destination?: string, options?: PushOptions) => Promise<CopyPlan>;
   /** Where a name would be pulled from and why: the candidates in order, with their mirrors (as `berth resolve`). */
-  readonly resolve: (name: string) => Promise<ResolutionPlan>;
+  readonly resolve: (name: string, options?: { readonly tty?: boolean }) => Promise<ResolutionPlan>;
   /** The history entries of an image's config, oldest first. */
   readonly history: (name: string) => Promise<ReadonlyArray<HistoryEntry>>;
+  /** The history as `berth history` shows it: newest first, with the image ID, the size of each entry's layer and the names. */
+  readonly historyRows: (name: string) => Promise<ReadonlyArray<HistoryRow>>;
   /** Unpacks an image into a new root filesystem in the store (`berth create`), layer by layer, safely. */
   readonly create: (image: string, options?: { readonly name?: string }) => Promise<ContainerInfo>;
   readonly containers: () => Promise<ReadonlyArray<ContainerInfo>>;
+  /** One container, by name or ID prefix (`berth mount` prints its `rootfs`). */
+  readonly container: (name: string) => Promise<ContainerInfo>;
   /** Removes containers by name or ID prefix; gives the IDs removed and the names that matched none. */
   readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => Promise<{ readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
   /** Checks every image's blobs, index.json and containers (`berth check`); `repair` rolls back what is incomplete. */
   readonly check: (options?: { readonly repair?: boolean }) => Promise<CheckReport>;
   /** Every tag of a repository in a registry (paged as the registry pages them). */
-  readonly tags: (repository: string, options?: RemoteOptions) => Promise<ReadonlyArray<string>>;
+  readonly tags: (repository: string, options?: RegistryOptions) => Promise<ReadonlyArray<string>>;
   /** An image in a registry as `skopeo inspect` shows it, without pulling it. */
-  readonly inspectRemote: (name: string, options?: RemoteOptions) => Promise<RemoteDetails>;
+  readonly inspectRemote: (name: string, options?: RegistryOptions) => Promise<RemoteDetails>;
+  /** The manifest a name points to in a registry, as served (`inspect --raw`). */
+  readonly remoteManifest: (name: string, options?: RegistryOptions) => Promise<{ readonly bytes: Uint8Array; readonly mediaType: string; readonly digest: string }>;
+  /** The config of an image in a registry, as text (`inspect --config`). */
+  readonly remoteConfig: (name: string, options?: RegistryOptions) => Promise<string>;
   /** Deletes the manifest a name points to in a registry; gives its digest. */
-  readonly deleteRemote: (name: string, options?: RemoteOptions) => Promise<string>;
+  readonly deleteRemote: (name: string, options?: RegistryOptions) => Promise<string>;
   /** Checks credentials against the registry, then saves them (a wrong password saves nothing). */
-  readonly login: (registry: string, username: string, password: string) => Promise<void>;
+  readonly login: (registry: string, username: string, password: string, options?: RegistryOptions) => Promise<void>;
   /** Forgets the credentials for a registry (all of them without one); says whether there were any. */
-  readonly logout: (registry?: string) => Promise<boolean>;
+  readonly logout: (registry?: string, options?: { readonly authFile?: string }) => Promise<boolean>;
   /** The signature policy in words, one row per transport, scope and requirement (`trust show`). */
-  readonly trust: () => Promise<ReadonlyArray<TrustRow>>;
+  readonly trust: () => Promise<TrustReport>;
   /** Sets what a scope requires (`default`, or a docker scope), keeping the policy file valid (`trust set`). */
   readonly setTrust: (scope: string, type: TrustType, keys?: ReadonlyArray<string>) => Promise<void>;
+  /** Writes a new sigstore key pair, `PREFIX.private` (sealed) and `PREFIX.pub`. */
+  readonly writeSigstoreKeyPair: (prefix: string, passphrase: { readonly text: string } | { readonly file: string }) => Promise<{ readonly privateKey: string; readonly publicKey: string }>;
   readonly te: BerthTaskEithers;
   /** Warnings found while reading the configuration (unknown keys). */
   readonly warnings: ReadonlyArray<string>;
@@ -220,90 +263,102 @@ const run = async <A>(task: TE.TaskEither<Failure | ReadonlyArray<Failure>, A>):
   throw new BerthError(Array.isArray(r.left) ? r.left : [r.left as Failure]);
 };
 
+/** A call's registry options as the context's access. */
+const accessOf = (o: RegistryOptions & { readonly noCreds?: boolean } = {}): RegistryAccess => ({
+  ...(o.tlsVerify === undefined ? {} : { tlsVerify: o.tlsVerify }),
+  ...(o.certDir === undefined ? {} : { certDir: o.certDir }),
+  ...(o.authFile === undefined ? {} : { authFile: o.authFile }),
+  ...(o.creds === undefined ? {} : { creds: o.creds }),
+  ...(o.retries === undefined ? {} : { retries: o.retries }),
+  ...(o.noCreds === true ? { noCreds: true } : {}),
+});
+
 /**
- * Opens berth: reads registries.conf and opens (or makes) the store. The
- * signature policy is read when the first image is copied.
+ * Opens berth: reads registries.conf and builds the one context every call
+ * uses. The store is made on the first write; the signature policy is read
+ * when the first image is copied.
  */
 export const openBerthTE =
   (options: BerthOptions = {}): TE.TaskEither<Failure, Berth> =>
   async () => {
-    const opened = await createSession({
-      ...(options.root === undefined ? {} : { root: options.root }),
-      ...(options.registriesConf === undefined ? {} : { registriesConf: options.registriesConf }),
-      ...(options.networkTimeoutMs === undefined ? {} : { networkTimeoutMs: options.networkTimeoutMs }),
-    });
-    if (E.isLeft(opened)) return opened;
-    return E.right(berthOver(opened.right.session, opened.right.warnings, options));
+    const ctx = await createContext(options);
+    return E.isLeft(ctx) ? ctx : E.right(berthOver(ctx.right));
   };
 
 /** {@link openBerthTE} as a Promise; a failure throws {@link BerthError}. */
 export const openBerth = (options: BerthOptions = {}): Promise<Berth> => run(openBerthTE(options));
 
-const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: BerthOptions): Berth => {
-  let policy: Promise<E.Either<Failure, LoadedPolicy>> | undefined;
-  const policyOnce = () =>
-    (policy ??= loadPolicy(session.host, { ...(options.signaturePolicy === undefined ? {} : { signaturePolicy: options.signaturePolicy }), insecurePolicy: options.insecurePolicy === true }));
-  const plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>> = [...builtinPlugins, ...(options.transports ?? [])];
+/** A signer given, or made from a request (reading its key), or none. */
+const signerOf = async (o: { readonly signer?: Signer; readonly sign?: SignRequest }): Promise<E.Either<Failure, Signer | undefined>> =>
+  o.signer !== undefined ? E.right(o.signer) : o.sign === undefined ? E.right(undefined) : signerFor(o.sign);
+
+const berthOver = (ctx: BerthContext): Berth => {
   const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
-  /** The berth-wide TLS, CA and auth-file settings, under what a call gives. */
-  const remoteDefaults = (o: RemoteOptions): RemoteOptions => ({
-    timeouts: session.timeouts,
-    ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
-    ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
-    ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
-    ...o,
-  });
 
   /** Looks an image up by name and reads its manifest and config, then gives `f` of them. */
   const withImage =
     <A>(name: string, f: (image: ImageRecord, state: StoreState, docs: { manifest: ImageManifest; config: ImageConfig }) => A): TE.TaskEither<Failure, A> =>
     async () => {
-      const state = await readState(session.store);
+      const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;
-      const found = session.lookup(name, state.right.images);
+      const found = ctx.lookup(name, state.right.images);
       if (E.isLeft(found)) return found;
-      const docs = await readImageDocuments(session.store, found.right.image);
+      const docs = await readImageDocuments(ctx.store, found.right.image);
       return E.isLeft(docs) ? docs : E.right(f(found.right.image, state.right, docs.right));
     };
 
+  const pullOptions = (request: PullRequest) => ({
+    platform: platformOf(request.platform),
+    access: accessOf(request),
+    ...(request.policy === undefined ? {} : { policy: request.policy }),
+    ...(request.choose === undefined ? {} : { choose: request.choose }),
+    ...(request.onMessage === undefined ? {} : { onMessage: request.onMessage }),
+    ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
+  });
+
+  const copyRequest = (source: string, destination: string, o: CopyOptions, signer: Signer | undefined): CopyRequest => ({
+    source,
+    destination,
+    src: accessOf({ ...o.src, ...(o.srcCreds === undefined ? {} : { creds: o.srcCreds }) }),
+    dest: accessOf({ ...o.dest, ...(o.destCreds === undefined ? {} : { creds: o.destCreds }) }),
+    platform: platformOf(o.platform),
+    ...(o.all === undefined ? {} : { all: o.all }),
+    ...(o.format === undefined ? {} : { format: o.format }),
+    ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
+    ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
+    ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    ...(signer === undefined ? {} : { signer }),
+  });
+
+  const pushRequest = (image: string, destination: string | undefined, o: PushOptions, signer: Signer | undefined) => ({
+    image,
+    ...(destination === undefined ? {} : { destination }),
+    access: accessOf(o),
+    ...(o.format === undefined ? {} : { format: o.format }),
+    ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
+    ...(o.onSigning === undefined ? {} : { onSigning: o.onSigning }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    ...(signer === undefined ? {} : { signer }),
+  });
+
   const te: BerthTaskEithers = {
     pull: (name, request = {}) => async () => {
-      const loaded = await policyOnce();
-      if (E.isLeft(loaded)) return E.left([loaded.left]);
-      const r = await pullName(session, name, {
-        platform: platformOf(request.platform),
-        tlsVerify: options.tlsVerify,
-        creds: request.creds,
-        authFile: options.authFile,
-        caFor: registryCas(session.host, options.certDir),
-        policy: loaded.right,
-        registriesD: options.registriesD,
-        ...(request.retries === undefined ? {} : { retries: request.retries }),
-        ...(request.onMessage === undefined ? {} : { onMessage: request.onMessage }),
-        ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-      });
+      const r = await pullName(ctx, name, pullOptions(request));
       return E.isLeft(r) ? r : E.right({ id: r.right });
     },
+    pullAllTags: (repository, request = {}) => () => pullAllTags(ctx, repository, pullOptions(request)),
+    planPull: (name, request = {}) => () => planPull(ctx, name, pullOptions(request)),
     copy: (source, destination, o = {}) => async () => {
-      const loaded = await policyOnce();
-      if (E.isLeft(loaded)) return loaded;
-      const tls = options.tlsVerify === undefined ? {} : { srcTlsVerify: options.tlsVerify, destTlsVerify: options.tlsVerify };
-      const dirs = options.certDir === undefined ? {} : { srcCertDir: options.certDir, destCertDir: options.certDir };
-      return copyByName(session, loaded.right, plugins, {
-        source,
-        destination,
-        ...tls,
-        ...dirs,
-        ...o,
-        platform: platformOf(o.platform),
-        ...(options.registriesD === undefined ? {} : { registriesD: options.registriesD }),
-      });
+      const signer = await signerOf(o);
+      return E.isLeft(signer) ? signer : copyByName(ctx, copyRequest(source, destination, o, signer.right));
     },
+    planCopy: (source, destination, o = {}) => () => planByName(ctx, copyRequest(source, destination, o, undefined)),
     images: (o = {}) => async () => {
-      const state = await readState(session.store);
+      const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;
-      const selected = selectImages(session, state.right, o.filters ?? [], o.all === true);
+      const selected = selectImages(ctx, state.right, o.filters ?? [], o.all === true);
       if (E.isLeft(selected)) return selected;
       const tree = imageTree(state.right.images);
       const counts = new Map<string, number>();
@@ -311,11 +366,11 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
       return E.right(selected.right.map((i) => imageJson(i, state.right, tree, counts)));
     },
     inspect: (name) => withImage(name, (image, state, docs) => inspectJson(image, state, docs.manifest, docs.config)),
-    tag: (name, ...names) => () => renameImage(session, name, names, (id, ns) => (state) => E.right(addNames(id, ns)(state))),
-    untag: (name, ...names) => () => renameImage(session, name, names, removeNames),
+    tag: (name, ...names) => () => renameImage(ctx, name, names, (id, ns) => (state) => E.right(addNames(id, ns)(state))),
+    untag: (name, ...names) => () => renameImage(ctx, name, names, removeNames),
     remove: (names, o = {}) => () =>
       removeWith(
-        session,
+        ctx,
         (state) => ({
           inputs: names,
           ...(o.all === true ? { imageIds: state.images.map((i) => i.id) } : {}),
@@ -325,79 +380,68 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
         }),
         o.dryRun === true,
       ),
-    prune: (o = {}) => () => pruneImages(session, o),
-    save: (request) => async () => {
-      const loaded = await policyOnce();
-      return E.isLeft(loaded) ? loaded : saveImages(session, loaded.right, request);
-    },
-    load: (path, onLoaded) => async () => {
-      const loaded = await policyOnce();
-      return E.isLeft(loaded) ? loaded : loadArchive(session, loaded.right, path, onLoaded);
-    },
+    prune: (o = {}) => () => pruneImages(ctx, o),
+    save: (request) => () => saveImages(ctx, request),
+    load: (archive, onLoaded) => () => loadArchive(ctx, archive, onLoaded),
     push: (image, destination, o = {}) => async () => {
-      const loaded = await policyOnce();
-      if (E.isLeft(loaded)) return loaded;
-      return pushImage(session, loaded.right, {
-        image,
-        ...(destination === undefined ? {} : { destination }),
-        ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
-        ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
-        ...(options.registriesD === undefined ? {} : { registriesD: options.registriesD }),
-        caFor: registryCas(session.host, options.certDir),
-        ...o,
-      });
+      const signer = await signerOf(o);
+      return E.isLeft(signer) ? signer : pushImage(ctx, pushRequest(image, destination, o, signer.right));
     },
-    resolve: (name) => async () => {
-      const cache = await loadAliasCache(session.host);
-      return resolveShortName(name, session.config, { tty: false, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
+    planPush: (image, destination, o = {}) => () => planPush(ctx, pushRequest(image, destination, o, undefined)),
+    resolve: (name, o = {}) => async () => {
+      const cache = await loadAliasCache(ctx.host);
+      if (E.isLeft(cache)) return cache;
+      return resolveShortName(name, ctx.config, { tty: o.tty === true, aliasCache: cache.right });
     },
     history: (name) => withImage(name, (_image, _state, docs) => docs.config.history ?? []),
+    historyRows: (name) => withImage(name, (image, _state, docs) => historyRows(image, docs.manifest, docs.config)),
     create: (image, o = {}) => async () => {
-      const state = await readState(session.store);
+      const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;
-      const found = session.lookup(image, state.right.images);
+      const found = ctx.lookup(image, state.right.images);
       if (E.isLeft(found)) return found;
-      const c = await createContainer(session.store, found.right.image, found.right.name ?? image, { ...(o.name === undefined ? {} : { name: o.name }), created: new Date().toISOString() });
-      return E.isLeft(c) ? c : E.right({ ...c.right, rootfs: rootfsOf(session.store, c.right.id) });
+      const c = await createContainer(ctx.store, found.right.image, found.right.name ?? image, {
+        ...(o.name === undefined ? {} : { name: o.name }),
+        maxLayerBytes: ctx.maxLayerBytes,
+        created: new Date().toISOString(),
+      });
+      return E.isLeft(c) ? c : E.right({ ...c.right, rootfs: rootfsOf(ctx.store, c.right.id) });
     },
     containers: () => async () => {
-      const state = await readState(session.store);
-      return E.isLeft(state) ? state : E.right(state.right.containers.map((c) => ({ ...c, rootfs: rootfsOf(session.store, c.id) })));
+      const state = await readState(ctx.store);
+      return E.isLeft(state) ? state : E.right(state.right.containers.map((c) => ({ ...c, rootfs: rootfsOf(ctx.store, c.id) })));
+    },
+    container: (name) => async () => {
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      const c = findContainer(state.right.containers, name);
+      return E.isLeft(c) ? c : E.right({ ...c.right, rootfs: rootfsOf(ctx.store, c.right.id) });
     },
     removeContainer: (names, o = {}) => async () => {
-      const r = await removeContainers(session.store, names, o.ignoreMissing === true);
+      const r = await removeContainers(ctx.store, names, o.ignoreMissing === true);
       return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), errors: r.right.errors });
     },
-    check: (o = {}) => () => checkStore(session.store, o.repair === true),
-    tags: (repository, o = {}) => () =>
-      withRemote(session.host, session.config, repository, remoteDefaults(o), false, (r) => r.client.listTags()),
-    inspectRemote: (name, o = {}) => () => withRemote(session.host, session.config, name, remoteDefaults(o), false, (r) => remoteDetails(r, name)),
-    deleteRemote: (name, o = {}) => () => withRemote(session.host, session.config, name, remoteDefaults(o), true, deleteRemote),
-    login: (registry, username, password) => () =>
-      login(session.host, {
-        registry: registryKey(registry),
-        username,
-        password,
-        timeouts: session.timeouts,
-        ...(options.tlsVerify === undefined ? {} : { tlsVerify: options.tlsVerify }),
-        ...(options.certDir === undefined ? {} : { certDir: options.certDir }),
-        ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
-      }),
-    trust: () => async () => {
-      const shown = await showTrust(session.host, options.signaturePolicy);
-      return E.isLeft(shown) ? shown : E.right(shown.right.rows);
+    check: (o = {}) => () => checkStore(ctx.store, o.repair === true),
+    tags: (repository, o = {}) => () => withRemote(ctx, repository, accessOf(o), false, (r) => r.client.listTags()),
+    inspectRemote: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), false, (r) => remoteDetails(r, name)),
+    remoteManifest: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), false, remoteManifest),
+    remoteConfig: (name, o = {}) => async () => {
+      const r = await withRemote(ctx, name, accessOf(o), false, (remote) => remoteConfig(remote, name));
+      return E.isLeft(r) ? r : E.right(r.right.text);
     },
-    setTrust: (scope, type, keys = []) => () => setTrust(session.host, scope, type, keys, options.signaturePolicy),
-    logout: (registry) => async () => {
-      const files = options.authFile === undefined ? {} : { authFile: options.authFile };
-      if (registry === undefined) {
-        const r = await forgetAllCredentials(session.host, files);
-        return E.isLeft(r) ? r : E.right(true);
-      }
-      return forgetCredentials(session.host, registryKey(registry), files);
-    },
+    deleteRemote: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), true, deleteRemote),
+    login: (registry, username, password, o = {}) => () => login(ctx, { registry, username, password, access: accessOf(o) }),
+    logout: (registry, o = {}) => () => logout(ctx, registry, o.authFile),
+    trust: () => () => showTrust(ctx.host, ctx.options.signaturePolicy),
+    setTrust: (scope, type, keys = []) => () => setTrust(ctx.host, scope, type, keys, ctx.options.signaturePolicy),
+    writeSigstoreKeyPair: (prefix, passphrase) => () => writeSigstoreKeyPair(prefix, passphrase),
     import: (tarball, o = {}) => async () => {
-      const r = await importTarball(session.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
+      if (typeof tarball === "string") {
+        const s = await stat(tarball).catch(() => undefined);
+        if (s === undefined) return E.left(failure("INVALID_ARCHIVE", `${tarball}: no such file`));
+        if (!s.isFile()) return E.left(failure("INVALID_ARCHIVE", `${tarball}: ${s.isDirectory() ? "is a directory" : "not a regular file"}`));
+      }
+      const r = await importTarball(ctx.store, typeof tarball === "string" ? createReadStream(tarball) : tarball, {
         ...o,
         created: new Date().toISOString(),
         source: typeof tarball === "string" ? tarball : "-",
@@ -407,7 +451,10 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
   };
   return {
     pull: (name, request) => run(te.pull(name, request)),
+    pullAllTags: (repository, request) => run(te.pullAllTags(repository, request)),
+    planPull: (name, request) => run(te.planPull(name, request)),
     copy: (source, destination, o) => run(te.copy(source, destination, o)),
+    planCopy: (source, destination, o) => run(te.planCopy(source, destination, o)),
     images: (o) => run(te.images(o)),
     inspect: (name) => run(te.inspect(name)),
     tag: (name, ...names) => run(te.tag(name, ...names)),
@@ -416,22 +463,28 @@ const berthOver = (session: Session, warnings: ReadonlyArray<string>, options: B
     prune: (o) => run(te.prune(o)),
     import: (tarball, o) => run(te.import(tarball, o)),
     save: (request) => run(te.save(request)),
-    load: (path, onLoaded) => run(te.load(path, onLoaded)),
+    load: (archive, onLoaded) => run(te.load(archive, onLoaded)),
     push: (image, destination, o) => run(te.push(image, destination, o)),
-    resolve: (name) => run(te.resolve(name)),
+    planPush: (image, destination, o) => run(te.planPush(image, destination, o)),
+    resolve: (name, o) => run(te.resolve(name, o)),
     history: (name) => run(te.history(name)),
+    historyRows: (name) => run(te.historyRows(name)),
     create: (image, o) => run(te.create(image, o)),
     containers: () => run(te.containers()),
+    container: (name) => run(te.container(name)),
     removeContainer: (names, o) => run(te.removeContainer(names, o)),
     check: (o) => run(te.check(o)),
     tags: (repository, o) => run(te.tags(repository, o)),
     inspectRemote: (name, o) => run(te.inspectRemote(name, o)),
+    remoteManifest: (name, o) => run(te.remoteManifest(name, o)),
+    remoteConfig: (name, o) => run(te.remoteConfig(name, o)),
     deleteRemote: (name, o) => run(te.deleteRemote(name, o)),
-    login: (registry, username, password) => run(te.login(registry, username, password)),
-    logout: (registry) => run(te.logout(registry)),
+    login: (registry, username, password, o) => run(te.login(registry, username, password, o)),
+    logout: (registry, o) => run(te.logout(registry, o)),
     trust: () => run(te.trust()),
     setTrust: (scope, type, keys) => run(te.setTrust(scope, type, keys)),
+    writeSigstoreKeyPair: (prefix, passphrase) => run(te.writeSigstoreKeyPair(prefix, passphrase)),
     te,
-    warnings,
+    warnings: ctx.warnings,
   };
 };

@@ -1,35 +1,29 @@
 import * as E from "fp-ts/lib/Either.js";
+import type { CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
-import { repositoryName } from "../../core/reference/index.ts";
+import type { Reference } from "../../core/reference/index.ts";
 import { parseImageName } from "../../core/transport/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../../plugins/contract.ts";
 import { registryClient } from "../../plugins/docker/registry.ts";
-import { credentialsFor, type Credentials } from "../config/auth.ts";
-import { policyCheck, signatureSourcesOf, type LoadedPolicy, type PolicySubject } from "../config/policy.ts";
-import { copyImage, type CopyEvent, type CopyResult } from "../copy/engine.ts";
-import { registryCas } from "../http/certs.ts";
-import { httpClient } from "../http/client.ts";
+import { signPushed } from "../../plugins/docker/signature-store.ts";
+import { policyCheck, signatureSourcesOf, type PolicySubject } from "../config/policy.ts";
+import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyOptions as EngineOptions, type CopyResult } from "../copy/engine.ts";
+import type { HttpClient } from "../http/client.ts";
 import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
-import { signPushed } from "../../plugins/docker/signature-store.ts";
-import type { Session } from "./session.ts";
+import type { BerthContext, RegistryAccess } from "./context.ts";
 
-/** A copy between two transport-qualified names, with what each side needs. */
-export interface CopyRequest {
-  /** e.g. `docker://quay.io/team/app:1`, `oci:DIR:NAME`, `store:NAME`. */
-  readonly source: string;
-  readonly destination: string;
-  /** `false` allows plain HTTP and unverified TLS on that side. */
-  readonly srcTlsVerify?: boolean;
-  readonly destTlsVerify?: boolean;
-  readonly srcCreds?: Credentials;
-  readonly destCreds?: Credentials;
-  /** Extra CA certificates for that side (else certs.d). */
-  readonly srcCertDir?: string;
-  readonly destCertDir?: string;
+/** How a copy is carried out beyond what is copied: progress and Ctrl-C. */
+export interface CopyRun {
+  readonly onEvent?: (e: CopyEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a copy writes: which image(s) of an index, in which format, with or without signatures. */
+export interface CopyChoices {
   /** Which image of an index (default: this machine's). */
   readonly platform?: Platform;
   /** Every image of an index, and the index itself. */
@@ -37,13 +31,32 @@ export interface CopyRequest {
   readonly format?: ManifestFormat;
   readonly preserveDigests?: boolean;
   readonly removeSignatures?: boolean;
+}
+
+/** A copy between two transport-qualified names, with how each side reaches registries. */
+export interface CopyRequest extends CopyRun, CopyChoices {
+  /** e.g. `docker://quay.io/team/app:1`, `oci:DIR:NAME`, `store:NAME`. */
+  readonly source: string;
+  readonly destination: string;
+  /** The source side's registry settings over berth's. */
+  readonly src?: RegistryAccess;
+  /** The destination side's registry settings over berth's. */
+  readonly dest?: RegistryAccess;
   /** Sign what was written (docker:// destinations). */
   readonly signer?: Signer;
-  /** `--registries.d DIR`. */
-  readonly registriesD?: string;
-  readonly onEvent?: (e: CopyEvent) => void;
-  readonly signal?: AbortSignal;
 }
+
+/** The engine's options for a copy of these choices. */
+export const engineOptions = (choices: CopyChoices, run: CopyRun, allow?: EngineOptions["allow"]): EngineOptions => ({
+  platform: choices.platform ?? { os: "linux", architecture: hostArchitecture() },
+  ...(run.signal === undefined ? {} : { signal: run.signal }),
+  ...(run.onEvent === undefined ? {} : { onEvent: run.onEvent }),
+  all: choices.all === true,
+  preserveDigests: choices.preserveDigests === true,
+  removeSignatures: choices.removeSignatures === true,
+  ...(choices.format === undefined ? {} : { format: choices.format }),
+  ...(allow === undefined ? {} : { allow }),
+});
 
 /** Opens one side of a copy through the transport's plugin, looked up by name: a new transport needs no change here. */
 const open = async <K extends "openSource" | "openDestination">(
@@ -75,51 +88,64 @@ export const policySubject = (text: string, plugins: ReadonlyArray<TransportPlug
   return { transport: transport === "store" ? "containers-storage" : transport, shown: text };
 };
 
+/** Both sides of a copy, opened on berth's terms and closed (with their HTTP clients) whatever happens. */
+const withSides = async <A>(
+  ctx: BerthContext,
+  req: CopyRequest,
+  body: (src: ImageSource, dst: ImageDestination, destHttp: HttpClient) => Promise<E.Either<Failure, A>>,
+): Promise<E.Either<Failure, A>> => {
+  const srcAccess = ctx.access(req.src);
+  const destAccess = ctx.access(req.dest);
+  const srcHttp = ctx.http(srcAccess, req.signal);
+  const destHttp = ctx.http(destAccess, req.signal);
+  try {
+    const source = await open("openSource", req.source, ctx.transportContext(srcAccess, srcHttp), ctx.plugins);
+    if (E.isLeft(source)) return source;
+    const destination = await open("openDestination", req.destination, ctx.transportContext(destAccess, destHttp), ctx.plugins);
+    if (E.isLeft(destination)) {
+      await source.right.close();
+      return destination;
+    }
+    return await body(source.right, destination.right, destHttp);
+  } finally {
+    await srcHttp.close();
+    await destHttp.close();
+  }
+};
+
+/** Signs what a copy wrote to a registry, as the signer and registries.d say. */
+export const signWritten = async (ctx: BerthContext, signer: Signer, dest: Reference, access: RegistryAccess, http: HttpClient, manifestDigest: string): Promise<E.Either<Failure, void>> => {
+  const conversation = await ctx.registry(dest, access, http, true);
+  if (E.isLeft(conversation)) return conversation;
+  const { context, insecure } = conversation.right;
+  return signPushed(ctx.host, signer, dest, manifestDigest, () => registryClient({ registry: dest.domain, repository: dest.path, insecure }, context, true), ctx.options.registriesD);
+};
+
 /**
  * Copies one image (or a whole index) between any two transports, as
  * `skopeo copy`: both sides opened through their plugins, the signature
  * policy asked before anything is written, signatures carried where both
  * sides keep them, and the result signed if asked.
  */
-export const copyByName = async (
-  session: Session,
-  policy: LoadedPolicy,
-  plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>>,
-  req: CopyRequest,
-): Promise<E.Either<Failure, CopyResult>> => {
-  const target = policySubject(req.destination, plugins);
+export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyResult>> => {
+  const policy = await ctx.policy();
+  if (E.isLeft(policy)) return policy;
+  const target = policySubject(req.destination, ctx.plugins);
   const destRef = target.transport === "docker" && "reference" in target ? target.reference : undefined;
   if (req.signer !== undefined && destRef === undefined) return E.left(failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
-  const srcHttp = httpClient({ insecureSkipVerify: req.srcTlsVerify === false, caFor: registryCas(session.host, req.srcCertDir) }, req.signal, session.timeouts);
-  const destHttp = httpClient({ insecureSkipVerify: req.destTlsVerify === false, caFor: registryCas(session.host, req.destCertDir) }, req.signal, session.timeouts);
-  try {
-    const side = { host: session.host, store: session.store, lookup: session.lookup, ...(req.registriesD === undefined ? {} : { registriesD: req.registriesD }) };
-    const source = await open("openSource", req.source, { ...side, http: srcHttp, tlsVerify: req.srcTlsVerify, creds: req.srcCreds }, plugins);
-    if (E.isLeft(source)) return source;
-    const destination = await open("openDestination", req.destination, { ...side, http: destHttp, tlsVerify: req.destTlsVerify, creds: req.destCreds }, plugins);
-    if (E.isLeft(destination)) return destination;
+  return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
-    const r = await copyImage(source.right, destination.right, {
-      platform: req.platform ?? { os: "linux", architecture: hostArchitecture() },
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
-      ...(req.onEvent === undefined ? {} : { onEvent: req.onEvent }),
-      all: req.all === true,
-      preserveDigests: req.preserveDigests === true,
-      removeSignatures: req.removeSignatures === true,
-      ...(req.format === undefined ? {} : { format: req.format }),
-      allow: policyCheck(policy, policySubject(req.source, plugins), signatureSourcesOf(source.right.signatures)),
-    });
-    if (E.isLeft(r)) return r;
-    if (req.signer !== undefined && destRef !== undefined) {
-      const found = req.destCreds === undefined ? await credentialsFor(session.host, repositoryName(destRef)) : E.right(req.destCreds);
-      if (E.isLeft(found)) return found;
-      const ctx = { http: destHttp, ...(found.right === undefined ? {} : { credentials: found.right }) };
-      const signed = await signPushed(session.host, req.signer, destRef, r.right.manifestDigest, () => registryClient({ registry: destRef.domain, repository: destRef.path, insecure: req.destTlsVerify === false }, ctx, true), req.registriesD);
-      if (E.isLeft(signed)) return signed;
-    }
-    return r;
-  } finally {
-    await srcHttp.close();
-    await destHttp.close();
-  }
+    const allow = policyCheck(policy.right, policySubject(req.source, ctx.plugins), signatureSourcesOf(src.signatures));
+    const r = await copyImage(src, dst, engineOptions(req, req, allow));
+    if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
+    const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
+    return E.isLeft(signed) ? signed : r;
+  });
+};
+
+/** The plan `copyByName` would carry out, with the policy asked and nothing written on either side. */
+export const planByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyPlan>> => {
+  const policy = await ctx.policy();
+  if (E.isLeft(policy)) return policy;
+  return withSides(ctx, req, (src, dst) => dryRunCopy(src, dst, engineOptions(req, req, policyCheck(policy.right, policySubject(req.source, ctx.plugins), signatureSourcesOf(src.signatures)))));
 };

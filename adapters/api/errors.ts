@@ -3,7 +3,7 @@ import { exitCodes, type ExitCode } from "./exit-codes.ts";
 
 /** The exit code podman gives a failure of this kind. */
 export const exitCodeFor = (code: string): ExitCode =>
-  code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : code === "IMAGE_IN_USE" ? exitCodes.inUse : code === "INTERRUPTED" ? exitCodes.interrupted : exitCodes.failure;
+  code === "IMAGE_NOT_FOUND" || code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : code === "IMAGE_IN_USE" || code === "IMAGE_HAS_CHILDREN" ? exitCodes.inUse : code === "INTERRUPTED" ? exitCodes.interrupted : exitCodes.failure;
 
 /**
  * A failure thrown by the Promise API: the stable `code` (e.g.

@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { compileFilters, imageTree, repoDigests, type ImageRecord, type ImageTree, type StoreState } from "../../core/store/index.ts";
-import type { Session } from "./session.ts";
+import type { BerthContext } from "./context.ts";
 
 /** An image as `images` lists it: the fields of podman's `images --format json`. */
 export interface ImageSummary {
@@ -44,7 +44,7 @@ export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, co
 });
 
 /** Images a session's state shows for these filters (and, without `all`, no intermediate ones). */
-export const selectImages = (session: Session, state: StoreState, filters: ReadonlyArray<string>, all: boolean) => {
+export const selectImages = (ctx: BerthContext, state: StoreState, filters: ReadonlyArray<string>, all: boolean) => {
   const compiled = compileFilters(filters);
   if (E.isLeft(compiled)) return compiled;
   const predicate = compiled.right.bind({
@@ -52,7 +52,7 @@ export const selectImages = (session: Session, state: StoreState, filters: Reado
     containers: state.containers,
     now: Date.now(),
     lookup: (name) => {
-      const r = session.lookup(name, state.images);
+      const r = ctx.lookup(name, state.images);
       return E.isRight(r) ? r.right.image.id : undefined;
     },
   });

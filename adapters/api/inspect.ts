@@ -27,6 +27,35 @@ export interface ImageDetails {
   readonly NamesHistory: ReadonlyArray<string>;
 }
 
+/** One row of `berth history`, newest first, as podman shows it: the image ID on the newest row only, the layer each entry made. */
+export interface HistoryRow {
+  /** The image ID on the newest entry, `<missing>` on the others. */
+  readonly id: string;
+  readonly created: string;
+  readonly createdBy: string;
+  /** Bytes of the layer this entry made (0 for an empty layer). */
+  readonly size: number;
+  readonly comment: string;
+  /** The image's names, on the newest entry. */
+  readonly tags: ReadonlyArray<string>;
+}
+
+/** An image's history as `history` lists it: newest first, each entry that made a layer taking the next layer from the top. */
+export const historyRows = (image: ImageRecord, manifest: ImageManifest, config: ImageConfig): ReadonlyArray<HistoryRow> => {
+  const layers = [...manifest.layers];
+  return [...(config.history ?? [])].reverse().map((h, n) => {
+    const layer = h.empty_layer === true ? undefined : layers.pop();
+    return {
+      id: n === 0 ? image.id : "<missing>",
+      created: h.created ?? "",
+      createdBy: h.created_by ?? "",
+      size: layer?.size ?? 0,
+      comment: h.comment ?? "",
+      tags: n === 0 ? image.names : [],
+    };
+  });
+};
+
 /** podman's `image inspect` JSON for one image. */
 export const inspectJson = (i: ImageRecord, state: StoreState, manifest: ImageManifest, config: ImageConfig): ImageDetails => ({
   Id: i.id,

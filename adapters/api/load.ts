@@ -11,19 +11,18 @@ import { dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
 import { ociArchiveSource } from "../../plugins/oci-archive/archive.ts";
 import { ociLayoutSource } from "../../plugins/oci/layout.ts";
 import { storeDestination } from "../../plugins/store/transport.ts";
-import { policyCheck, type LoadedPolicy, type PolicySubject } from "../config/policy.ts";
+import { policyCheck, type PolicySubject } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
 import { hostArchitecture } from "../platform.ts";
 import { plainTar, readJsonEntry } from "../tar/archive-file.ts";
 import { indexTar } from "../tar/index.ts";
-import type { Session } from "./session.ts";
+import type { BerthContext } from "./context.ts";
 import { tempDirectory, sweepStaleFor } from "../fs/temp-names.ts";
 import { systemMessage } from "../fs/errors.ts";
 
 /** Archives are read in place by offset, so a stream (standard input) is first copied to a private file. */
 const loadStream = async (
-  session: Session,
-  policy: LoadedPolicy,
+  ctx: BerthContext,
   input: AsyncIterable<Uint8Array>,
   onLoaded: (name: string) => void,
 ): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
@@ -33,7 +32,7 @@ const loadStream = async (
     const path = join(spool, "input.tar");
     await pipeline(Readable.from(input), createWriteStream(path, { flags: "wx", mode: 0o600 }));
     if ((await stat(path)).size === 0) return E.left(failure("INVALID_ARCHIVE", "the input is empty: no archive to load"));
-    return await loadArchive(session, policy, path, onLoaded);
+    return await loadArchive(ctx, path, onLoaded);
   } catch (e) {
     return E.left(failure("INVALID_ARCHIVE", `reading the archive: ${systemMessage(e)}`));
   } finally {
@@ -146,14 +145,15 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
  * Gives every name loaded (`sha256:ID` for unnamed images).
  */
 export const loadArchive = async (
-  session: Session,
-  policy: LoadedPolicy,
+  ctx: BerthContext,
   input: string | AsyncIterable<Uint8Array>,
   onLoaded: (name: string) => void = () => undefined,
 ): Promise<E.Either<Failure, ReadonlyArray<string>>> => {
   // What a killed load or save left in the temp directory goes first.
   await sweepStaleFor();
-  if (typeof input !== "string") return loadStream(session, policy, input, onLoaded);
+  if (typeof input !== "string") return loadStream(ctx, input, onLoaded);
+  const policy = await ctx.policy();
+  if (E.isLeft(policy)) return policy;
   const plain = (await stat(input).then((st) => st.isFile(), () => false)) ? await plainTar(input, "image") : undefined;
   if (plain !== undefined && E.isLeft(plain)) return plain;
   const path = plain === undefined ? input : plain.right.path;
@@ -165,9 +165,9 @@ export const loadArchive = async (
     for (const image of found.right) {
       const src = await image.open();
       if (E.isLeft(src)) return src;
-      const r = await copyImage(src.right, storeDestination(session.store, image.names), {
+      const r = await copyImage(src.right, storeDestination(ctx.store, image.names), {
         platform: { os: "linux", architecture: hostArchitecture() },
-        allow: policyCheck(policy, image.subject),
+        allow: policyCheck(policy.right, image.subject),
       });
       if (E.isLeft(r)) return r;
       for (const n of image.names.length === 0 ? [`sha256:${r.right.id}`] : image.names) {

@@ -1,19 +1,18 @@
 import * as E from "fp-ts/lib/Either.js";
+import type { CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { ManifestFormat } from "../../core/manifest/index.ts";
-import { parseNormalizedNamed, repositoryName, tagNameOnly } from "../../core/reference/index.ts";
+import { parseNormalizedNamed, tagNameOnly, type Reference } from "../../core/reference/index.ts";
 import { pullSources } from "../../core/registries/index.ts";
-import { registryClient } from "../../plugins/docker/registry.ts";
+import type { ImageRecord } from "../../core/store/index.ts";
 import { registryDestination } from "../../plugins/docker/transport.ts";
 import { storeSource } from "../../plugins/store/transport.ts";
-import { credentialsFor, type Credentials } from "../config/auth.ts";
-import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
-import { copyImage, type CopyEvent, type CopyResult } from "../copy/engine.ts";
-import { httpClient } from "../http/client.ts";
+import { policyCheck } from "../config/policy.ts";
+import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyResult } from "../copy/engine.ts";
 import type { Signer } from "../signature/signer.ts";
-import { signPushed } from "../../plugins/docker/signature-store.ts";
 import { readState } from "../store/store.ts";
-import type { Session } from "./session.ts";
+import type { BerthContext, RegistryAccess } from "./context.ts";
+import { engineOptions, signWritten } from "./copy.ts";
 
 /** Pushing one image of the store to a registry. */
 export interface PushRequest {
@@ -21,56 +20,77 @@ export interface PushRequest {
   readonly image: string;
   /** Where to (`[docker://]NAME`); default the name the image was found by. */
   readonly destination?: string;
-  /** `false` allows plain HTTP and unverified TLS; unset follows registries.conf. */
-  readonly tlsVerify?: boolean;
-  readonly creds?: Credentials;
-  readonly authFile?: string;
-  readonly caFor: (hostPort: string) => Promise<ReadonlyArray<string>>;
+  /** This push's registry settings over berth's. */
+  readonly access?: RegistryAccess;
   readonly format?: ManifestFormat;
   readonly signer?: Signer;
-  readonly registriesD?: string;
   readonly onEvent?: (e: CopyEvent) => void;
   /** Called just before signing, so a CLI can say so. */
   readonly onSigning?: () => void;
   readonly signal?: AbortSignal;
 }
 
-/**
- * Pushes an image of the store as `podman push`: the destination defaults to
- * the name it was found by, blobs the registry already has under another of
- * the image's repositories are mounted instead of uploaded, the policy judges
- * the image (as `containers-storage`), and the result is signed if asked.
- */
-export const pushImage = async (session: Session, policy: LoadedPolicy, req: PushRequest): Promise<E.Either<Failure, CopyResult>> => {
-  const state = await readState(session.store);
+/** The stored image and the registry name a push goes to (a blocked registry is refused). */
+const target = async (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, { image: ImageRecord; dest: Reference }>> => {
+  const state = await readState(ctx.store);
   if (E.isLeft(state)) return state;
-  const found = session.lookup(req.image, state.right.images);
+  const found = ctx.lookup(req.image, state.right.images);
   if (E.isLeft(found)) return found;
-  const target = (req.destination ?? found.right.name ?? req.image).replace(/^docker:\/\//, "");
-  const ref = parseNormalizedNamed(target);
-  if (E.isLeft(ref)) return E.left(failure("INVALID_REFERENCE", `"${target}": ${ref.left.message}`));
+  const text = (req.destination ?? found.right.name ?? req.image).replace(/^docker:\/\//, "");
+  const ref = parseNormalizedNamed(text);
+  if (E.isLeft(ref)) return E.left(failure("INVALID_REFERENCE", `"${text}": ${ref.left.message}`));
   const dest = tagNameOnly(ref.right);
-  const sources = pullSources(session.config)(dest);
-  if (E.isLeft(sources)) return sources;
-  const insecureByConfig = sources.right[sources.right.length - 1]?.insecure ?? false;
-  const creds = req.creds === undefined ? await credentialsFor(session.host, repositoryName(dest), req.authFile === undefined ? {} : { authFile: req.authFile }) : E.right(req.creds);
-  if (E.isLeft(creds)) return creds;
-  const http = httpClient({ insecureSkipVerify: req.tlsVerify === false, caFor: req.caFor }, req.signal, session.timeouts);
+  const sources = pullSources(ctx.config)(dest);
+  return E.isLeft(sources) ? sources : E.right({ image: found.right.image, dest });
+};
+
+/** Runs `body` on the push's source (the stored image), destination (the registry) and the policy's check, closing what it opened. */
+const pushing = async <A>(
+  ctx: BerthContext,
+  req: PushRequest,
+  body: (parts: { image: ImageRecord; dest: Reference; destination: ReturnType<typeof registryDestination>; allow: ReturnType<typeof policyCheck> }) => Promise<E.Either<CopyFailure, A>>,
+): Promise<E.Either<Failure, A>> => {
+  const policy = await ctx.policy();
+  if (E.isLeft(policy)) return policy;
+  const t = await target(ctx, req);
+  if (E.isLeft(t)) return t;
+  const access = ctx.access(req.access);
+  const http = ctx.http(access, req.signal);
   try {
-    const ctx = { http, ...(creds.right === undefined ? {} : { credentials: creds.right }) };
-    const insecure = req.tlsVerify === false || (req.tlsVerify === undefined && insecureByConfig);
-    const r = await copyImage(storeSource(session.store, found.right.image), registryDestination(dest, ctx, insecure), {
-      platform: { os: found.right.image.os, architecture: found.right.image.architecture },
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
-      ...(req.onEvent === undefined ? {} : { onEvent: req.onEvent }),
-      ...(req.format === undefined ? {} : { format: req.format }),
-      allow: policyCheck(policy, { transport: "containers-storage", shown: `store:${req.image}` }),
-    });
-    if (E.isLeft(r) || req.signer === undefined) return r;
-    req.onSigning?.();
-    const signed = await signPushed(session.host, req.signer, dest, r.right.manifestDigest, () => registryClient({ registry: dest.domain, repository: dest.path, insecure }, ctx, true), req.registriesD);
-    return E.isLeft(signed) ? signed : r;
+    const conversation = await ctx.registry(t.right.dest, access, http, true);
+    if (E.isLeft(conversation)) return conversation;
+    const destination = registryDestination(t.right.dest, conversation.right.context, conversation.right.insecure);
+    const allow = policyCheck(policy.right, { transport: "containers-storage", shown: `store:${req.image}` });
+    return await body({ ...t.right, destination, allow });
   } finally {
     await http.close();
   }
 };
+
+/**
+ * Pushes an image of the store as `podman push`: the destination defaults to
+ * the name it was found by, blobs the registry already has under another of
+ * the image's repositories are mounted instead of uploaded (the plan says
+ * which), the policy judges the image (as `containers-storage`), and the
+ * result is signed if asked.
+ */
+export const pushImage = (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, CopyResult>> =>
+  pushing(ctx, req, async ({ image, dest, destination, allow }) => {
+    const options = engineOptions({ platform: { os: image.os, architecture: image.architecture }, ...(req.format === undefined ? {} : { format: req.format }) }, req, allow);
+    const r = await copyImage(storeSource(ctx.store, image), destination, options);
+    if (E.isLeft(r) || req.signer === undefined) return r;
+    req.onSigning?.();
+    const http = ctx.http(ctx.access(req.access), req.signal);
+    try {
+      const signed = await signWritten(ctx, req.signer, dest, ctx.access(req.access), http, r.right.manifestDigest);
+      return E.isLeft(signed) ? signed : r;
+    } finally {
+      await http.close();
+    }
+  });
+
+/** What pushing would do, with nothing written to the registry. */
+export const planPush = (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, CopyPlan>> =>
+  pushing(ctx, req, ({ image, destination, allow }) =>
+    dryRunCopy(storeSource(ctx.store, image), destination, engineOptions({ platform: { os: image.os, architecture: image.architecture }, ...(req.format === undefined ? {} : { format: req.format }) }, req, allow)),
+  );

@@ -3,30 +3,14 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, parseManifest } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } from "../../core/reference/index.ts";
-import { pullSources, type RegistriesConfig } from "../../core/registries/index.ts";
-import { registryClient, type RegistryClient } from "../../plugins/docker/registry.ts";
-import { credentialsFor, type Credentials } from "../config/auth.ts";
-import type { HostEnvironment } from "../config/environment.ts";
-import { registryCas } from "../http/certs.ts";
-import { httpClient, type HttpClient, type NetworkTimeouts } from "../http/client.ts";
+import { pullSources } from "../../core/registries/index.ts";
+import type { RegistryClient } from "../../plugins/docker/registry.ts";
+import type { BerthContext, RegistryAccess } from "./context.ts";
 
-/** How to reach a registry for one name. */
-export interface RemoteOptions {
-  /** `false` allows plain HTTP and unverified TLS; unset follows registries.conf. */
-  readonly tlsVerify?: boolean;
-  readonly creds?: Credentials;
-  readonly authFile?: string;
-  readonly certDir?: string;
-  /** How long the registry may stay silent (default 30 s). */
-  readonly timeouts?: NetworkTimeouts;
-  readonly signal?: AbortSignal;
-}
-
-/** An open conversation with the repository a `docker://NAME` names; close it when done. */
+/** An open conversation with the repository a `docker://NAME` names. */
 export interface Remote {
   readonly ref: Reference;
   readonly client: RegistryClient;
-  readonly http: HttpClient;
 }
 
 /** What `inspect docker://NAME` shows, as skopeo shows it. */
@@ -42,37 +26,33 @@ export interface RemoteDetails {
   readonly Env: ReadonlyArray<string> | null;
 }
 
-/** Opens `docker://NAME` (or `NAME`): credentials as podman finds them, TLS as registries.conf or the options say. */
-export const openRemote = async (host: HostEnvironment, config: RegistriesConfig, text: string, options: RemoteOptions = {}, push = false): Promise<E.Either<Failure, Remote>> => {
-  const parsed = parseNormalizedNamed(text.replace(/^docker:\/\//, ""));
-  if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `"${text}": ${parsed.left.message}`));
-  const sources = pullSources(config)(parsed.right);
-  if (E.isLeft(sources)) return sources;
-  const insecure = options.tlsVerify === false || (options.tlsVerify === undefined && (sources.right[sources.right.length - 1]?.insecure ?? false));
-  const found = options.creds === undefined ? await credentialsFor(host, repositoryName(parsed.right), options.authFile === undefined ? {} : { authFile: options.authFile }) : E.right(options.creds);
-  if (E.isLeft(found)) return found;
-  const http = httpClient({ insecureSkipVerify: options.tlsVerify === false, caFor: registryCas(host, options.certDir) }, options.signal, options.timeouts);
-  const client = registryClient({ registry: parsed.right.domain, repository: parsed.right.path, insecure }, { http, ...(found.right === undefined ? {} : { credentials: found.right }) }, push);
-  return E.right({ ref: parsed.right, client, http });
-};
-
-/** Runs `body` on an open remote and closes it. */
+/**
+ * Runs `body` on a conversation with the repository `docker://NAME` (or
+ * `NAME`) names, on berth's terms (credentials, TLS, registries.conf) under
+ * `access`, and closes it. A registry's 404 means the image or repository is
+ * not there: podman's "not found" (exit 1).
+ */
 export const withRemote = async <A>(
-  host: HostEnvironment,
-  config: RegistriesConfig,
+  ctx: BerthContext,
   text: string,
-  options: RemoteOptions,
+  access: RegistryAccess,
   push: boolean,
   body: (r: Remote) => Promise<E.Either<Failure, A>>,
+  signal?: AbortSignal,
 ): Promise<E.Either<Failure, A>> => {
-  const remote = await openRemote(host, config, text, options, push);
-  if (E.isLeft(remote)) return remote;
+  const parsed = parseNormalizedNamed(text.replace(/^docker:\/\//, ""));
+  if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `"${text}": ${parsed.left.message}`));
+  const sources = pullSources(ctx.config)(parsed.right);
+  if (E.isLeft(sources)) return sources;
+  const a = ctx.access(access);
+  const http = ctx.http(a, signal);
   try {
-    const r = await body(remote.right);
-    // A registry's 404 here means the image or repository is not there: podman's "not found" (exit 1).
+    const conversation = await ctx.registry(parsed.right, a, http, push);
+    if (E.isLeft(conversation)) return conversation;
+    const r = await body({ ref: parsed.right, client: conversation.right.client });
     return E.isLeft(r) && r.left.code === "NOT_FOUND" ? E.left(failure("IMAGE_NOT_FOUND", r.left.message, r.left)) : r;
   } finally {
-    await remote.right.http.close();
+    await http.close();
   }
 };
 

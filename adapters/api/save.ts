@@ -7,10 +7,10 @@ import { dirDestination } from "../../plugins/dir/layout.ts";
 import { dockerArchiveWriter, type ArchiveOutput } from "../../plugins/docker-archive/writer.ts";
 import { ociArchiveDestination } from "../../plugins/oci-archive/archive.ts";
 import { storeSource } from "../../plugins/store/transport.ts";
-import { policyCheck, type LoadedPolicy } from "../config/policy.ts";
+import { policyCheck } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
 import { readState } from "../store/store.ts";
-import type { Session } from "./session.ts";
+import type { BerthContext } from "./context.ts";
 import { sweepStaleFor } from "../fs/temp-names.ts";
 
 /** The formats `save` writes, as podman names them. */
@@ -42,18 +42,20 @@ const asReference = (name: string): Reference | undefined => {
  * directory with an OCI or Docker manifest. The policy judges each image
  * (as `containers-storage`) before anything is written.
  */
-export const saveImages = async (session: Session, policy: LoadedPolicy, req: SaveRequest): Promise<E.Either<Failure, void>> => {
+export const saveImages = async (ctx: BerthContext, req: SaveRequest): Promise<E.Either<Failure, void>> => {
+  const policy = await ctx.policy();
+  if (E.isLeft(policy)) return policy;
   const format = req.format ?? "docker-archive";
   if (req.images.length === 0) return E.left(failure("INVALID_ARGUMENT", "save needs at least one image"));
   if (req.multiImage === true && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", "saving several images needs the docker-archive format"));
   if (typeof req.output !== "string" && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", `--format ${format} writes to a path, not a stream`));
-  const state = await readState(session.store);
+  const state = await readState(ctx.store);
   if (E.isLeft(state)) return state;
   // What a killed save left beside its output or in the temp directory goes first.
   await sweepStaleFor(typeof req.output === "string" ? req.output : undefined);
   const wanted: { image: ImageRecord; names: Reference[] }[] = [];
   for (const arg of req.multiImage === true ? req.images : req.images.slice(0, 1)) {
-    const found = session.lookup(arg, state.right.images);
+    const found = ctx.lookup(arg, state.right.images);
     if (E.isLeft(found)) return found;
     const own = found.right.name === undefined ? undefined : asReference(found.right.name);
     wanted.push({ image: found.right.image, names: own === undefined ? [] : [own] });
@@ -65,14 +67,14 @@ export const saveImages = async (session: Session, policy: LoadedPolicy, req: Sa
       wanted[0]?.names.push(ref);
     }
   }
-  const allow = (image: ImageRecord) => policyCheck(policy, { transport: "containers-storage", shown: `store:${image.names[0] ?? image.id}` });
+  const allow = (image: ImageRecord) => policyCheck(policy.right, { transport: "containers-storage", shown: `store:${image.names[0] ?? image.id}` });
   const options = (image: ImageRecord) => ({ platform: { os: image.os, architecture: image.architecture }, ...(req.signal === undefined ? {} : { signal: req.signal }), allow: allow(image) });
   if (format === "docker-archive") {
     const target: ArchiveOutput = typeof req.output === "string" ? { kind: "file", path: req.output } : { kind: "stream", stream: req.output, label: "standard output" };
     const writer = dockerArchiveWriter(target);
     try {
       for (const w of wanted) {
-        const r = await copyImage(storeSource(session.store, w.image), writer.destination(w.names), options(w.image));
+        const r = await copyImage(storeSource(ctx.store, w.image), writer.destination(w.names), options(w.image));
         if (E.isLeft(r)) return r;
       }
       return await writer.finish();
@@ -84,7 +86,7 @@ export const saveImages = async (session: Session, policy: LoadedPolicy, req: Sa
   if (only === undefined || typeof req.output !== "string") return E.left(failure("INVALID_ARGUMENT", "save needs at least one image"));
   const name = only.names[0];
   const dst = format === "oci-archive" ? ociArchiveDestination({ path: req.output, ...(name === undefined ? {} : { name: referenceString(name) }) }) : dirDestination({ path: req.output });
-  const r = await copyImage(storeSource(session.store, only.image), dst, {
+  const r = await copyImage(storeSource(ctx.store, only.image), dst, {
     ...options(only.image),
     ...(format === "oci-dir" ? { format: "oci" as const } : format === "docker-dir" ? { format: "v2s2" as const } : {}),
   });

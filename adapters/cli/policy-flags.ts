@@ -1,7 +1,4 @@
-import type * as E from "fp-ts/lib/Either.js";
-import type { Failure } from "../../core/failure.ts";
-import type { HostEnvironment } from "../config/environment.ts";
-import { loadPolicy, type LoadedPolicy } from "../config/policy.ts";
+import type { BerthOptions } from "../api/berth.ts";
 import { stringOption } from "./args.ts";
 
 /** The flags of every command that copies an image: which signature policy decides. */
@@ -17,8 +14,13 @@ export const policyHelp = `      --signature-policy FILE        Signature policy
       --registries.d DIR             Where signatures are stored, per registry (default ~/.config/containers/registries.d, else /etc/containers/registries.d)
 `;
 
-/** The policy the flags choose. */
-export const policyFromFlags = (host: HostEnvironment, values: Readonly<Record<string, unknown>>): Promise<E.Either<Failure, LoadedPolicy>> => {
+/** What the flags say berth should open with. */
+export const policyOptions = (values: Readonly<Record<string, unknown>>): BerthOptions => {
   const file = stringOption(values, "signature-policy");
-  return loadPolicy(host, { ...(file === undefined ? {} : { signaturePolicy: file }), insecurePolicy: values["insecure-policy"] === true });
+  const registriesD = stringOption(values, "registries.d");
+  return {
+    ...(file === undefined ? {} : { signaturePolicy: file }),
+    ...(values["insecure-policy"] === true ? { insecurePolicy: true } : {}),
+    ...(registriesD === undefined ? {} : { registriesD }),
+  };
 };

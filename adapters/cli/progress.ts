@@ -1,4 +1,4 @@
-import type { CopyEvent } from "../copy/engine.ts";
+import type { CopyEvent } from "../api/berth.ts";
 import { humanSize } from "./format.ts";
 import type { CliIO } from "./io.ts";
 

@@ -1,29 +1,35 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
-import { createSession, type Session } from "../api/session.ts";
+import { openBerthTE, type Berth, type BerthOptions } from "../api/berth.ts";
+import { exitCodeFor } from "../api/errors.ts";
 import type { GlobalOptions } from "./command.ts";
-import { exitCodes, type ExitCode } from "./exit-codes.ts";
+import type { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 
-export type { Session } from "../api/session.ts";
-
-/** Prints a failure as podman does (`Error: …`) and returns its exit code. */
-export const report = (io: CliIO, f: Failure, code: ExitCode = exitCodes.failure): ExitCode => {
+/** Prints a failure as podman does (`Error: …`) and returns its exit code (podman's for its kind, unless one is given). */
+export const report = (io: CliIO, f: Failure, code: ExitCode = exitCodeFor(f.code)): ExitCode => {
   io.stderr(`Error: ${f.message}\n`);
   return code;
 };
 
-/** Opens the store and reads registries.conf for name lookup; prints the problem when it cannot. */
-export const openSession = async (io: CliIO, globals: GlobalOptions): Promise<Session | ExitCode> => {
-  const opened = await createSession({
+/** Prints every failure (a pull tries several candidates) and returns the exit code of the first. */
+export const reportAll = (io: CliIO, failures: ReadonlyArray<Failure>): ExitCode => {
+  for (const f of failures) io.stderr(`Error: ${f.message}\n`);
+  return exitCodeFor(failures[0]?.code ?? "UNKNOWN");
+};
+
+/** Opens berth once for a command: the global flags, then the command's own settings; prints the problem when it cannot. */
+export const openFor = async (io: CliIO, globals: GlobalOptions, options: BerthOptions = {}): Promise<Berth | ExitCode> => {
+  const opened = await openBerthTE({
     ...(globals.root === undefined ? {} : { root: globals.root }),
     ...(globals.registriesConf === undefined ? {} : { registriesConf: globals.registriesConf }),
     ...(globals.networkTimeout === undefined ? {} : { networkTimeoutMs: globals.networkTimeout }),
-  });
+    ...options,
+  })();
   if (E.isLeft(opened)) return report(io, opened.left);
   for (const w of opened.right.warnings) io.stderr(`Warning: ${w}\n`);
-  return opened.right.session;
+  return opened.right;
 };
 
-/** Whether `openSession` gave an exit code instead of a session. */
-export const failed = (s: Session | ExitCode): s is ExitCode => typeof s === "number";
+/** Whether `openFor` gave an exit code instead of berth. */
+export const failed = (b: Berth | ExitCode): b is ExitCode => typeof b === "number";

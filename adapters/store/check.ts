@@ -120,7 +120,8 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
     }
   }
   const indexText = await readFile(join(store.root, "index.json"), "utf8").catch(() => "");
-  if (indexText.trim() !== JSON.stringify(ociIndexOf(state))) {
+  // A store never written to has no index.json, and needs none.
+  if (!(indexText === "" && state.images.length === 0) && indexText.trim() !== JSON.stringify(ociIndexOf(state))) {
     findings.push({ severity: "error", message: "index.json does not match the image records" });
   }
   for (const f of await list(store.ingestDir)) {

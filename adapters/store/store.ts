@@ -82,8 +82,20 @@ export interface Change<R> {
   readonly requiredBlobs?: ReadonlyArray<string>;
 }
 
+/** Makes the store's own directory (the lock lives there) the first time anything is written. */
+const ensureStore = async (store: Store): Promise<E.Either<Failure, void>> => {
+  try {
+    await mkdir(join(store.root, "berth"), { recursive: true });
+    return E.right(undefined);
+  } catch (e) {
+    return E.left(failure("STORE_IO", `${store.root}: cannot create the store: ${systemMessage(e)}`, { code: (e as NodeJS.ErrnoException).code }));
+  }
+};
+
 /** Runs `body` under the store's cross-process lock; a thrown system error becomes one line naming the store. */
 export const withLock = async <R>(store: Store, body: () => Promise<E.Either<Failure, R>>): Promise<E.Either<Failure, R>> => {
+  const made = await ensureStore(store);
+  if (E.isLeft(made)) return made;
   const lock = await acquireLock(store.lockFile);
   if ("code" in lock) return E.left(lock);
   try {
@@ -102,7 +114,8 @@ export const withLock = async <R>(store: Store, body: () => Promise<E.Either<Fai
  * under us either.
  */
 export const inspection = async <R>(store: Store, body: (state: E.Either<Failure, StoreState>) => Promise<E.Either<Failure, R>>): Promise<E.Either<Failure, R>> => {
-  const lock = await acquireLock(store.lockFile);
+  // A store never written to has nothing to guard: it is read as empty, and not made.
+  const lock = (await exists(join(store.root, "berth"))) ? await acquireLock(store.lockFile) : failure("STORE_IO", "no store yet", { code: "EROFS" });
   if ("code" in lock && !cannotWrite(lock)) return E.left(lock);
   try {
     return await body(await readState(store));
@@ -122,6 +135,8 @@ export type Recovery = (problem: Failure) => Promise<E.Either<Failure, StoreStat
  * index.json. Nothing is written when the body fails.
  */
 export const transaction = async <R>(store: Store, body: (state: StoreState) => Promise<E.Either<Failure, Change<R>>>, recover?: Recovery): Promise<E.Either<Failure, R>> => {
+  const made = await ensureStore(store);
+  if (E.isLeft(made)) return made;
   const lock = await acquireLock(store.lockFile);
   if ("code" in lock) return E.left(lock);
   try {

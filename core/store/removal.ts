@@ -16,16 +16,12 @@ export interface RemovalError {
   readonly input: string;
   readonly code: "IMAGE_NOT_FOUND" | "IMAGE_IN_USE" | "IMAGE_HAS_CHILDREN" | "IMAGE_MULTIPLE_NAMES" | "AMBIGUOUS_IMAGE" | "INVALID_REFERENCE";
   readonly message: string;
-  /** podman's exit code for it: 1 not found, 2 in use or has children, 125 otherwise. */
-  readonly exitCode: 1 | 2 | 125;
 }
 
 /** What `rmi`/`prune` will do: steps to apply in one transaction, and per-name errors. */
 export interface RemovalPlan {
   readonly steps: ReadonlyArray<RemovalStep>;
   readonly errors: ReadonlyArray<RemovalError>;
-  /** 0, or the exit code of the first error. */
-  readonly exitCode: 0 | 1 | 2 | 125;
 }
 
 /** What to remove and how. */
@@ -49,12 +45,7 @@ interface Sim {
   errors: RemovalError[];
 }
 
-const err = (input: string, code: RemovalError["code"], message: string): RemovalError => ({
-  input,
-  code,
-  message,
-  exitCode: code === "IMAGE_NOT_FOUND" ? 1 : code === "IMAGE_IN_USE" || code === "IMAGE_HAS_CHILDREN" ? 2 : 125,
-});
+const err = (input: string, code: RemovalError["code"], message: string): RemovalError => ({ input, code, message });
 
 /** Deletes `image` (after its containers, when forced) and prunes dangling parents; returns an error or nothing. */
 const deleteImage = (sim: Sim, image: ImageRecord, input: string, force: boolean, noPrune: boolean): RemovalError | undefined => {
@@ -136,8 +127,7 @@ export const planRemoval =
       const e = deleteImage(sim, image, image.id, request.force === true, request.noPrune === true);
       if (e !== undefined) sim.errors.push(e);
     }
-    const first = sim.errors[0];
-    return { steps: sim.steps, errors: sim.errors, exitCode: first === undefined ? 0 : first.exitCode };
+    return { steps: sim.steps, errors: sim.errors };
   };
 
 /** The store state after a plan's steps. */

@@ -180,7 +180,7 @@ describe("trust through the library", () => {
     writeFileSync(file, JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
     const lib = await openBerth({ root: join(root, "store"), signaturePolicy: file });
     await lib.setTrust("quay.io/team", "reject");
-    expect(await lib.trust()).toEqual([
+    expect((await lib.trust()).rows).toEqual([
       { transport: "all", scope: "", type: "accept", keys: "" },
       { transport: "docker", scope: "quay.io/team", type: "reject", keys: "" },
     ]);

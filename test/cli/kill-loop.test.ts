@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noise, writeLayout } from "../layouts.ts";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { makeTar } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
@@ -55,7 +55,7 @@ const killAfter = async (op: Op, ms: number): Promise<number | null> => {
 };
 
 const everyBlobMatchesItsName = () => {
-  for (const hex of readdirSync(join(env.BERTH_ROOT, "blobs/sha256"))) {
+  for (const hex of listing(join(env.BERTH_ROOT, "blobs/sha256"))) {
     expect(createHash("sha256").update(readFileSync(join(env.BERTH_ROOT, "blobs/sha256", hex))).digest("hex")).toBe(hex);
   }
 };

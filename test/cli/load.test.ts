@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { podman } from "../peers/podman.ts";
 import { indexTar } from "../../adapters/tar/index.ts";
 import { makeTar, smallRootfs } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth } from "./berth.ts";
 
 const root = tempDir();
@@ -61,7 +61,7 @@ describe("berth load", () => {
     const entries = [
       { name: "oci-layout", content: readFileSync(join(layout, "oci-layout")) },
       { name: "index.json", content: readFileSync(join(layout, "index.json")) },
-      ...readdirSync(join(layout, "blobs/sha256")).map((h) => ({ name: `blobs/sha256/${h}`, content: readFileSync(join(layout, "blobs/sha256", h)) })),
+      ...listing(join(layout, "blobs/sha256")).map((h) => ({ name: `blobs/sha256/${h}`, content: readFileSync(join(layout, "blobs/sha256", h)) })),
       { name: "manifest.json", content: JSON.stringify([{ Config: blob(manifest.config.digest), RepoTags: ["docker.io/team/d25:1"], Layers: manifest.layers.map((l) => blob(l.digest)) }]) },
     ];
     const file = join(root, "docker25.tar");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { smallRootfs } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth } from "./berth.ts";
 
 const root = tempDir();
@@ -64,7 +64,7 @@ describe("signature policy", () => {
         if (ours.status !== 0) {
           expect(ours.stderr).toMatch(/^Error: initializing source docker:\/\/.*: Source image rejected: [^\n]+\n$/);
           expect(berth(["images", "-q"], { env: t.env }).stdout).toBe("");
-          expect(readdirSync(join(t.store, "blobs/sha256"))).toEqual([]);
+          expect(listing(join(t.store, "blobs/sha256"))).toEqual([]);
         }
       }
     }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBlobHost, startFaultProxy, type FaultProxy } from "../peers/fault-proxy.ts";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { makeTar } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth, berthAsync, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
@@ -27,8 +27,8 @@ let layerDigest = "";
 const pull = (e: { BERTH_ROOT: string }, name = "team/app:1") => berthAsync(["pull", "-q", "--tls-verify=false", "--creds", creds, `${proxy.host}/${name}`], { env: e });
 const nothingStored = (e: { BERTH_ROOT: string; HOME: string; BERTH_SYSTEM_CONFIG_DIR: string }) => {
   expect(berth(["images", "-q"], { env: e }).stdout).toBe("");
-  expect(readdirSync(join(e.BERTH_ROOT, "blobs/sha256"))).toEqual([]);
-  expect(readdirSync(join(e.BERTH_ROOT, "berth/ingest"))).toEqual([]);
+  expect(listing(join(e.BERTH_ROOT, "blobs/sha256"))).toEqual([]);
+  expect(listing(join(e.BERTH_ROOT, "berth/ingest"))).toEqual([]);
 };
 
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { makeTar } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth, berthBin } from "./berth.ts";
 
 const root = tempDir();
@@ -66,7 +66,7 @@ describe("a disk that fills up", () => {
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toContain("ENOSPC");
     expect(r.stderr).not.toContain("initializing source");
-    expect(readdirSync(join(e.BERTH_ROOT, "berth/ingest"))).toEqual([]);
+    expect(listing(join(e.BERTH_ROOT, "berth/ingest"))).toEqual([]);
     expect(existsSync(join(e.BERTH_ROOT, "berth/lock"))).toBe(false);
     expect(berth(["check"], { env: e }).stdout).toBe("the store is consistent\n");
   });
@@ -133,7 +133,7 @@ describe("a store the user may not write", () => {
       chmodSync(join(base, "home"), 0o777);
       const store = join(base, "store");
       // Root makes the store, so nobody may read it but not write it.
-      expect(berth(["images", "-q"], { env: { BERTH_ROOT: store, HOME: home, BERTH_SYSTEM_CONFIG_DIR: etc } }).status).toBe(0);
+      expect(berth(["check", "--repair"], { env: { BERTH_ROOT: store, HOME: home, BERTH_SYSTEM_CONFIG_DIR: etc } }).status).toBe(0);
       const r = spawnSync(
         "runuser",
         ["-u", "nobody", "--", process.execPath, join(base, "dist/cli.js"), "pull", "-q", "--tls-verify=false", `${registry.host}/team/big:1`],
@@ -142,7 +142,7 @@ describe("a store the user may not write", () => {
       // Before: exit 13 and no message (a promise that never settled).
       expect(r.status).toBe(125);
       expect(lines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^Error: ${store}(/berth/lock)?: cannot (store blob sha256:[0-9a-f]{64}|take the store's lock): EACCES: permission denied`))]);
-      expect(readdirSync(join(store, "blobs/sha256"))).toEqual([]);
+      expect(listing(join(store, "blobs/sha256"))).toEqual([]);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@ import { writeLayout, noise } from "../layouts.ts";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { outputOf } from "../spawn.ts";
 import { makeTar } from "../tarballs.ts";
-import { tempDir } from "../tmp.ts";
+import { tempDir, listing } from "../tmp.ts";
 import { berth, berthBin, withPolicy } from "./berth.ts";
 
 const root = tempDir();
@@ -62,7 +62,7 @@ describe("pulls racing removals of images that share a layer", () => {
       const wanted = Array.from({ length: pairs }, (_, i) => `${registry.host}/race/pulled${i}:1`).sort();
       if (JSON.stringify(names) !== JSON.stringify(wanted)) failures.push(`round ${round}: the store holds ${JSON.stringify(names)}`);
       expect(berth(["check"], { env: e }).stdout).toBe("the store is consistent\n");
-      for (const hex of readdirSync(join(e.BERTH_ROOT, "blobs/sha256"))) {
+      for (const hex of listing(join(e.BERTH_ROOT, "blobs/sha256"))) {
         expect(createHash("sha256").update(readFileSync(join(e.BERTH_ROOT, "blobs/sha256", hex))).digest("hex")).toBe(hex);
       }
     }

@@ -1,8 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
-import { checkStore } from "../../store/check.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { failed, openSession, report } from "../session.ts";
+import { failed, openFor, report } from "../session.ts";
 
 /** `berth check [--repair]` */
 export const checkCommand = defineCommand({
@@ -10,10 +9,10 @@ export const checkCommand = defineCommand({
     "Usage: berth check [--repair]\n\nChecks every image's blobs, index.json and containers; --repair rolls back what is incomplete and sweeps leftovers.\n",
   options: { repair: { type: "boolean" } },
   run: async (p, io, globals) => {
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
     const repair = p.values["repair"] === true;
-    const r = await checkStore(session.store, repair);
+    const r = await berth.te.check({ repair })();
     if (E.isLeft(r)) return report(io, r.left);
     for (const f of r.right.findings) io.stdout(`${f.severity === "error" ? "error" : "leftover"}: ${f.message}\n`);
     for (const done of r.right.repaired) io.stdout(`repaired: ${done}\n`);

@@ -1,17 +1,11 @@
 import * as E from "fp-ts/lib/Either.js";
-import { createContainer, findContainer, removeContainers, rootfsOf } from "../../store/containers.ts";
-import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, table } from "../format.ts";
-import { failed, openSession, report } from "../session.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-
-const maxLayerBytes = (): number | undefined => {
-  const v = process.env["BERTH_MAX_LAYER_BYTES"];
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
-};
+import { exitCodeFor } from "../../api/errors.ts";
 
 /** `berth create IMAGE [--name N]`: a root filesystem made from an image, in the store. */
 export const createCommand = defineCommand({
@@ -20,19 +14,10 @@ export const createCommand = defineCommand({
   run: async (p, io, globals) => {
     const [input, ...extra] = p.positionals;
     if (input === undefined || extra.length > 0) return usageError(io, "create takes one IMAGE");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const state = await readState(session.store);
-    if (E.isLeft(state)) return report(io, state.left);
-    const found = session.lookup(input, state.right.images);
-    if (E.isLeft(found)) return report(io, found.left, found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
     const name = stringOption(p.values, "name");
-    const limit = maxLayerBytes();
-    const r = await createContainer(session.store, found.right.image, found.right.name ?? input, {
-      ...(name === undefined ? {} : { name }),
-      ...(limit === undefined ? {} : { maxLayerBytes: limit }),
-      created: new Date().toISOString(),
-    });
+    const r = await berth.te.create(input, name === undefined ? {} : { name })();
     if (E.isLeft(r)) return report(io, r.left);
     io.stdout(`${r.right.id}\n`);
     return exitCodes.ok;
@@ -46,17 +31,17 @@ export const psCommand = defineCommand({
   run: async (p, io, globals) => {
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const state = await readState(session.store);
-    if (E.isLeft(state)) return report(io, state.left);
-    const containers = state.right.containers;
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const listed = await berth.te.containers()();
+    if (E.isLeft(listed)) return report(io, listed.left);
+    const containers = listed.right;
     if (p.values["quiet"] === true) {
       io.stdout(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(""));
     } else if (format === "json") {
       io.stdout(
         `${JSON.stringify(
-          containers.map((c) => ({ Id: c.id, Names: [c.name], Image: c.imageName, ImageID: c.imageId, Created: Math.floor(Date.parse(c.created) / 1000), CreatedAt: c.created, State: "created", Mounts: [rootfsOf(session.store, c.id)] })),
+          containers.map((c) => ({ Id: c.id, Names: [c.name], Image: c.imageName, ImageID: c.imageId, Created: Math.floor(Date.parse(c.created) / 1000), CreatedAt: c.created, State: "created", Mounts: [c.rootfs] })),
           null,
           2,
         )}\n`,
@@ -75,15 +60,15 @@ export const rmCommand = defineCommand({
   options: { force: { type: "boolean", short: "f" } },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "rm takes at least one CONTAINER");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const r = await removeContainers(session.store, p.positionals, p.values["force"] === true);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const r = await berth.te.removeContainer(p.positionals, { ignoreMissing: p.values["force"] === true })();
     if (E.isLeft(r)) return report(io, r.left);
-    for (const c of r.right.removed) io.stdout(`${c.id}\n`);
+    for (const id of r.right.removed) io.stdout(`${id}\n`);
     let exit: ExitCode = exitCodes.ok;
     for (const e of r.right.errors) {
       io.stderr(`Error: ${e.message}\n`);
-      if (exit === exitCodes.ok) exit = e.code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure;
+      if (exit === exitCodes.ok) exit = exitCodeFor(e.code);
     }
     return exit;
   },
@@ -95,13 +80,11 @@ export const mountCommand = defineCommand({
   options: {},
   run: async (p, io, globals) => {
     if (p.positionals.length !== 1) return usageError(io, "mount takes one CONTAINER");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const state = await readState(session.store);
-    if (E.isLeft(state)) return report(io, state.left);
-    const c = findContainer(state.right.containers, p.positionals[0] ?? "");
-    if (E.isLeft(c)) return report(io, c.left, c.left.code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
-    io.stdout(`${rootfsOf(session.store, c.right.id)}\n`);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const c = await berth.te.container(p.positionals[0] ?? "")();
+    if (E.isLeft(c)) return report(io, c.left);
+    io.stdout(`${c.right.rootfs}\n`);
     return exitCodes.ok;
   },
 });

@@ -1,17 +1,19 @@
+import { writeFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
+import { describePlan } from "../../../core/copy/index.ts";
 import { failure } from "../../../core/failure.ts";
-import { builtinPlugins } from "../../../plugins/plugins.ts";
-import { copyByName } from "../../api/copy.ts";
+import type { CopyOptions } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
+import { formatOption, platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
-import { policyFlags, policyHelp } from "../policy-flags.ts";
+import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
-import { failed, openSession, report } from "../session.ts";
-import { policyAndSigner, signingFlags, signingHelp } from "../signing-flags.ts";
+import { failed, openFor, report } from "../session.ts";
+import { signingFlags, signingHelp, signRequestOf } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
-import { credsOption, formatOption, platformOption, tlsVerifyOption } from "./pull.ts";
+import { printPlan } from "./pull.ts";
 
 /** `berth copy SRC DEST`: one copy engine between any two transports, as `skopeo copy`. */
 export const copyCommand = defineCommand({
@@ -23,24 +25,37 @@ oci:DIR[:NAME], oci-archive:FILE[:NAME], docker-archive:FILE, dir:DIR.
 Options:
       --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
       --src-creds U:P, --dest-creds U:P                 Credentials for each side
+      --src-no-creds                                    Use no credentials for the source
+      --authfile FILE                                   Credentials file for both sides
+      --src-authfile FILE, --dest-authfile FILE         Credentials file for each side
       --src-cert-dir DIR, --dest-cert-dir DIR           CA certificates (*.crt) for each side
+      --retry-times N                                   Retries after 429, 5xx and dropped connections (default 3)
       --platform OS/ARCH[/VARIANT]                      Which image of an index
   -a, --all                                             Every image of an index, and the index (same digest)
-  -f, --format oci|v2s2                                 Manifest format to write (converted if needed)
+  -f, --format oci|v2s2                                 Manifest format to write (converted if needed); with --dry-run, json prints the plan as JSON
       --preserve-digests                                Fail rather than change a manifest digest
+      --digestfile FILE                                 Write the digest of what was written to FILE
+      --dry-run                                         Print the plan; write nothing anywhere
   -q, --quiet                                           Print nothing but errors
 ${policyHelp}${signingHelp}`,
   options: {
     "src-tls-verify": { type: "string" },
     "dest-tls-verify": { type: "string" },
     "src-creds": { type: "string" },
+    "dest-creds": { type: "string" },
+    "src-no-creds": { type: "boolean" },
+    authfile: { type: "string" },
+    "src-authfile": { type: "string" },
+    "dest-authfile": { type: "string" },
     "src-cert-dir": { type: "string" },
     "dest-cert-dir": { type: "string" },
-    "dest-creds": { type: "string" },
+    "retry-times": { type: "string" },
     platform: { type: "string" },
     all: { type: "boolean", short: "a" },
     format: { type: "string", short: "f" },
     "preserve-digests": { type: "boolean" },
+    digestfile: { type: "string" },
+    "dry-run": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     ...policyFlags,
     ...signingFlags,
@@ -48,44 +63,54 @@ ${policyHelp}${signingHelp}`,
   run: async (p, io, globals) => {
     const [src, dest, ...extra] = p.positionals;
     if (src === undefined || dest === undefined || extra.length > 0) return usageError(io, "copy takes a SOURCE and a DESTINATION");
-    const srcTls = tlsVerifyOption(stringOption(p.values, "src-tls-verify"));
-    const destTls = tlsVerifyOption(stringOption(p.values, "dest-tls-verify"));
-    if (srcTls === "invalid" || destTls === "invalid") return usageError(io, "--src-tls-verify and --dest-tls-verify take true or false");
+    const srcOptions = registryOptionsOf(p.values, "src-");
+    if (typeof srcOptions === "string") return usageError(io, srcOptions);
+    const destOptions = registryOptionsOf(p.values, "dest-");
+    if (typeof destOptions === "string") return usageError(io, destOptions);
     const platform = platformOption(stringOption(p.values, "platform"));
-    if (platform === undefined) return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
-    const format = formatOption(stringOption(p.values, "format"));
-    if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const trust = await policyAndSigner(session.host, p.values);
-    if (E.isLeft(trust)) return report(io, trust.left);
-    const { policy, signer } = trust.right;
-    const srcCreds = credsOption(stringOption(p.values, "src-creds"));
-    const destCreds = credsOption(stringOption(p.values, "dest-creds"));
-    const srcCertDir = stringOption(p.values, "src-cert-dir");
-    const destCertDir = stringOption(p.values, "dest-cert-dir");
-    const registriesD = stringOption(p.values, "registries.d");
-    const r = await copyByName(session, policy, builtinPlugins, {
-      source: src,
-      destination: dest,
-      platform,
+    if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
+    const dryRun = p.values["dry-run"] === true;
+    // With --dry-run, `--format json` asks for the plan as JSON; otherwise --format is the manifest format, as skopeo's.
+    const planJson = dryRun && stringOption(p.values, "format") === "json";
+    const format = planJson ? undefined : formatOption(stringOption(p.values, "format"));
+    if (format === "invalid") return usageError(io, `--format takes oci or v2s2${dryRun ? " (or json, to print the plan as JSON)" : ""}`);
+    const retries = retriesOption(stringOption(p.values, "retry-times"));
+    if (retries === "invalid") return usageError(io, "--retry-times takes a number of retries (0 to 99)");
+    const authFile = stringOption(p.values, "authfile");
+    const berth = await openFor(io, globals, { ...policyOptions(p.values), ...(authFile === undefined ? {} : { authFile }), ...(retries === undefined ? {} : { retries }) });
+    if (failed(berth)) return berth;
+    const quiet = p.values["quiet"] === true;
+    const sign = signRequestOf(p.values);
+    const options: CopyOptions = {
+      src: { ...srcOptions, ...(p.values["src-no-creds"] === true ? { noCreds: true } : {}) },
+      dest: destOptions,
+      ...(platform === undefined ? {} : { platform }),
       signal: interruptSignal(),
-      onEvent: progressReporter(io, p.values["quiet"] === true),
+      onEvent: progressReporter(io, quiet),
       all: p.values["all"] === true,
       preserveDigests: p.values["preserve-digests"] === true,
       removeSignatures: p.values["remove-signatures"] === true,
       ...(format === undefined ? {} : { format }),
-      ...(srcTls === undefined ? {} : { srcTlsVerify: srcTls }),
-      ...(destTls === undefined ? {} : { destTlsVerify: destTls }),
-      ...(srcCreds === undefined ? {} : { srcCreds }),
-      ...(destCreds === undefined ? {} : { destCreds }),
-      ...(srcCertDir === undefined ? {} : { srcCertDir }),
-      ...(destCertDir === undefined ? {} : { destCertDir }),
-      ...(registriesD === undefined ? {} : { registriesD }),
-      ...(signer === undefined ? {} : { signer }),
-    });
-    if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
-    if (p.values["quiet"] !== true) io.stderr("Writing manifest to image destination\n");
+      ...(sign === undefined ? {} : { sign }),
+    };
+    if (dryRun) {
+      const plan = await berth.te.planCopy(src, dest, options)();
+      if (E.isLeft(plan)) return report(io, plan.left);
+      printPlan(io, plan.right, describePlan(plan.right), planJson);
+      return exitCodes.ok;
+    }
+    const r = await berth.te.copy(src, dest, options)();
+    // skopeo's copy exits 125 for a missing image, as for any other failure of the copy.
+    if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left, exitCodes.failure);
+    if (!quiet) io.stderr("Writing manifest to image destination\n");
+    const digestFile = stringOption(p.values, "digestfile");
+    if (digestFile !== undefined) {
+      try {
+        await writeFile(digestFile, r.right.manifestDigest);
+      } catch (e) {
+        return report(io, failure("OUTPUT_WRITE", `--digestfile ${digestFile}: ${(e as Error).message}`));
+      }
+    }
     return exitCodes.ok;
   },
 });

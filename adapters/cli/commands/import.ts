@@ -1,12 +1,9 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { importTarball } from "../../../plugins/tarball/import.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { failed, openSession, report } from "../session.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
 const help = `Usage: berth import [options] FILE|- [NAME]
@@ -38,27 +35,20 @@ export const importCommand = defineCommand({
     const [file, name, ...extra] = p.positionals;
     if (file === undefined || extra.length > 0) return usageError(io, "import takes FILE (or -) and an optional NAME");
     if (file === "-" && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read a tarball from a terminal; give a file or pipe one in"));
-    if (file !== "-") {
-      const s = await stat(file).catch(() => undefined);
-      if (s === undefined || !s.isFile()) return report(io, failure("INVALID_ARCHIVE", `${file}: no such file`));
-    }
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const input = file === "-" ? process.stdin : createReadStream(file);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
     const message = stringOption(p.values, "message");
     const os = stringOption(p.values, "os");
     const arch = stringOption(p.values, "arch");
     const variant = stringOption(p.values, "variant");
-    const r = await importTarball(session.store, input, {
+    const r = await berth.te.import(file === "-" ? process.stdin : file, {
       ...(name === undefined ? {} : { name }),
       changes: (p.values["change"] as string[] | undefined) ?? [],
       ...(message === undefined ? {} : { message }),
       ...(os === undefined ? {} : { os }),
       ...(arch === undefined ? {} : { architecture: arch }),
       ...(variant === undefined ? {} : { variant }),
-      created: new Date().toISOString(),
-      source: file,
-    });
+    })();
     if (E.isLeft(r)) return report(io, r.left);
     if (p.values["quiet"] !== true) io.stderr(`Writing manifest to image destination\n`);
     io.stdout(`sha256:${r.right.id}\n`);

@@ -1,23 +1,12 @@
 import * as E from "fp-ts/lib/Either.js";
-import { readImageDocuments } from "../../store/documents.ts";
-import { readState } from "../../store/store.ts";
 import { stringOption } from "../args.ts";
-import { defineCommand, type GlobalOptions } from "../command.ts";
-import type { CliIO } from "../io.ts";
+import { defineCommand } from "../command.ts";
+import { exitCodeFor } from "../../api/errors.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
-import { failed, openSession, report } from "../session.ts";
-import { inspectJson } from "../../api/inspect.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 import { remoteInspect, remoteOptions } from "./remote.ts";
-
-const sessionAndState = async (io: CliIO, globals: GlobalOptions) => {
-  const session = await openSession(io, globals);
-  if (failed(session)) return session;
-  const state = await readState(session.store);
-  if (E.isLeft(state)) return report(io, state.left);
-  return { session, state: state.right };
-};
 
 /** `berth inspect IMAGE...` */
 export const inspectCommand = defineCommand({
@@ -32,20 +21,18 @@ export const inspectCommand = defineCommand({
     }
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
-    const ctx = await sessionAndState(io, globals);
-    if (typeof ctx === "number") return ctx;
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
     const out: unknown[] = [];
     let exit: ExitCode = exitCodes.ok;
     for (const name of p.positionals) {
-      const found = ctx.session.lookup(name, ctx.state.images);
-      if (E.isLeft(found)) {
-        io.stderr(`Error: ${found.left.message}\n`);
-        exit = found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure;
-        continue;
-      }
-      const docs = await readImageDocuments(ctx.session.store, found.right.image);
-      if (E.isLeft(docs)) return report(io, docs.left);
-      out.push(inspectJson(found.right.image, ctx.state, docs.right.manifest, docs.right.config));
+      const details = await berth.te.inspect(name)();
+      if (E.isRight(details)) out.push(details.right);
+      else if (details.left.code === "IMAGE_NOT_FOUND") {
+        // podman lists what it found and says what it did not, in order.
+        io.stderr(`Error: ${details.left.message}\n`);
+        exit = exitCodeFor(details.left.code);
+      } else return report(io, details.left);
     }
     io.stdout(`${JSON.stringify(out, null, 4)}\n`);
     return exit;
@@ -60,27 +47,12 @@ export const historyCommand = defineCommand({
     if (p.positionals.length !== 1) return usageError(io, "history takes exactly one IMAGE");
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
-    const ctx = await sessionAndState(io, globals);
-    if (typeof ctx === "number") return ctx;
-    const found = ctx.session.lookup(p.positionals[0] ?? "", ctx.state.images);
-    if (E.isLeft(found)) return report(io, found.left, found.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
-    const image = found.right.image;
-    const docs = await readImageDocuments(ctx.session.store, image);
-    if (E.isLeft(docs)) return report(io, docs.left);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const rows = await berth.te.historyRows(p.positionals[0] ?? "")();
+    if (E.isLeft(rows)) return report(io, rows.left);
+    const entries = rows.right;
     const noTrunc = p.values["no-trunc"] === true;
-    // Newest first; each entry that made a layer takes the next layer from the top.
-    const layers = [...docs.right.manifest.layers];
-    const entries = [...(docs.right.config.history ?? [])].reverse().map((h, n) => {
-      const layer = h.empty_layer === true ? undefined : layers.pop();
-      return {
-        id: n === 0 ? image.id : "<missing>",
-        created: h.created ?? "",
-        createdBy: h.created_by ?? "",
-        size: layer?.size ?? 0,
-        comment: h.comment ?? "",
-        tags: n === 0 ? image.names : [],
-      };
-    });
     if (p.values["quiet"] === true) {
       io.stdout(entries.map((e) => `${e.id === "<missing>" ? e.id : shownId(e.id, noTrunc)}\n`).join(""));
       return exitCodes.ok;

@@ -1,11 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { loadArchive } from "../../api/load.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
-import { failed, openSession, report } from "../session.ts";
+import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
+import { failed, openFor, report } from "../session.ts";
 
 /** `berth load [-i FILE]`: every image and every name in an archive or layout; standard input when no file is given. */
 export const loadCommand = defineCommand({
@@ -16,13 +15,11 @@ Loads a docker archive, an OCI archive (either may be gzip-compressed) or an OCI
 ${policyHelp}`,
   options: { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
   run: async (p, io, globals) => {
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const signaturePolicy = await policyFromFlags(session.host, p.values);
-    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
     const path = stringOption(p.values, "input");
     if (path === undefined && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read an archive from a terminal; use -i FILE or pipe one in"));
-    const r = await loadArchive(session, signaturePolicy.right, path ?? process.stdin, (name) => io.stdout(`Loaded image: ${name}\n`));
+    const berth = await openFor(io, globals, policyOptions(p.values));
+    if (failed(berth)) return berth;
+    const r = await berth.te.load(path ?? process.stdin, (name) => io.stdout(`Loaded image: ${name}\n`))();
     return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
   },
 });

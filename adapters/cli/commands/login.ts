@@ -1,16 +1,13 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { login, registryKey } from "../../api/login.ts";
-import { forgetAllCredentials, forgetCredentials } from "../../config/auth.ts";
-import { hostEnvironment } from "../../config/environment.ts";
+import { registryKey } from "../../api/login.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { ask } from "../prompt.ts";
-import { report } from "../session.ts";
-import { sessionTimeouts } from "../../api/session.ts";
+import { tlsVerifyOption } from "../flags.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-import { tlsVerifyOption } from "./pull.ts";
 
 const readStdin = async (): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -53,15 +50,13 @@ Options:
     if (password === undefined || password === "") return usageError(io, "login needs --password-stdin (or --password) when there is no terminal to ask on");
     const authFile = stringOption(p.values, "authfile");
     const certDir = stringOption(p.values, "cert-dir");
-    const saved = await login(hostEnvironment(), {
-      registry: key,
-      username,
-      password,
-      timeouts: sessionTimeouts(globals.networkTimeout),
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const saved = await berth.te.login(key, username, password, {
       ...(tlsVerify === undefined ? {} : { tlsVerify }),
       ...(certDir === undefined ? {} : { certDir }),
       ...(authFile === undefined ? {} : { authFile }),
-    });
+    })();
     if (E.isLeft(saved)) return report(io, saved.left);
     io.stdout("Login Succeeded!\n");
     return exitCodes.ok;
@@ -72,12 +67,14 @@ Options:
 export const logoutCommand = defineCommand({
   usage: "Usage: berth logout [--authfile FILE] REGISTRY | --all",
   options: { all: { type: "boolean", short: "a" }, authfile: { type: "string" } },
-  run: async (p, io) => {
+  run: async (p, io, globals) => {
     const authFile = stringOption(p.values, "authfile");
     const options = authFile === undefined ? {} : { authFile };
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
     if (p.values["all"] === true) {
       if (p.positionals.length > 0) return usageError(io, "when using --all, give no registry");
-      const r = await forgetAllCredentials(hostEnvironment(), options);
+      const r = await berth.te.logout(undefined, options)();
       if (E.isLeft(r)) return report(io, r.left);
       io.stdout("Removed login credentials for all registries\n");
       return exitCodes.ok;
@@ -85,7 +82,7 @@ export const logoutCommand = defineCommand({
     const [registry, ...extra] = p.positionals;
     if (registry === undefined || extra.length > 0) return usageError(io, "logout takes one REGISTRY, or --all");
     const key = registryKey(registry);
-    const r = await forgetCredentials(hostEnvironment(), key, options);
+    const r = await berth.te.logout(key, options)();
     if (E.isLeft(r)) return report(io, r.left);
     if (!r.right) return report(io, failure("NOT_LOGGED_IN", `not logged into ${key}`));
     io.stdout(`Removed login credentials for ${key}\n`);

@@ -1,65 +1,58 @@
 import * as E from "fp-ts/lib/Either.js";
+import { describePlan } from "../../../core/copy/index.ts";
 import { failure } from "../../../core/failure.ts";
-import { pushImage } from "../../api/push.ts";
-import { registryCas } from "../../http/certs.ts";
+import type { PushOptions } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
+import { formatOption, registryFlags, registryHelp, registryOptionsOf } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
-import { policyFlags, policyHelp } from "../policy-flags.ts";
+import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
-import { failed, openSession, report } from "../session.ts";
-import { policyAndSigner, signingFlags, signingHelp } from "../signing-flags.ts";
+import { failed, openFor, report } from "../session.ts";
+import { signingFlags, signingHelp, signRequestOf } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
-import { credsOption, formatOption, tlsVerifyOption } from "./pull.ts";
+import { printPlan } from "./pull.ts";
 
 /** `berth push IMAGE [DEST]`: DEST without a transport means docker://, as in the seed. */
 export const pushCommand = defineCommand({
   usage: `Usage: berth push [options] IMAGE [DESTINATION]
 
 Options:
-      --tls-verify=false      Allow plain HTTP and unverified TLS
-      --cert-dir DIR          Trust the CA certificates (*.crt) in DIR (default: certs.d)
-      --authfile FILE         Credentials file
-      --creds USER:PASSWORD   Credentials for this push
-  -f, --format oci|v2s2       Manifest format to push (converted if needed)
+  -f, --format oci|v2s2       Manifest format to push (converted if needed); with --dry-run, json prints the plan as JSON
+      --dry-run               Print the plan; write nothing to the registry
   -q, --quiet                 Print nothing but errors
-${policyHelp}${signingHelp}`,
-  options: { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" }, format: { type: "string", short: "f" }, quiet: { type: "boolean", short: "q" }, ...policyFlags, ...signingFlags },
+${registryHelp}${policyHelp}${signingHelp}`,
+  options: { ...registryFlags, format: { type: "string", short: "f" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, ...policyFlags, ...signingFlags },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
-    const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
-    const format = formatOption(stringOption(p.values, "format"));
-    if (format === "invalid") return usageError(io, "--format takes oci or v2s2");
-    if (tlsVerify === "invalid") return usageError(io, "--tls-verify takes true or false");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const trust = await policyAndSigner(session.host, p.values);
-    if (E.isLeft(trust)) return report(io, trust.left);
-    const { policy, signer } = trust.right;
-    const creds = credsOption(stringOption(p.values, "creds"));
-    const authFile = stringOption(p.values, "authfile");
-    const registriesD = stringOption(p.values, "registries.d");
+    const registry = registryOptionsOf(p.values);
+    if (typeof registry === "string") return usageError(io, registry);
+    const dryRun = p.values["dry-run"] === true;
+    const planJson = dryRun && stringOption(p.values, "format") === "json";
+    const format = planJson ? undefined : formatOption(stringOption(p.values, "format"));
+    if (format === "invalid") return usageError(io, `--format takes oci or v2s2${dryRun ? " (or json, to print the plan as JSON)" : ""}`);
+    const berth = await openFor(io, globals, policyOptions(p.values));
+    if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
-    const r = await pushImage(session, policy, {
-      image,
-      ...(destination === undefined ? {} : { destination }),
-      ...(tlsVerify === undefined ? {} : { tlsVerify }),
-      ...(creds === undefined ? {} : { creds }),
-      ...(authFile === undefined ? {} : { authFile }),
-      caFor: registryCas(session.host, stringOption(p.values, "cert-dir")),
+    const sign = signRequestOf(p.values);
+    const options: PushOptions = {
+      ...registry,
       ...(format === undefined ? {} : { format }),
-      ...(signer === undefined ? {} : { signer }),
-      ...(registriesD === undefined ? {} : { registriesD }),
+      ...(sign === undefined ? {} : { sign }),
       onEvent: progressReporter(io, quiet),
       onSigning: () => (quiet ? undefined : io.stderr("Creating signature: Signing image using a sigstore signature\n")),
       signal: interruptSignal(),
-    });
-    if (E.isLeft(r)) {
-      if (interrupted()) return report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted);
-      return report(io, r.left, r.left.code === "IMAGE_NOT_FOUND" ? exitCodes.notFound : exitCodes.failure);
+    };
+    if (dryRun) {
+      const plan = await berth.te.planPush(image, destination, options)();
+      if (E.isLeft(plan)) return report(io, plan.left);
+      printPlan(io, plan.right, describePlan(plan.right), planJson);
+      return exitCodes.ok;
     }
+    const r = await berth.te.push(image, destination, options)();
+    if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left);
     if (!quiet) io.stderr(`Writing manifest to image destination\n`);
     return exitCodes.ok;
   },

@@ -1,56 +1,33 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../../core/failure.ts";
-import { repositoryName } from "../../../core/reference/index.ts";
-import { deleteRemote, remoteConfig, remoteDetails, remoteManifest, withRemote, type Remote, type RemoteOptions } from "../../api/remote.ts";
-import { hostEnvironment } from "../../config/environment.ts";
-import { loadRegistries } from "../../config/registries.ts";
-import { stringOption } from "../args.ts";
+import { parseNormalizedNamed, repositoryName } from "../../../core/reference/index.ts";
+import type { Berth, RegistryOptions } from "../../api/berth.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
+import { registryFlags, registryOptionsOf } from "../flags.ts";
 import type { CliIO } from "../io.ts";
-import { interruptSignal } from "../interrupt.ts";
-import { report } from "../session.ts";
-import { sessionTimeouts } from "../../api/session.ts";
-import { exitCodeFor } from "../../api/errors.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-import { credsOption, tlsVerifyOption } from "./pull.ts";
 
 /** The options every remote command takes. */
-export const remoteOptions = { "tls-verify": { type: "string" }, "cert-dir": { type: "string" }, authfile: { type: "string" }, creds: { type: "string" } } as const;
+export const remoteOptions = registryFlags;
 
-/** The remote options given on the command line. */
-const remoteOptionsOf = (p: ParsedCommandArgs): E.Either<Failure, RemoteOptions> => {
-  const tlsVerify = tlsVerifyOption(stringOption(p.values, "tls-verify"));
-  if (tlsVerify === "invalid") return E.left(failure("INVALID_ARGUMENT", "--tls-verify takes true or false"));
-  const creds = credsOption(stringOption(p.values, "creds"));
-  const authFile = stringOption(p.values, "authfile");
-  const certDir = stringOption(p.values, "cert-dir");
-  return E.right({
-    ...(tlsVerify === undefined ? {} : { tlsVerify }),
-    ...(creds === undefined ? {} : { creds }),
-    ...(authFile === undefined ? {} : { authFile }),
-    ...(certDir === undefined ? {} : { certDir }),
-  });
-};
-
-/** Opens `docker://NAME` with the command's options, runs `body`, and prints its failure as podman does. */
+/** Runs one library call on `docker://NAME` with the command's registry flags, and prints what it gave, or its failure as podman does. */
 const onRemote = async <A>(
   p: ParsedCommandArgs,
   io: CliIO,
   globals: GlobalOptions,
   text: string,
-  push: boolean,
-  body: (r: Remote) => Promise<E.Either<Failure, A>>,
+  call: (berth: Berth, options: RegistryOptions) => Promise<E.Either<Failure, A>>,
   done: (a: A) => void,
 ): Promise<ExitCode> => {
   if (!text.startsWith("docker://")) return report(io, failure("INVALID_IMAGE_NAME", `"${text}": expected docker://NAME`));
-  const options = remoteOptionsOf(p);
-  if (E.isLeft(options)) return report(io, options.left);
-  const host = hostEnvironment();
-  const loaded = await loadRegistries(host, globals.registriesConf === undefined ? {} : { file: globals.registriesConf });
-  if (E.isLeft(loaded)) return report(io, loaded.left);
-  const r = await withRemote(host, loaded.right.config, text, { ...options.right, timeouts: sessionTimeouts(globals.networkTimeout), signal: interruptSignal() }, push, body);
-  if (E.isLeft(r)) return report(io, r.left, exitCodeFor(r.left.code));
+  const options = registryOptionsOf(p.values);
+  if (typeof options === "string") return usageError(io, options);
+  const berth = await openFor(io, globals);
+  if (failed(berth)) return berth;
+  const r = await call(berth, options);
+  if (E.isLeft(r)) return report(io, r.left);
   done(r.right);
   return exitCodes.ok;
 };
@@ -62,22 +39,17 @@ export const tagsCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY");
-    return onRemote(p, io, globals, name, false, async (r) => {
-      const tags = await r.client.listTags();
-      return E.isLeft(tags) ? tags : E.right({ Repository: repositoryName(r.ref), Tags: tags.right });
-    }, (out) => io.stdout(`${JSON.stringify(out, null, 4)}\n`));
+    const parsed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
+    const repository = E.isRight(parsed) ? repositoryName(parsed.right) : name;
+    return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => io.stdout(`${JSON.stringify({ Repository: repository, Tags: tags }, null, 4)}\n`));
   },
 });
 
 /** `berth inspect docker://NAME`: skopeo-like details of an image in a registry, `--raw` or `--config` for the documents. */
-export const remoteInspect = async (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
-  if (p.values["raw"] === true) {
-    return onRemote(p, io, globals, name, false, remoteManifest, (m) => io.stdout(new TextDecoder().decode(m.bytes)));
-  }
-  if (p.values["config"] === true) {
-    return onRemote(p, io, globals, name, false, (r) => remoteConfig(r, name), (c) => io.stdout(`${c.text}\n`));
-  }
-  return onRemote(p, io, globals, name, false, (r) => remoteDetails(r, name), (d) => io.stdout(`${JSON.stringify(d, null, 4)}\n`));
+export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
+  if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => io.stdout(new TextDecoder().decode(m.bytes)));
+  if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => io.stdout(`${text}\n`));
+  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, o)(), (d) => io.stdout(`${JSON.stringify(d, null, 4)}\n`));
 };
 
 /** `berth delete docker://NAME`: deletes the manifest the name points to. */
@@ -87,6 +59,6 @@ export const deleteCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "delete takes one docker://NAME");
-    return onRemote(p, io, globals, name, true, deleteRemote, () => undefined);
+    return onRemote(p, io, globals, name, (b, o) => b.te.deleteRemote(name, o)(), () => undefined);
   },
 });

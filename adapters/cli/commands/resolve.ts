@@ -1,11 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
-import { resolveShortName, type ResolutionPlan } from "../../../core/registries/index.ts";
-import { hostEnvironment } from "../../config/environment.ts";
-import { loadAliasCache, loadRegistries } from "../../config/registries.ts";
+import type { ResolutionPlan } from "../../../core/registries/index.ts";
 import { stringOption } from "../args.ts";
-import { defineCommand } from "../command.ts";
+import { defineCommand, type GlobalOptions } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
 /** The JSON shape of `berth resolve --format json`. */
@@ -53,25 +52,15 @@ Options:
   --registries-conf FILE   Use FILE instead of the default registries.conf
 `;
 
-const fail = (io: CliIO, message: string) => {
-  io.stderr(`Error: ${message}\n`);
-  return exitCodes.failure;
-};
-
-const run = async (parsed: { values: Readonly<Record<string, unknown>>; positionals: ReadonlyArray<string> }, io: CliIO, globals: { registriesConf?: string }) => {
+const run = async (parsed: { values: Readonly<Record<string, unknown>>; positionals: ReadonlyArray<string> }, io: CliIO, globals: GlobalOptions) => {
   const format = stringOption(parsed.values, "format");
   if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
   if (parsed.positionals.length !== 1) return usageError(io, "resolve takes exactly one NAME");
-  const host = hostEnvironment();
   const file = stringOption(parsed.values, "registries-conf") ?? globals.registriesConf;
-  const options = file === undefined ? {} : { file };
-  const loaded = await loadRegistries(host, options);
-  if (E.isLeft(loaded)) return fail(io, loaded.left.message);
-  for (const w of loaded.right.warnings) io.stderr(`Warning: ${w}\n`);
-  const cache = await loadAliasCache(host, options);
-  if (E.isLeft(cache)) return fail(io, cache.left.message);
-  const plan = resolveShortName(parsed.positionals[0] ?? "", loaded.right.config, { tty: io.isTerminal, aliasCache: cache.right });
-  if (E.isLeft(plan)) return fail(io, plan.left.message);
+  const berth = await openFor(io, { ...globals, ...(file === undefined ? {} : { registriesConf: file }) });
+  if (failed(berth)) return berth;
+  const plan = await berth.te.resolve(parsed.positionals[0] ?? "", { tty: io.isTerminal })();
+  if (E.isLeft(plan)) return report(io, plan.left, exitCodes.failure);
   io.stdout(format === "json" ? `${JSON.stringify(planJson(plan.right), null, 2)}\n` : describe(plan.right));
   return exitCodes.ok;
 };

@@ -1,34 +1,22 @@
 import * as E from "fp-ts/lib/Either.js";
-import { describeStep, type RemovalRequest, type StoreState } from "../../../core/store/index.ts";
-import { removeWith } from "../../api/remove.ts";
-import { readState } from "../../store/store.ts";
+import { describeStep } from "../../../core/store/index.ts";
+import type { RemovalReport } from "../../api/berth.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
-import { failed, openSession, report, type Session } from "../session.ts";
+import { failed, openFor, report } from "../session.ts";
 import { confirm } from "../prompt.ts";
 import { usageError } from "../usage.ts";
-import { selectImages } from "../../api/images.ts";
 
-/** Plans and applies a removal through the library; prints what it did and returns podman's exit code. */
-export const removeImages = async (
-  session: Session,
-  io: CliIO,
-  request: (state: StoreState) => RemovalRequest,
-  dryRun: boolean,
-  tolerateErrors = false,
-): Promise<ExitCode> => {
-  const r = await removeWith(session, request, dryRun);
-  if (E.isLeft(r)) return report(io, r.left);
-  const plan = r.right;
+/** Prints what a removal did (or, with --dry-run, its plan as JSON) and returns podman's exit code for it. */
+const printRemoval = (io: CliIO, report: RemovalReport, dryRun: boolean): ExitCode => {
   if (dryRun) {
-    io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-    return plan.exitCode;
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return report.exitCode;
   }
-  for (const step of plan.steps) if (step.kind !== "remove-container") io.stdout(`${describeStep(step)}\n`);
-  if (tolerateErrors) return plan.steps.some((s) => s.kind === "delete-image") ? exitCodes.ok : exitCodes.notFound;
-  for (const e of plan.errors) io.stderr(`Error: ${e.message}\n`);
-  return plan.exitCode;
+  for (const step of report.steps) if (step.kind !== "remove-container") io.stdout(`${describeStep(step)}\n`);
+  for (const e of report.errors) io.stderr(`Error: ${e.message}\n`);
+  return report.exitCode;
 };
 
 const help = `Usage: berth rmi [options] IMAGE...
@@ -57,20 +45,17 @@ export const rmiCommand = defineCommand({
     const all = p.values["all"] === true;
     if (!all && p.positionals.length === 0) return usageError(io, "rmi takes at least one IMAGE, or --all");
     if (all && p.positionals.length > 0) return usageError(io, "when using --all, give no images");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    return removeImages(
-      session,
-      io,
-      (state) => ({
-        inputs: p.positionals,
-        ...(all ? { imageIds: state.images.map((i) => i.id) } : {}),
-        force: p.values["force"] === true,
-        ignore: p.values["ignore"] === true,
-        noPrune: p.values["no-prune"] === true,
-      }),
-      p.values["dry-run"] === true,
-    );
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const dryRun = p.values["dry-run"] === true;
+    const r = await berth.te.remove(p.positionals, {
+      all,
+      force: p.values["force"] === true,
+      ignore: p.values["ignore"] === true,
+      noPrune: p.values["no-prune"] === true,
+      dryRun,
+    })();
+    return E.isLeft(r) ? report(io, r.left) : printRemoval(io, r.right, dryRun);
   },
 });
 
@@ -91,20 +76,14 @@ export const pruneCommand = defineCommand({
       const what = p.values["all"] === true ? "all images not used by a container" : "all dangling images";
       if (!(await confirm(`WARNING! This command removes ${what}.\nAre you sure you want to continue?`))) return exitCodes.ok;
     }
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const filters = [...((p.values["filter"] as string[] | undefined) ?? []), ...(p.values["all"] === true ? ["containers=false"] : ["dangling=true"])];
-    for (let round = 0; round < 1000; round++) {
-      const state = await readState(session.store);
-      if (E.isLeft(state)) return report(io, state.left);
-      const selected = selectImages(session, state.right, filters, true);
-      if (E.isLeft(selected)) return report(io, selected.left);
-      if (selected.right.length === 0) return exitCodes.ok;
-      const ids = selected.right.map((i) => i.id);
-      // Images that cannot go (children, containers) are skipped; a round that removes nothing ends it.
-      const code = await removeImages(session, io, () => ({ inputs: [], imageIds: ids, noPrune: true }), false, true);
-      if (code !== exitCodes.ok) return exitCodes.ok;
-    }
-    return exitCodes.ok;
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    // Images that cannot go (children, containers) are skipped; rounds go on until nothing more goes.
+    const r = await berth.te.prune({
+      all: p.values["all"] === true,
+      filters: (p.values["filter"] as string[] | undefined) ?? [],
+      onStep: (step) => (step.kind === "remove-container" ? undefined : io.stdout(`${describeStep(step)}\n`)),
+    })();
+    return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
   },
 });

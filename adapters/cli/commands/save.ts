@@ -1,12 +1,12 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
-import { saveFormats, saveImages } from "../../api/save.ts";
+import { saveFormats } from "../../api/save.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
-import { policyFlags, policyFromFlags, policyHelp } from "../policy-flags.ts";
-import { failed, openSession, report } from "../session.ts";
+import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
 const formats = saveFormats;
@@ -41,12 +41,11 @@ ${policyHelp}`,
       return report(io, failure("INVALID_ARCHIVE", "refusing to write an archive to a terminal; use -o FILE or redirect standard output"));
     }
     if (format === "oci-archive" && output === undefined) return usageError(io, "--format oci-archive needs -o FILE");
-    const session = await openSession(io, globals);
-    if (failed(session)) return session;
-    const signaturePolicy = await policyFromFlags(session.host, p.values);
-    if (E.isLeft(signaturePolicy)) return report(io, signaturePolicy.left);
-    const r = await saveImages(session, signaturePolicy.right, { images: args, format, multiImage: multi, output: output ?? process.stdout, signal: interruptSignal() });
+    const berth = await openFor(io, globals, policyOptions(p.values));
+    if (failed(berth)) return berth;
+    const r = await berth.te.save({ images: args, format, multiImage: multi, output: output ?? process.stdout, signal: interruptSignal() })();
     if (E.isRight(r)) return exitCodes.ok;
-    return interrupted() ? report(io, failure("INTERRUPTED", "interrupted"), exitCodes.interrupted) : report(io, r.left);
+    // A missing image is 125 here, as podman's save says it (its exit codes per command are their own).
+    return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left, exitCodes.failure);
   },
 });

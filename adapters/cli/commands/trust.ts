@@ -1,10 +1,9 @@
 import * as E from "fp-ts/lib/Either.js";
-import { setTrust, showTrust } from "../../api/trust.ts";
-import { hostEnvironment } from "../../config/environment.ts";
+
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { report } from "../session.ts";
+import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
 /** `berth trust show [--raw] [--signature-policy FILE]`: the effective policy, one line per transport, scope and requirement. */
@@ -14,8 +13,11 @@ export const trustShowCommand = defineCommand({
 Shows the signature policy: for each transport and scope, what it requires.
 `,
   options: { raw: { type: "boolean" }, "signature-policy": { type: "string" } },
-  run: async (p, io) => {
-    const shown = await showTrust(hostEnvironment(), stringOption(p.values, "signature-policy"));
+  run: async (p, io, globals) => {
+    const file = stringOption(p.values, "signature-policy");
+    const berth = await openFor(io, globals, file === undefined ? {} : { signaturePolicy: file });
+    if (failed(berth)) return berth;
+    const shown = await berth.te.trust()();
     if (E.isLeft(shown)) return report(io, shown.left);
     if (p.values["raw"] === true && shown.right.raw !== undefined) {
       io.stdout(shown.right.raw);
@@ -40,14 +42,17 @@ TYPE is accept, reject, signedBy (GPG keyrings) or sigstoreSigned (public keys).
 SCOPE is "default" for the global default, else a registry, namespace or repository.
 `,
   options: { type: { type: "string", short: "t" }, pubkeysfile: { type: "string", short: "f", multiple: true }, "signature-policy": { type: "string" } },
-  run: async (p, io) => {
+  run: async (p, io, globals) => {
     const [scope, ...extra] = p.positionals;
     if (scope === undefined || extra.length > 0) return usageError(io, "trust set takes one SCOPE");
     const type = stringOption(p.values, "type");
     if (type !== "accept" && type !== "reject" && type !== "signedBy" && type !== "sigstoreSigned") return usageError(io, "--type takes accept, reject, signedBy or sigstoreSigned");
     const keys = ((p.values["pubkeysfile"] as string[] | undefined) ?? []).filter((k) => k !== "");
     if ((type === "signedBy" || type === "sigstoreSigned") && keys.length === 0) return usageError(io, `--type ${type} needs at least one --pubkeysfile`);
-    const r = await setTrust(hostEnvironment(), scope, type, keys, stringOption(p.values, "signature-policy"));
+    const file = stringOption(p.values, "signature-policy");
+    const berth = await openFor(io, globals, file === undefined ? {} : { signaturePolicy: file });
+    if (failed(berth)) return berth;
+    const r = await berth.te.setTrust(scope, type, keys)();
     return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
   },
 });

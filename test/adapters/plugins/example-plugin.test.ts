@@ -27,7 +27,7 @@ describe("a plugin added by its caller", () => {
     expect(E.isRight(imported)).toBe(true);
     const mem = newMemory();
     const ctx = { host: { home: "/nonexistent", uid: 0, env: {} }, store: store.right, lookup: imageLookup(emptyRegistriesConfig("/dev/null")) } as const;
-    const builtin = { ...ctx, http: undefined as never, tlsVerify: undefined, creds: undefined };
+    const builtin = { ...ctx, http: undefined as never, registry: () => Promise.reject(new Error("no registry in this test")) };
 
     // The caller's table: the example plugin beside a built-in one; core parses names from it alone.
     const table: ReadonlyArray<TransportSyntax<{ key: string } | StoreReference>> = [memoryPlugin, storePlugin];

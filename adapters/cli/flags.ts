@@ -1,0 +1,56 @@
+/** Flags several commands share, and how their values read: registries, formats, platforms. */
+import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
+import { parsePlatform } from "../../core/manifest/index.ts";
+import type { Credentials, RegistryOptions } from "../api/berth.ts";
+import { stringOption } from "./args.ts";
+
+/** `--tls-verify[=true|false]`; `undefined` means what registries.conf says. */
+export const tlsVerifyOption = (value: string | undefined): boolean | undefined | "invalid" =>
+  value === undefined ? undefined : value === "true" ? true : value === "false" ? false : "invalid";
+
+/** `--format oci|v2s2`, the names podman and skopeo use. */
+export const formatOption = (value: string | undefined): ManifestFormat | undefined | "invalid" =>
+  value === undefined ? undefined : value === "oci" || value === "v2s2" ? value : "invalid";
+
+/** `--platform OS/ARCH[/VARIANT]`: `undefined` when not given (this machine's), `"invalid"` when malformed. */
+export const platformOption = (value: string | undefined): Platform | undefined | "invalid" => (value === undefined ? undefined : (parsePlatform(value) ?? "invalid"));
+
+/** `--creds USER[:PASSWORD]` */
+export const credsOption = (value: string | undefined): Credentials | undefined => {
+  if (value === undefined) return undefined;
+  const colon = value.indexOf(":");
+  return colon < 0 ? { username: value, password: "" } : { username: value.slice(0, colon), password: value.slice(colon + 1) };
+};
+
+/** `--retry N` / `--retry-times N`: a number of retries from 0 to 99. */
+export const retriesOption = (value: string | undefined): number | undefined | "invalid" => (value === undefined ? undefined : /^\d{1,2}$/.test(value) ? Number(value) : "invalid");
+
+/** The flags of a command that talks to one registry. */
+export const registryFlags = {
+  "tls-verify": { type: "string" },
+  "cert-dir": { type: "string" },
+  authfile: { type: "string" },
+  creds: { type: "string" },
+} as const;
+
+/** Their help lines. */
+export const registryHelp = `      --tls-verify=false             Allow plain HTTP and unverified TLS
+      --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR (default: certs.d)
+      --authfile FILE                Credentials file (default as podman)
+      --creds USER:PASSWORD          Credentials for this command
+`;
+
+/** The registry settings `prefix`-ed flags give (`--tls-verify`, or `--src-tls-verify` for prefix `src-`), or why they are wrong. */
+export const registryOptionsOf = (values: Readonly<Record<string, unknown>>, prefix = ""): RegistryOptions | string => {
+  const tls = tlsVerifyOption(stringOption(values, `${prefix}tls-verify`));
+  if (tls === "invalid") return `--${prefix}tls-verify takes true or false`;
+  const certDir = stringOption(values, `${prefix}cert-dir`);
+  const authFile = stringOption(values, `${prefix}authfile`);
+  const creds = credsOption(stringOption(values, `${prefix}creds`));
+  return {
+    ...(tls === undefined ? {} : { tlsVerify: tls }),
+    ...(certDir === undefined ? {} : { certDir }),
+    ...(authFile === undefined ? {} : { authFile }),
+    ...(creds === undefined ? {} : { creds }),
+  };
+};
