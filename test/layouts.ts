@@ -1,7 +1,7 @@
 /** OCI layouts built by the tests themselves: several images in one directory, layers shared where the test says. */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const sha256 = (b: Buffer | string): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
@@ -53,4 +53,27 @@ export const noise = (n: number, seed: number): Buffer => {
     b.writeUInt32LE(x >>> 0, i);
   }
   return b;
+};
+
+/** Writes an OCI layout at `dir` holding one image index named `name`, with one image per platform (`os/arch`), each of the given layers plus a layer of its own. */
+export const writeIndexLayout = (dir: string, name: string, platforms: ReadonlyArray<string>, shared: ReadonlyArray<Buffer>): { readonly indexDigest: string } => {
+  const inner = join(dir, ".inner");
+  writeLayout(
+    inner,
+    platforms.map((p, i) => ({ name: p, layers: [...shared, Buffer.concat([Buffer.from(`${p}\n`), noise(1024, i + 7)])] })),
+  );
+  const index = JSON.parse(readFileSync(join(inner, "index.json"), "utf8")) as { manifests: { mediaType: string; digest: string; size: number; annotations: Record<string, string> }[] };
+  mkdirSync(join(dir, "blobs", "sha256"), { recursive: true });
+  for (const f of readdirSync(join(inner, "blobs", "sha256"))) copyFileSync(join(inner, "blobs", "sha256", f), join(dir, "blobs", "sha256", f));
+  rmSync(inner, { recursive: true });
+  const manifests = index.manifests.map((m) => {
+    const [os, architecture] = (m.annotations["org.opencontainers.image.ref.name"] ?? "linux/amd64").split("/");
+    return { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: { os, architecture } };
+  });
+  const text = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests });
+  const indexDigest = sha256(text);
+  writeFileSync(join(dir, "blobs", "sha256", indexDigest.slice("sha256:".length)), text);
+  writeFileSync(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", digest: indexDigest, size: Buffer.byteLength(text), annotations: { "org.opencontainers.image.ref.name": name } }] }));
+  return { indexDigest };
 };

@@ -192,9 +192,10 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
       instances.push(read.right.instance);
     }
   }
-  // Signatures sign the manifest digest as read: that of the index, for an image chosen from one. Read only where they could travel.
+  // Signatures sign the manifest digest as read: that of the index, for an image chosen from one. Read unless they are to be dropped:
+  // the plan carries them, or refuses a destination that cannot keep them.
   const readSignatures = src.signatures;
-  const wanted = options.removeSignatures !== true && readSignatures !== undefined && dst.putSignatures !== undefined;
+  const wanted = options.removeSignatures !== true && readSignatures !== undefined;
   const signatures = wanted ? await settled(() => readSignatures(top.right.digest), "source") : E.right([]);
   if (E.isLeft(signatures)) return signatures;
   const blobs = instances.flatMap((i) => [i.manifest.config, ...i.manifest.layers]);
@@ -213,7 +214,7 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
     options,
     sha256Digest,
   );
-  if (E.isLeft(plan)) return E.left(at(plan.left.code === "SIGNATURES_INVALIDATED" ? "source" : "destination")(plan.left));
+  if (E.isLeft(plan)) return E.left(at(plan.left.code === "SIGNATURES_INVALIDATED" || plan.left.code === "SIGNATURES_NOT_SUPPORTED" ? "source" : "destination")(plan.left));
   return E.right({ plan: plan.right, manifests, signatures: signatures.right });
 };
 

@@ -72,7 +72,7 @@ export interface CopyFacts {
   readonly instances: ReadonlyArray<ReadInstance>;
   /** Blob digests the destination already has. */
   readonly present: ReadonlySet<string>;
-  /** Signatures the source keeps for its manifest (0 when none were read: absent, asked to drop, or the destination keeps none). */
+  /** Signatures the source keeps for its manifest (0 when it keeps none, or when they were not read because they are to be dropped). */
   readonly signatures: number;
   /** Where the source image is known to be, for cross-repository mounts. */
   readonly locations: ReadonlyArray<Location>;
@@ -105,7 +105,7 @@ export interface InstanceStep {
 export type SignatureStep =
   | { readonly action: "none" }
   | { readonly action: "carry"; readonly count: number }
-  | { readonly action: "drop"; readonly why: "asked" | "the destination keeps none" };
+  | { readonly action: "drop"; readonly why: "asked" };
 
 /** A whole copy, decided before a byte moves. */
 export interface CopyPlan {
@@ -209,8 +209,11 @@ export const planCopy = (facts: CopyFacts, capabilities: DestinationCapabilities
   const changed = only !== undefined && (only.manifest.action === "convert" || only.source.digest !== facts.top.digest);
   let signatures: SignatureStep;
   if (options.removeSignatures === true) signatures = { action: "drop", why: "asked" };
-  else if (!capabilities.keepsSignatures) signatures = facts.signatures > 0 ? { action: "drop", why: "the destination keeps none" } : { action: "none" };
   else if (facts.signatures === 0) signatures = { action: "none" };
+  else if (!capabilities.keepsSignatures) {
+    // As skopeo: signatures are never lost silently.
+    return E.left(failure("SIGNATURES_NOT_SUPPORTED", `${facts.top.digest}: the destination cannot store its ${facts.signatures} signature(s); use --remove-signatures to copy without them`));
+  }
   else if (changed) {
     return E.left(failure("SIGNATURES_INVALIDATED", `${facts.top.digest}: the copy changes the signed manifest, which would invalidate its signatures; use --remove-signatures`));
   } else signatures = { action: "carry", count: facts.signatures };

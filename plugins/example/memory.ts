@@ -48,15 +48,17 @@ export const memoryPlugin: TransportPlugin<{ key: string }, MemoryImages> = {
     }),
   openDestination: async ({ key }, mem): Promise<E.Either<ReturnType<typeof failure>, ImageDestination>> => {
     let manifest: RawManifest | undefined;
+    // Nothing is visible before commit: blobs wait here, and go with a copy that does not commit.
+    const staged = new Map<string, Uint8Array>();
     return E.right({
       acceptedManifestTypes: ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"],
-      hasBlob: async (d) => mem.blobs.has(d.digest),
+      hasBlob: async (d) => mem.blobs.has(d.digest) || staged.has(d.digest),
       putBlob: async (d, stream) => {
         const bytes = await collect(stream);
         // Every destination verifies what it is given, this one too.
         const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
         if (digest !== d.digest || bytes.byteLength !== d.size) return E.left(failure("DIGEST_MISMATCH", `memory: blob ${d.digest} is not what was promised`));
-        mem.blobs.set(digest, bytes);
+        staged.set(digest, bytes);
         return E.right(undefined);
       },
       putManifest: async (m) => {
@@ -65,6 +67,7 @@ export const memoryPlugin: TransportPlugin<{ key: string }, MemoryImages> = {
       },
       commit: async () => {
         if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "memory: nothing to commit"));
+        for (const [digest, bytes] of staged) mem.blobs.set(digest, bytes);
         mem.manifests.set(key, manifest);
         return E.right({ id: manifest.digest });
       },

@@ -106,7 +106,13 @@ describe("GPG simple signing with skopeo", () => {
     const dirPolicy = join(root, "dir-policy.json");
     writeFileSync(dirPolicy, JSON.stringify({ default: [{ type: "reject" }], transports: { dir: { "": [{ type: "signedBy", keyType: "GPGKeys", keyPath: join(root, "trusted.asc"), signedIdentity: exact }] } } }));
     expect(run("skopeo", ["--policy", dirPolicy, "copy", "-q", `dir:${dir}`, `dir:${join(root, "by-skopeo-again")}`]).status).toBe(0);
-    expect(berth(["copy", "-q", "--signature-policy", dirPolicy, `dir:${dir}`, `oci:${join(root, "verified-layout")}:x`], { env }).status).toBe(0);
+    // An OCI layout keeps no signatures: skopeo and berth both refuse to lose them, unless told to.
+    const ours = berth(["copy", "-q", "--signature-policy", dirPolicy, `dir:${dir}`, `oci:${join(root, "verified-layout")}:x`], { env });
+    const theirs = run("skopeo", ["--policy", dirPolicy, "copy", "-q", `dir:${dir}`, `oci:${join(root, "verified-by-skopeo")}:x`]);
+    expect([ours.status === 0, theirs.status === 0]).toEqual([false, false]);
+    expect(ours.stderr).toContain("use --remove-signatures");
+    expect(berth(["copy", "-q", "--remove-signatures", "--signature-policy", dirPolicy, `dir:${dir}`, `oci:${join(root, "verified-layout")}:x`], { env }).status).toBe(0);
+    expect(run("skopeo", ["--policy", dirPolicy, "copy", "-q", "--remove-signatures", `dir:${dir}`, `oci:${join(root, "verified-by-skopeo")}:x`]).status).toBe(0);
     expect(berth(["copy", "-q", ...base, `dir:${dir}`, `docker://${registry.host}/gpg/carried:1`], { env }).status).toBe(0);
     expect(skopeoAccepts(policyWith("trusted", exact), "carried")).toBe(true);
     const bare = join(root, "bare");

@@ -57,7 +57,7 @@ describe("planning a copy", () => {
     ]);
   });
 
-  it("carries signatures, drops them when asked or where none are kept, and refuses to change a signed manifest", () => {
+  it("carries signatures, drops them when asked, and refuses to change a signed manifest or to lose them", () => {
     const m = image("c1", ["l1"], mediaTypes.dockerManifest);
     const signed = { ...single(m), signatures: 2 };
     const carried = planCopy(signed, anywhere, { platform }, digestOf);
@@ -67,6 +67,8 @@ describe("planning a copy", () => {
     const dropped = planCopy(signed, anywhere, { platform, format: "oci", removeSignatures: true }, digestOf);
     expect(E.isRight(dropped) && dropped.right.signatures).toEqual({ action: "drop", why: "asked" });
     expect(describePlan(E.isRight(dropped) ? dropped.right : (undefined as never)).at(-1)).toBe("drop signatures (asked)");
+    const nowhere = planCopy(signed, { ...anywhere, keepsSignatures: false }, { platform }, digestOf);
+    expect(E.isLeft(nowhere) && nowhere.left.code).toBe("SIGNATURES_NOT_SUPPORTED");
   });
 
   it("selects the platform's image of an index, all of them, or says why not", () => {
