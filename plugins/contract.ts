@@ -2,6 +2,8 @@ import type * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../core/failure.ts";
 import type { Location } from "../core/copy/index.ts";
 import type { Descriptor } from "../core/manifest/index.ts";
+import type { ScopeRule } from "../core/policy/index.ts";
+import type { Reference } from "../core/reference/index.ts";
 import type { TransportSyntax } from "../core/transport/index.ts";
 
 /** A manifest as it was read: its exact bytes (digests are of bytes), its media type and digest. */
@@ -72,8 +74,24 @@ export interface CommitResult {
   readonly id: string;
 }
 
-/** A transport: how its names read, and how to open images by name. */
+/**
+ * How the signature policy knows a transport's images, as containers/image's
+ * ImageTransport and ImageReference say it: the transport's name in
+ * policy.json, which scopes it takes, and an image's scopes.
+ */
+export interface PolicyIdentity<R> {
+  /** The transport's name in policy.json. */
+  readonly transport: string;
+  /** Why a (non-empty) scope is not one of this transport's, or `undefined` when it is. */
+  readonly validateScope: ScopeRule;
+  /** The image's scopes, most specific first (its identity, then its namespaces), and its registry name where it has one. */
+  readonly identity: (reference: R) => Promise<{ readonly scopes: ReadonlyArray<string>; readonly reference?: Reference }>;
+}
+
+/** A transport: how its names read, how to open images by name, and what the signature policy knows them by. */
 export interface TransportPlugin<R, C> extends TransportSyntax<R> {
   readonly openSource?: (reference: R, context: C) => Promise<E.Either<Failure, ImageSource>>;
   readonly openDestination?: (reference: R, context: C) => Promise<E.Either<Failure, ImageDestination>>;
+  /** Absent: the policy knows the transport by its name, and only its default scope `""` applies. */
+  readonly policy?: PolicyIdentity<R>;
 }

@@ -432,8 +432,8 @@ const berthOver = (ctx: BerthContext): Berth => {
     deleteRemote: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), true, deleteRemote),
     login: (registry, username, password, o = {}) => () => login(ctx, { registry, username, password, access: accessOf(o) }),
     logout: (registry, o = {}) => () => logout(ctx, registry, o.authFile),
-    trust: () => () => showTrust(ctx.host, ctx.options.signaturePolicy),
-    setTrust: (scope, type, keys = []) => () => setTrust(ctx.host, scope, type, keys, ctx.options.signaturePolicy),
+    trust: () => () => showTrust(ctx.host, ctx.scopeRules, ctx.options.signaturePolicy),
+    setTrust: (scope, type, keys = []) => () => setTrust(ctx.host, ctx.scopeRules, scope, type, keys, ctx.options.signaturePolicy),
     writeSigstoreKeyPair: (prefix, passphrase) => () => writeSigstoreKeyPair(prefix, passphrase),
     import: (tarball, o = {}) => async () => {
       if (typeof tarball === "string") {

@@ -9,6 +9,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
 import { referenceString, repositoryName, type Reference } from "../../core/reference/index.ts";
 import { findRegistry, type RegistriesConfig } from "../../core/registries/index.ts";
+import type { ScopeRules } from "../../core/policy/index.ts";
 import { imageLookup, type ImageLookup } from "../../core/store/index.ts";
 import type { BuiltinContext, RegistryConversation } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
@@ -24,6 +25,7 @@ import { httpClient, type HttpClient } from "../http/client.ts";
 import { defaultTimeouts, timeoutsOf, type NetworkTimeouts } from "../http/timeouts.ts";
 import { storeRoot } from "../store/root.ts";
 import { storeAt, type Store } from "../store/store.ts";
+import { scopeRulesOf } from "./policy-identity.ts";
 
 /** How to open berth; everything unset is found as podman finds it. */
 export interface BerthOptions {
@@ -87,6 +89,8 @@ export interface BerthContext {
   readonly maxLayerBytes: number;
   /** The transports `copy` knows: the built-in ones and the caller's. */
   readonly plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>>;
+  /** The transports a policy.json may name, with the scopes each takes, as the plugins say. */
+  readonly scopeRules: ScopeRules;
   /** The signature policy, read once, when first asked for. */
   readonly policy: () => Promise<E.Either<Failure, LoadedPolicy>>;
   /** One side's settings: the call's, else berth's. */
@@ -143,6 +147,8 @@ export const createContext = async (options: BerthOptions = {}): Promise<E.Eithe
     return E.right({ client: registryClient({ registry: ref.domain, repository: ref.path, insecure: plain }, context.right, push), context: context.right, insecure: plain });
   };
   const store = storeAt(storeRoot(host, options.root));
+  const plugins = [...builtinPlugins, ...(options.transports ?? [])];
+  const scopeRules = scopeRulesOf(plugins);
   const lookup = imageLookup(config, cache.right);
   return E.right({
     host,
@@ -153,9 +159,10 @@ export const createContext = async (options: BerthOptions = {}): Promise<E.Eithe
     options,
     warnings: loaded.right.warnings,
     maxLayerBytes: maxLayerBytesOf(host, options.maxLayerBytes),
-    plugins: [...builtinPlugins, ...(options.transports ?? [])],
+    plugins,
+    scopeRules,
     policy: () =>
-      (policy ??= loadPolicy(host, { ...(options.signaturePolicy === undefined ? {} : { signaturePolicy: options.signaturePolicy }), insecurePolicy: options.insecurePolicy === true })),
+      (policy ??= loadPolicy(host, { ...(options.signaturePolicy === undefined ? {} : { signaturePolicy: options.signaturePolicy }), insecurePolicy: options.insecurePolicy === true, rules: scopeRules })),
     access,
     http,
     insecure,

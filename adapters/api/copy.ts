@@ -9,12 +9,13 @@ import type { BuiltinReference } from "../../plugins/builtin.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../../plugins/contract.ts";
 import { registryClient } from "../../plugins/docker/registry.ts";
 import { signPushed } from "../../plugins/docker/signature-store.ts";
-import { policyCheck, signatureSourcesOf, type PolicySubject } from "../config/policy.ts";
+import { policyCheck, signatureSourcesOf } from "../config/policy.ts";
 import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyOptions as EngineOptions, type CopyResult } from "../copy/engine.ts";
 import type { HttpClient } from "../http/client.ts";
 import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
+import { subjectOf } from "./policy-identity.ts";
 
 /** How a copy is carried out beyond what is copied: progress and Ctrl-C. */
 export interface CopyRun {
@@ -75,19 +76,6 @@ const open = async <K extends "openSource" | "openDestination">(
   return opener(name.right.reference, ctx);
 };
 
-/** What the signature policy is asked about for a name (store images are `containers-storage` to policy.json, as podman's are). */
-export const policySubject = (text: string, plugins: ReadonlyArray<TransportPlugin<BuiltinReference, BuiltinContext>>): PolicySubject => {
-  const name = parseImageName(text, plugins);
-  if (E.isLeft(name)) return { transport: "", shown: text };
-  const { transport, reference } = name.right;
-  if (transport === "docker" && "reference" in reference) return { transport: "docker", reference: reference.reference, shown: text };
-  if ((transport === "oci" || transport === "oci-archive" || transport === "dir") && "path" in reference) {
-    const named = "name" in reference && typeof reference.name === "string" ? { name: reference.name } : {};
-    return { transport, path: reference.path, ...named, shown: text };
-  }
-  return { transport: transport === "store" ? "containers-storage" : transport, shown: text };
-};
-
 /** Both sides of a copy, opened on berth's terms and closed (with their HTTP clients) whatever happens. */
 const withSides = async <A>(
   ctx: BerthContext,
@@ -130,12 +118,13 @@ export const signWritten = async (ctx: BerthContext, signer: Signer, dest: Refer
 export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyResult>> => {
   const policy = await ctx.policy();
   if (E.isLeft(policy)) return policy;
-  const target = policySubject(req.destination, ctx.plugins);
-  const destRef = target.transport === "docker" && "reference" in target ? target.reference : undefined;
+  // Only a registry destination has a name to sign.
+  const target = await subjectOf(ctx.plugins, req.destination);
+  const destRef = target.transport === "docker" ? target.reference : undefined;
   if (req.signer !== undefined && destRef === undefined) return E.left(failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
   return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
-    const allow = policyCheck(policy.right, policySubject(req.source, ctx.plugins), signatureSourcesOf(src.signatures));
+    const allow = policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures));
     const r = await copyImage(src, dst, engineOptions(req, req, allow));
     if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
     const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
@@ -147,5 +136,5 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E
 export const planByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyPlan>> => {
   const policy = await ctx.policy();
   if (E.isLeft(policy)) return policy;
-  return withSides(ctx, req, (src, dst) => dryRunCopy(src, dst, engineOptions(req, req, policyCheck(policy.right, policySubject(req.source, ctx.plugins), signatureSourcesOf(src.signatures)))));
+  return withSides(ctx, req, async (src, dst) => dryRunCopy(src, dst, engineOptions(req, req, policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures)))));
 };

@@ -7,9 +7,11 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { normalizeStoreName, refNameAnnotation } from "../../core/store/index.ts";
 import type { ImageSource } from "../../plugins/contract.ts";
-import { dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
-import { ociArchiveSource } from "../../plugins/oci-archive/archive.ts";
-import { ociLayoutSource } from "../../plugins/oci/layout.ts";
+import { decodeDocument } from "../../core/codec.ts";
+import { imageIndex } from "../../core/manifest/index.ts";
+import { dockerArchivePlugin, dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
+import { ociArchivePlugin, ociArchiveSource } from "../../plugins/oci-archive/archive.ts";
+import { ociLayoutSource, ociPlugin } from "../../plugins/oci/layout.ts";
 import { storeDestination } from "../../plugins/store/transport.ts";
 import { policyCheck, type PolicySubject } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
@@ -17,6 +19,7 @@ import { hostArchitecture } from "../platform.ts";
 import { plainTar, readJsonEntry } from "../tar/archive-file.ts";
 import { indexTar } from "../tar/index.ts";
 import type { BerthContext } from "./context.ts";
+import { subjectFor } from "./policy-identity.ts";
 import { tempDirectory, sweepStaleFor } from "../fs/temp-names.ts";
 import { systemMessage } from "../fs/errors.ts";
 
@@ -44,8 +47,8 @@ const loadStream = async (
 interface Found {
   readonly open: () => Promise<E.Either<Failure, ImageSource>>;
   readonly names: ReadonlyArray<string>;
-  /** What the signature policy judges. */
-  readonly subject: PolicySubject;
+  /** What the signature policy judges, as the transport's plugin says. */
+  readonly subject: () => Promise<PolicySubject>;
 }
 
 const storeNames = (candidates: ReadonlyArray<string | undefined>): string[] =>
@@ -59,7 +62,7 @@ const storeNames = (candidates: ReadonlyArray<string | undefined>): string[] =>
 const fromIndex = (
   manifests: ReadonlyArray<{ annotations?: Record<string, string> | undefined }>,
   open: (name: string | undefined) => Promise<E.Either<Failure, ImageSource>>,
-  subject: (name: string | undefined) => PolicySubject,
+  subject: (name: string | undefined) => () => Promise<PolicySubject>,
 ): Found[] =>
   manifests.length === 1 && manifests[0]?.annotations?.[refNameAnnotation] === undefined
     ? [{ open: () => open(undefined), names: [], subject: subject(undefined) }]
@@ -69,12 +72,11 @@ const fromIndex = (
       });
 
 /** The policy subject of an image of an OCI layout or archive at `path`. */
-const ociSubject = (transport: "oci" | "oci-archive", path: string) => (name: string | undefined): PolicySubject => ({
-  transport,
-  path,
-  ...(name === undefined ? {} : { name }),
-  shown: `${transport}:${path}${name === undefined ? "" : `:${name}`}`,
-});
+const ociSubject =
+  (plugin: typeof ociPlugin, path: string) =>
+  (name: string | undefined) =>
+  (): Promise<PolicySubject> =>
+    subjectFor(plugin, { path, ...(name === undefined ? {} : { name }) }, `${plugin.name}:${path}${name === undefined ? "" : `:${name}`}`);
 
 /**
  * Names from the legacy `repositories` file (`{"name": {"tag": "TOP-LAYER-ID"}}`)
@@ -97,12 +99,15 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   if (s.isDirectory()) {
     const text = await readFile(join(path, "index.json"), "utf8").catch(() => undefined);
     if (text === undefined) return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI layout (no index.json)`));
+    let doc: unknown;
     try {
-      const doc = JSON.parse(text) as { manifests?: { annotations?: Record<string, string> }[] };
-      return E.right(fromIndex(doc.manifests ?? [], (name) => ociLayoutSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci", path)));
+      doc = JSON.parse(text);
     } catch (e) {
       return E.left(failure("INVALID_ARCHIVE", `${path}/index.json: ${(e as Error).message}`));
     }
+    const index = decodeDocument(imageIndex, join(path, "index.json"))(doc);
+    if (E.isLeft(index)) return E.left(failure("INVALID_ARCHIVE", index.left.message));
+    return E.right(fromIndex(index.right.manifests, (name) => ociLayoutSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject(ociPlugin, path)));
   }
   let entries: Awaited<ReturnType<typeof indexTar>>;
   try {
@@ -123,7 +128,7 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
     return E.right(
       images.map((img, index) => ({
         open: () => dockerArchiveSource({ path, index }),
-        subject: { transport: "docker-archive", shown: `docker-archive:${path}:@${index}` },
+        subject: () => subjectFor(dockerArchivePlugin, { path, index }, `docker-archive:${path}:@${index}`),
         names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(repositories, img.Layers)),
       })),
     );
@@ -131,8 +136,9 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   if (entries.has("index.json")) {
     const doc = await read("index.json");
     if (E.isLeft(doc)) return doc;
-    const index = doc.right as { manifests?: { annotations?: Record<string, string> }[] } | undefined;
-    return E.right(fromIndex(index?.manifests ?? [], (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject("oci-archive", path)));
+    const index = decodeDocument(imageIndex, `${path}: index.json`)(doc.right);
+    if (E.isLeft(index)) return E.left(failure("INVALID_ARCHIVE", index.left.message));
+    return E.right(fromIndex(index.right.manifests, (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject(ociArchivePlugin as typeof ociPlugin, path)));
   }
   return E.left(failure("INVALID_ARCHIVE", `${path}: not a docker archive (no manifest.json) and not an OCI archive (no index.json)`));
 };
@@ -167,7 +173,7 @@ export const loadArchive = async (
       if (E.isLeft(src)) return src;
       const r = await copyImage(src.right, storeDestination(ctx.store, image.names), {
         platform: { os: "linux", architecture: hostArchitecture() },
-        allow: policyCheck(policy.right, image.subject),
+        allow: async (digest) => policyCheck(policy.right, await image.subject())(digest),
       });
       if (E.isLeft(r)) return r;
       for (const n of image.names.length === 0 ? [`sha256:${r.right.id}`] : image.names) {

@@ -15,6 +15,8 @@ import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure } from "../copy
 import { readState } from "../store/store.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { engineOptions } from "./copy.ts";
+import { subjectFor } from "./policy-identity.ts";
+import { dockerPlugin } from "../../plugins/docker/plugin.ts";
 
 /** When to pull, as podman's `--policy`: always; only when the store lacks the image; never; or when the registry's digest differs from the stored image's. */
 export type PullPolicy = "always" | "missing" | "never" | "newer";
@@ -89,7 +91,7 @@ const firstThatWorks = async <A>(
         const signatures = await registrySignatureSources(ctx.host, judged, () => registryClient({ registry: ref.right.domain, repository: ref.right.path, insecure }, context), ctx.options.registriesD, http);
         if (E.isLeft(signatures)) return E.left([signatures.left]);
         const src = registrySource(ref.right, context, insecure);
-        const allow = policyCheck(policy.right, { transport: "docker", reference: judged, shown: `docker://${candidate.name}` }, signatures.right);
+        const allow = policyCheck(policy.right, await subjectFor(dockerPlugin, { reference: judged }, `docker://${candidate.name}`), signatures.right);
         const r = await body({ src, allow, candidate: candidate.name });
         if (E.isRight(r)) return E.right({ value: r.right, candidate: candidate.name, record: candidate.record, ...(plan.shortName === undefined ? {} : { shortName: plan.shortName }) });
         if (options.signal?.aborted === true || r.left.stage === "destination") return E.left([r.left]);

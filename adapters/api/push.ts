@@ -13,6 +13,8 @@ import type { Signer } from "../signature/signer.ts";
 import { readState } from "../store/store.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { engineOptions, signWritten } from "./copy.ts";
+import { subjectFor } from "./policy-identity.ts";
+import { storePlugin } from "../../plugins/store/plugin.ts";
 
 /** Pushing one image of the store to a registry. */
 export interface PushRequest {
@@ -60,7 +62,7 @@ const pushing = async <A>(
     const conversation = await ctx.registry(t.right.dest, access, http, true);
     if (E.isLeft(conversation)) return conversation;
     const destination = registryDestination(t.right.dest, conversation.right.context, conversation.right.insecure);
-    const allow = policyCheck(policy.right, { transport: "containers-storage", shown: `store:${req.image}` });
+    const allow = policyCheck(policy.right, await subjectFor(storePlugin, { text: req.image }, `store:${req.image}`));
     return await body({ ...t.right, destination, allow });
   } finally {
     await http.close();

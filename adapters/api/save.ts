@@ -11,6 +11,8 @@ import { policyCheck } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
 import { readState } from "../store/store.ts";
 import type { BerthContext } from "./context.ts";
+import { subjectFor } from "./policy-identity.ts";
+import { storePlugin } from "../../plugins/store/plugin.ts";
 import { sweepStaleFor } from "../fs/temp-names.ts";
 
 /** The formats `save` writes, as podman names them. */
@@ -67,7 +69,10 @@ export const saveImages = async (ctx: BerthContext, req: SaveRequest): Promise<E
       wanted[0]?.names.push(ref);
     }
   }
-  const allow = (image: ImageRecord) => policyCheck(policy.right, { transport: "containers-storage", shown: `store:${image.names[0] ?? image.id}` });
+  const allow = (image: ImageRecord) => async (digest: string) => {
+    const shown = `store:${image.names[0] ?? image.id}`;
+    return policyCheck(policy.right, await subjectFor(storePlugin, { text: image.names[0] ?? image.id }, shown))(digest);
+  };
   const options = (image: ImageRecord) => ({ platform: { os: image.os, architecture: image.architecture }, ...(req.signal === undefined ? {} : { signal: req.signal }), allow: allow(image) });
   if (format === "docker-archive") {
     const target: ArchiveOutput = typeof req.output === "string" ? { kind: "file", path: req.output } : { kind: "stream", stream: req.output, label: "standard output" };

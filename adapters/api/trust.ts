@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { parsePolicy, parseStrictJson, type Requirement } from "../../core/policy/index.ts";
+import { parsePolicy, parseStrictJson, type Requirement, type ScopeRules } from "../../core/policy/index.ts";
 import type { HostEnvironment } from "../config/environment.ts";
 import { loadPolicy, policyPaths } from "../config/policy.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
@@ -35,8 +35,8 @@ const inWords = (r: Requirement): { type: string; keys: string } => {
 };
 
 /** The effective policy, one row per transport, scope and requirement; `raw` is the file's text. */
-export const showTrust = async (host: HostEnvironment, signaturePolicy?: string): Promise<E.Either<Failure, { rows: ReadonlyArray<TrustRow>; raw?: string; path?: string }>> => {
-  const loaded = await loadPolicy(host, signaturePolicy === undefined ? {} : { signaturePolicy });
+export const showTrust = async (host: HostEnvironment, rules: ScopeRules, signaturePolicy?: string): Promise<E.Either<Failure, { rows: ReadonlyArray<TrustRow>; raw?: string; path?: string }>> => {
+  const loaded = await loadPolicy(host, { rules, ...(signaturePolicy === undefined ? {} : { signaturePolicy }) });
   if (E.isLeft(loaded)) return loaded;
   const rows: TrustRow[] = loaded.right.policy.default.map((r) => ({ transport: "all", scope: "", ...inWords(r) }));
   for (const [transport, scopes] of Object.entries(loaded.right.policy.transports)) {
@@ -54,6 +54,7 @@ export const showTrust = async (host: HostEnvironment, signaturePolicy?: string)
  */
 export const setTrust = async (
   host: HostEnvironment,
+  rules: ScopeRules,
   scope: string,
   type: TrustType,
   keys: ReadonlyArray<string> = [],
@@ -79,7 +80,7 @@ export const setTrust = async (
     Object.defineProperty(policy.transports["docker"], scope, { value: [requirement], enumerable: true, writable: true, configurable: true });
   }
   const next = `${JSON.stringify(policy, null, 4)}\n`;
-  const valid = parsePolicy(path)(next);
+  const valid = parsePolicy(path, rules)(next);
   if (E.isLeft(valid)) return E.left(failure("INVALID_CONFIG", `refusing to write an invalid policy: ${valid.left.message}`));
   await writeFileAtomic(path, next);
   return E.right(undefined);

@@ -1,21 +1,20 @@
-import { realpath } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type SignatureEvidence } from "../../core/policy/index.ts";
-import type { Reference } from "../../core/reference/index.ts";
+import { evaluate, parsePolicy, requirementsFor, type Policy, type PolicyTarget, type Requirement, type ScopeRules, type SignatureEvidence } from "../../core/policy/index.ts";
 import type { StoredSignature } from "../../core/signature/index.ts";
 import { verifySimpleSigning } from "../signature/gpg.ts";
 import { loadPublicKeys, verifySigstore, type SigstoreSignature } from "../signature/sigstore.ts";
 import type { HostEnvironment } from "./environment.ts";
 import { isReadError, readConfigText } from "./read.ts";
 
-/** How a command chose its policy. */
+/** How a command chose its policy, and which transports (with their scope rules) a policy may name. */
 export interface PolicyOptions {
   /** `--signature-policy FILE`. */
   readonly signaturePolicy?: string;
   /** `--insecure-policy`: accept anything, without reading a file. */
   readonly insecurePolicy?: boolean;
+  /** The transports a policy may name, as their plugins say (see {@link ScopeRules}). */
+  readonly rules: ScopeRules;
 }
 
 /** A policy and the file it came from (`undefined` for `--insecure-policy`). */
@@ -35,7 +34,7 @@ export const policyPaths = (host: HostEnvironment): ReadonlyArray<string> => {
  * `~/.config/containers/policy.json` if it exists, else the system's. No file
  * at all is an error, never an implicit "accept anything".
  */
-export const loadPolicy = async (host: HostEnvironment, options: PolicyOptions = {}): Promise<E.Either<Failure, LoadedPolicy>> => {
+export const loadPolicy = async (host: HostEnvironment, options: PolicyOptions): Promise<E.Either<Failure, LoadedPolicy>> => {
   if (options.insecurePolicy === true) return E.right({ policy: { default: [{ type: "insecureAcceptAnything" }], transports: {} }, path: undefined });
   const candidates = options.signaturePolicy === undefined ? policyPaths(host) : [options.signaturePolicy];
   for (const path of candidates) {
@@ -45,7 +44,7 @@ export const loadPolicy = async (host: HostEnvironment, options: PolicyOptions =
       if (options.signaturePolicy !== undefined) return E.left(failure("CONFIG_NOT_FOUND", `${path}: no such signature policy file`));
       continue;
     }
-    const policy = parsePolicy(path)(text);
+    const policy = parsePolicy(path, options.rules)(text);
     return E.isLeft(policy) ? policy : E.right({ policy: policy.right, path });
   }
   return E.left(
@@ -53,17 +52,10 @@ export const loadPolicy = async (host: HostEnvironment, options: PolicyOptions =
   );
 };
 
-/** What the policy is asked about: the source of a copy. */
-export type PolicySubject =
-  | { readonly transport: "docker"; readonly reference: Reference; readonly shown: string }
-  | { readonly transport: "dir" | "oci" | "oci-archive"; readonly path: string; readonly name?: string; readonly shown: string }
-  | { readonly transport: string; readonly shown: string; readonly reference?: Reference };
-
-/** Absolute with symlinks resolved, as policy scopes for paths are written. */
-const canonicalPath = async (path: string): Promise<string> => {
-  const absolute = isAbsolute(path) ? path : resolve(path);
-  return realpath(absolute).catch(() => absolute);
-};
+/** What the policy is asked about: the source of a copy as its transport identifies it, and its name as shown in messages. */
+export interface PolicySubject extends PolicyTarget {
+  readonly shown: string;
+}
 
 /** Where the signatures of the image being judged can be read. */
 export interface SignatureSources {
@@ -144,15 +136,9 @@ const gatherEvidence = async (requirements: ReadonlyArray<Requirement>, sources:
 export const policyCheck =
   (loaded: LoadedPolicy, subject: PolicySubject, sources: SignatureSources = {}) =>
   async (manifestDigest: string): Promise<E.Either<Failure, void>> => {
-    let target: PolicyTarget;
-    if (subject.transport === "docker" && "reference" in subject && subject.reference !== undefined) target = { transport: "docker", reference: subject.reference };
-    else if ((subject.transport === "dir" || subject.transport === "oci" || subject.transport === "oci-archive") && "path" in subject) {
-      const path = await canonicalPath(subject.path);
-      target = subject.transport === "dir" ? { transport: "dir", path } : { transport: subject.transport, path, ...(subject.name === undefined ? {} : { name: subject.name }) };
-    } else target = { transport: subject.transport };
-    const applicable = requirementsFor(target)(loaded.policy);
+    const applicable = requirementsFor(subject)(loaded.policy);
     const evidence = await gatherEvidence(applicable.requirements, sources, manifestDigest);
-    const decision = evaluate(applicable, { shown: subject.shown, ...("reference" in subject && subject.reference !== undefined ? { reference: subject.reference } : {}), manifestDigest }, evidence);
+    const decision = evaluate(applicable, { shown: subject.shown, ...(subject.reference === undefined ? {} : { reference: subject.reference }), manifestDigest }, evidence);
     if (decision.accepted) return E.right(undefined);
     const reasons = decision.reasons.filter((r) => !r.startsWith("insecureAcceptAnything") && !r.endsWith("a signature verified"));
     return E.left(failure("POLICY_REJECTED", `Source image rejected: ${reasons.join("; ")}`));

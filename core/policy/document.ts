@@ -3,7 +3,7 @@ import * as t from "io-ts";
 import { decodeDocument, unknownKeys } from "../codec.ts";
 import { failure, type Failure } from "../failure.ts";
 import { printable } from "../text.ts";
-import { validateScope } from "./scopes.ts";
+import type { ScopeRules } from "./scopes.ts";
 import { parseStrictJson } from "./strict-json.ts";
 
 /** What a signature must claim about the image's identity (containers-policy.json(5) `signedIdentity`). */
@@ -40,21 +40,6 @@ export interface Policy {
 
 /** A policy document that is not valid: the whole file is refused. */
 export type PolicyError = Failure<"INVALID_CONFIG">;
-
-/** Transport names containers/image knows; a policy may name any of them, even those berth does not implement. */
-export const policyTransports: ReadonlyArray<string> = [
-  "atomic",
-  "containers-storage",
-  "dir",
-  "docker",
-  "docker-archive",
-  "docker-daemon",
-  "oci",
-  "oci-archive",
-  "ostree",
-  "sif",
-  "tarball",
-];
 
 const bad = (where: string, message: string): E.Either<PolicyError, never> => E.left(failure("INVALID_CONFIG", `${where}: ${message}`));
 
@@ -159,10 +144,11 @@ const decodeRequirements = (value: unknown, where: string, path: string): E.Eith
 /**
  * Reads a policy.json text strictly, as containers/image does: unknown or
  * duplicated fields, unknown transports, invalid scopes and empty requirement
- * lists refuse the whole file with one line naming the field.
+ * lists refuse the whole file with one line naming the field. Which
+ * transports exist and which scopes each takes is `rules` (the transports say).
  */
 export const parsePolicy =
-  (where: string) =>
+  (where: string, rules: ScopeRules) =>
   (text: string): E.Either<PolicyError, Policy> => {
     const doc = parseStrictJson(where)(text);
     if (E.isLeft(doc)) return doc;
@@ -178,11 +164,12 @@ export const parsePolicy =
     if (record.transports !== undefined) {
       if (typeof record.transports !== "object" || record.transports === null || Array.isArray(record.transports)) return bad(where, `"transports" must be an object`);
       for (const [name, scopes] of Object.entries(record.transports)) {
-        if (!policyTransports.includes(name)) return bad(where, `unknown transport "${printable(name)}"`);
+        const rule = Object.prototype.hasOwnProperty.call(rules, name) ? rules[name] : undefined;
+        if (rule === undefined) return bad(where, `unknown transport "${printable(name)}"`);
         if (typeof scopes !== "object" || scopes === null || Array.isArray(scopes)) return bad(where, `transports.${name} must be an object`);
         const table: Record<string, Requirement[]> = {};
         for (const [scope, reqs] of Object.entries(scopes)) {
-          const valid = validateScope(name, scope);
+          const valid = scope === "" ? undefined : rule(scope);
           if (valid !== undefined) return bad(where, `transports.${name}: invalid scope "${printable(scope)}": ${valid}`);
           const r = decodeRequirements(reqs, where, `transports.${name}.${scope}`);
           if (E.isLeft(r)) return r;

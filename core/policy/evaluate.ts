@@ -2,7 +2,7 @@ import { printable } from "../text.ts";
 import type { Reference } from "../reference/index.ts";
 import type { Policy, Requirement } from "./document.ts";
 import { identityMatches } from "./identity.ts";
-import { scopesOf, type PolicyTarget } from "./scopes.ts";
+import type { PolicyTarget } from "./scopes.ts";
 
 /** The requirements that apply to an image, and the scope they came from (`""` for the transport's default, `default` for the global one). */
 export interface ApplicableRequirements {
@@ -21,7 +21,7 @@ export const requirementsFor =
   (policy: Policy): ApplicableRequirements => {
     const table = Object.prototype.hasOwnProperty.call(policy.transports, target.transport) ? policy.transports[target.transport] : undefined;
     if (table !== undefined) {
-      for (const scope of [...scopesOf(target), ""]) {
+      for (const scope of [...target.scopes, ""]) {
         if (Object.prototype.hasOwnProperty.call(table, scope)) {
           const requirements = table[scope];
           if (requirements !== undefined) return { transport: target.transport, scope, requirements };

@@ -1,5 +1,5 @@
 /** Signature policy (containers-policy.json(5)): the strict document, scopes, identity matchers and the decision. */
-export { parsePolicy, policyTransports, type IdentityMatcher, type KeySource, type Policy, type PolicyError, type Requirement } from "./document.ts";
+export { parsePolicy, type IdentityMatcher, type KeySource, type Policy, type PolicyError, type Requirement } from "./document.ts";
 export {
   evaluate,
   requirementsFor,
@@ -10,5 +10,15 @@ export {
   type VerifiedSignature,
 } from "./evaluate.ts";
 export { identityMatches } from "./identity.ts";
-export { scopesOf, validateScope, type PolicyTarget } from "./scopes.ts";
+export {
+  anyScope,
+  cleanAbsolutePath,
+  defaultScopeOnly,
+  pathScopes,
+  pathWithOptionalName,
+  repositoryScopes,
+  type PolicyTarget,
+  type ScopeRule,
+  type ScopeRules,
+} from "./scopes.ts";
 export { parseStrictJson } from "./strict-json.ts";

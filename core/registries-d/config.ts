@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../failure.ts";
-import { scopesOf } from "../policy/scopes.ts";
+import { repositoryScopes } from "../policy/scopes.ts";
 import type { Reference } from "../reference/index.ts";
 import { printable } from "../text.ts";
 
@@ -83,7 +83,7 @@ export const mergeRegistriesD = (files: ReadonlyArray<{ readonly path: string; r
 export const storageFor =
   (reference: Reference) =>
   (config: RegistriesD): SignatureStorage | undefined => {
-    for (const scope of scopesOf({ transport: "docker", reference })) {
+    for (const scope of repositoryScopes(reference)) {
       if (Object.prototype.hasOwnProperty.call(config.docker, scope)) return config.docker[scope];
     }
     return config.defaultDocker;

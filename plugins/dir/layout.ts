@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
 import { exists } from "../../adapters/fs/exists.ts";
 import { deleteBlobs, hasDescribed, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import type { ImageDestination, ImageSource, RawManifest, StoredSignature, TransportPlugin } from "../contract.ts";
+import { directoryPolicy } from "../path-policy.ts";
 import { dirSyntax, type DirReference } from "./reference.ts";
 
 /** The containers/image `dir:` format: `manifest.json`, `version`, and each blob as its hex digest. */
@@ -101,6 +102,7 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
 /** `dir:PATH` as a plugin. */
 export const dirPlugin: TransportPlugin<DirReference, unknown> = {
   ...dirSyntax,
+  policy: directoryPolicy("dir"),
   openSource: (ref) => dirSource(ref),
   openDestination: async (ref) => E.right(dirDestination(ref)),
 };

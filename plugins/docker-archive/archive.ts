@@ -4,6 +4,7 @@ import * as t from "io-ts";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
+import { defaultScopeOnly } from "../../core/policy/index.ts";
 import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
 import { entryStream, readEntry, readJsonEntry, withArchive, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
@@ -106,6 +107,8 @@ const readOpened = async (ref: DockerArchiveReference, archive: ArchiveFile): Pr
 
 /** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin: reads one image of an archive, writes an archive of one image. */
 export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, unknown> = {
+  // A docker archive has no scopes but the transport's default, as containers/image has it.
+  policy: { transport: "docker-archive", validateScope: defaultScopeOnly("docker-archive"), identity: async () => ({ scopes: [] }) },
   ...dockerArchiveSyntax,
   openSource: (ref) => dockerArchiveSource(ref),
   openDestination: async (ref) =>

@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { anyScope, repositoryScopes } from "../../core/policy/index.ts";
 import type { BuiltinContext, RegistryConversation } from "../builtin-context.ts";
 import type { TransportPlugin } from "../contract.ts";
 import { dockerSyntax, type DockerReference } from "./reference.ts";
@@ -19,6 +20,8 @@ const signatureStore = (ref: DockerReference, ctx: BuiltinContext, conversation:
 /** `docker://`: images in registries, with their signatures where registries.d says they are stored. */
 export const dockerPlugin: TransportPlugin<DockerReference, BuiltinContext> = {
   ...dockerSyntax,
+  // A registry image is known by its name and that name's namespaces; any scope is taken (one that is no name never matches).
+  policy: { transport: "docker", validateScope: anyScope, identity: async (ref) => ({ scopes: repositoryScopes(ref.reference), reference: ref.reference }) },
   openSource: async (ref, ctx) => {
     const r = await ctx.registry(ref.reference, false);
     if (E.isLeft(r)) return r;

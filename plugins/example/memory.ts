@@ -27,6 +27,8 @@ const collect = async (stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> =
 /** The `memory:` transport; its context is the memory it works on. */
 export const memoryPlugin: TransportPlugin<{ key: string }, MemoryImages> = {
   name: "memory",
+  // The policy knows an image by its key; a scope is any key.
+  policy: { transport: "memory", validateScope: (scope) => (scope.includes("/") ? "a memory key has no /" : undefined), identity: async ({ key }) => ({ scopes: [key] }) },
   parseReference: (rest) => (rest === "" ? E.left("memory needs a key: memory:KEY") : E.right({ key: rest })),
   openSource: async ({ key }, mem): Promise<E.Either<ReturnType<typeof failure>, ImageSource>> =>
     E.right({

@@ -15,6 +15,7 @@ import { parseDigest } from "../../core/reference/index.ts";
 import type { ImageDestination, ImageSource, TransportPlugin } from "../contract.ts";
 import { chooseByRefName, ociLayoutDestination } from "../oci/layout.ts";
 import type { OciLayoutReference } from "../oci/reference.ts";
+import { layoutPolicy } from "../path-policy.ts";
 import { ociArchiveSyntax } from "./reference.ts";
 
 /**
@@ -119,6 +120,7 @@ export const ociArchiveDestination = (ref: OciLayoutReference): ImageDestination
 /** `oci-archive:FILE[:NAME]` as a plugin. */
 export const ociArchivePlugin: TransportPlugin<OciLayoutReference, unknown> = {
   ...ociArchiveSyntax,
+  policy: layoutPolicy("oci-archive"),
   openSource: (ref) => ociArchiveSource(ref),
   openDestination: async (ref) => E.right(ociArchiveDestination(ref)),
 };

@@ -12,6 +12,7 @@ import { exists } from "../../adapters/fs/exists.ts";
 import { blobPath, deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import { acquireLock } from "../../adapters/store/lock.ts";
 import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
+import { layoutPolicy } from "../path-policy.ts";
 import { ociSyntax, type OciLayoutReference } from "./reference.ts";
 
 const maxIndexBytes = 4 * 1024 * 1024;
@@ -175,6 +176,7 @@ const referencedBlobs = async (dir: string): Promise<ReadonlySet<string>> => {
 /** `oci:DIR[:NAME]` as a plugin. */
 export const ociPlugin: TransportPlugin<OciLayoutReference, unknown> = {
   ...ociSyntax,
+  policy: layoutPolicy("oci"),
   openSource: (ref) => ociLayoutSource(ref),
   openDestination: async (ref) => E.right(ociLayoutDestination(ref)),
 };

@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { anyScope } from "../../core/policy/index.ts";
 import { normalizeStoreName } from "../../core/store/index.ts";
 import { readState } from "../../adapters/store/store.ts";
 import type { BuiltinContext } from "../builtin-context.ts";
@@ -9,6 +10,8 @@ import { storeDestination, storeSource } from "./transport.ts";
 /** `store:`: berth's local store. */
 export const storePlugin: TransportPlugin<StoreReference, BuiltinContext> = {
   ...storeSyntax,
+  // To policy.json, the store's images are `containers-storage` ones, as podman's are; their scopes are not berth's to say.
+  policy: { transport: "containers-storage", validateScope: anyScope, identity: async () => ({ scopes: [] }) },
   openSource: async (ref, ctx) => {
     const state = await readState(ctx.store);
     if (E.isLeft(state)) return state;

@@ -86,6 +86,23 @@ describe("openBerth", () => {
     await withMemory.copy("memory:kept", "store:back-from-memory");
     expect((await withMemory.inspect("back-from-memory")).Id).toBe((await withMemory.inspect("app")).Id);
   });
+
+  it("lets that transport say its own policy scopes", async () => {
+    const mem = newMemory();
+    const policy = join(root, "memory-policy.json");
+    writeFileSync(policy, JSON.stringify({ default: [{ type: "insecureAcceptAnything" }], transports: { memory: { quarantined: [{ type: "reject" }] } } }));
+    const bound = { ...memoryPlugin, openSource: (r: { key: string }) => memoryPlugin.openSource!(r, mem), openDestination: (r: { key: string }) => memoryPlugin.openDestination!(r, mem) };
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: policy, transports: [bound] });
+    await lib.copy("store:app", "memory:quarantined");
+    await lib.copy("store:app", "memory:fine");
+    await lib.copy("memory:fine", `oci:${join(root, "from-memory")}:fine`);
+    const refused = await lib.copy("memory:quarantined", `oci:${join(root, "from-memory")}:quarantined`).catch((e: unknown) => e);
+    expect((refused as BerthError).code).toBe("POLICY_REJECTED");
+    expect((refused as BerthError).message).toMatch(/^Source image rejected: /);
+    // Without the plugin, the same policy file names an unknown transport.
+    const without = await openBerth({ root: join(root, "store"), signaturePolicy: policy }).then((b) => b.copy("store:app", `oci:${join(root, "never")}:x`)).catch((e: unknown) => e);
+    expect((without as BerthError).message).toContain('unknown transport "memory"');
+  });
 });
 
 describe("removing through the library", () => {

@@ -1,7 +1,23 @@
 import * as E from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate, identityMatches, parsePolicy, parseStrictJson, requirementsFor, scopesOf, validateScope, type IdentityMatcher, type Policy } from "../../../core/policy/index.ts";
+import {
+  anyScope,
+  cleanAbsolutePath,
+  defaultScopeOnly,
+  evaluate,
+  identityMatches,
+  parsePolicy,
+  parseStrictJson,
+  pathScopes,
+  pathWithOptionalName,
+  repositoryScopes,
+  requirementsFor,
+  type IdentityMatcher,
+  type Policy,
+  type PolicyTarget,
+  type ScopeRules,
+} from "../../../core/policy/index.ts";
 import { parseNormalizedNamed, type Reference } from "../../../core/reference/index.ts";
 import { runs, reference as anyReference } from "../arbitraries.ts";
 
@@ -10,13 +26,27 @@ const ref = (s: string): Reference => {
   if (E.isLeft(r)) throw new Error(r.left.message);
   return r.right;
 };
+/** The scope rules berth's transports give (the plugins say them; the policy names none). */
+const rules: ScopeRules = {
+  docker: anyScope,
+  atomic: anyScope,
+  dir: cleanAbsolutePath,
+  oci: pathWithOptionalName,
+  "oci-archive": pathWithOptionalName,
+  "docker-archive": defaultScopeOnly("docker-archive"),
+  tarball: defaultScopeOnly("tarball"),
+  "containers-storage": anyScope,
+  sif: anyScope,
+};
+/** A registry image as the docker plugin identifies it. */
+const docker = (r: Reference): PolicyTarget => ({ transport: "docker", scopes: repositoryScopes(r), reference: r });
 const policy = (doc: unknown): Policy => {
-  const r = parsePolicy("policy.json")(JSON.stringify(doc));
+  const r = parsePolicy("policy.json", rules)(JSON.stringify(doc));
   if (E.isLeft(r)) throw new Error(r.left.message);
   return r.right;
 };
 const why = (text: string): string => {
-  const r = parsePolicy("policy.json")(text);
+  const r = parsePolicy("policy.json", rules)(text);
   return E.isLeft(r) ? r.left.message : "accepted";
 };
 const accept = [{ type: "insecureAcceptAnything" }];
@@ -33,7 +63,7 @@ describe("policy.json is read strictly", () => {
     expect(why('{"default":[{"type":"reject"}],"transports":{"ftp":{}}}')).toBe('policy.json: unknown transport "ftp"');
     // As in containers/image, a docker scope that is not an expanded name is allowed, and never matches.
     const short = policy({ default: accept, transports: { docker: { busybox: reject } } });
-    expect(requirementsFor({ transport: "docker", reference: ref("busybox") })(short).scope).toBe("default");
+    expect(requirementsFor(docker(ref("busybox")))(short).scope).toBe("default");
     expect(why('{"default":[{"type":"reject"}],"transports":{"docker-archive":{"/x":[{"type":"reject"}]}}}')).toMatch(/docker-archive takes only the default scope/);
     expect(why('{"default":[{"type":"reject"}],"transports":{"dir":{"/":[{"type":"reject"}]}}}')).toMatch(/invalid scope "\/"/);
     expect(why('{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/a","keyData":"x"}]}')).toMatch(/give only one of keyPath, keyPaths, keyData/);
@@ -54,7 +84,7 @@ describe("policy.json is read strictly", () => {
         },
       },
     });
-    const fulcio = requirementsFor({ transport: "docker", reference: ref("quay.io/c/d:1") })(p);
+    const fulcio = requirementsFor(docker(ref("quay.io/c/d:1")))(p);
     const d = evaluate(fulcio, { shown: "docker://quay.io/c/d:1", manifestDigest: "sha256:x" }, []);
     expect(d).toEqual({ accepted: false, reasons: ["sigstoreSigned: Fulcio certificates are not supported by berth"] });
   });
@@ -62,7 +92,7 @@ describe("policy.json is read strictly", () => {
 
 describe("scopes", () => {
   it("walk from the image to its namespaces, host and wildcards, as containers/image does", () => {
-    expect(scopesOf({ transport: "docker", reference: ref("registry.example.com:5000/ns/app:1") })).toEqual([
+    expect(repositoryScopes(ref("registry.example.com:5000/ns/app:1"))).toEqual([
       "registry.example.com:5000/ns/app:1",
       "registry.example.com:5000/ns/app",
       "registry.example.com:5000/ns",
@@ -70,20 +100,21 @@ describe("scopes", () => {
       "*.example.com",
       "*.com",
     ]);
-    expect(scopesOf({ transport: "docker", reference: ref(`busybox@sha256:${"a".repeat(64)}`) })[0]).toBe(`docker.io/library/busybox@sha256:${"a".repeat(64)}`);
-    expect(scopesOf({ transport: "oci", path: "/srv/images/app", name: "v1" })).toEqual(["/srv/images/app:v1", "/srv/images/app", "/srv/images", "/srv"]);
-    expect(scopesOf({ transport: "dir", path: "/a/b" })).toEqual(["/a/b", "/a"]);
-    expect(scopesOf({ transport: "docker-archive" })).toEqual([]);
+    expect(repositoryScopes(ref(`busybox@sha256:${"a".repeat(64)}`))[0]).toBe(`docker.io/library/busybox@sha256:${"a".repeat(64)}`);
+    expect(pathScopes("/srv/images/app", "v1")).toEqual(["/srv/images/app:v1", "/srv/images/app", "/srv/images", "/srv"]);
+    expect(pathScopes("/a/b")).toEqual(["/a/b", "/a"]);
   });
 
   it("apply only the most specific scope that has requirements", () => {
     const p = policy({ default: reject, transports: { docker: { "": accept, "quay.io/team": reject, "quay.io/team/app": accept, "*.example.com": reject } } });
-    const at = (name: string) => requirementsFor({ transport: "docker", reference: ref(name) })(p).scope;
+    const at = (name: string) => requirementsFor(docker(ref(name)))(p).scope;
     expect(at("quay.io/team/app:1")).toBe("quay.io/team/app");
     expect(at("quay.io/team/other:1")).toBe("quay.io/team");
     expect(at("a.b.example.com/x:1")).toBe("*.example.com");
     expect(at("docker.io/library/busybox:1")).toBe("");
-    expect(requirementsFor({ transport: "dir", path: "/x" })(p).scope).toBe("default");
+    expect(requirementsFor({ transport: "dir", scopes: pathScopes("/x") })(p).scope).toBe("default");
+    // A transport the policy knows only by name (no plugin identity): its default scope, else the global one.
+    expect(requirementsFor({ transport: "memory", scopes: ["k"] })(p).scope).toBe("default");
   });
 });
 
@@ -110,7 +141,7 @@ describe("identity matchers", () => {
 describe("deciding", () => {
   const image = { shown: "docker://quay.io/a/b:1", reference: ref("quay.io/a/b:1"), manifestDigest: "sha256:m" };
   const signed = policy({ default: [{ type: "sigstoreSigned", keyPath: "/k.pub" }] });
-  const applicable = requirementsFor({ transport: "docker", reference: image.reference })(signed);
+  const applicable = requirementsFor(docker(image.reference))(signed);
   it("needs a verified signature for this digest and an accepted identity, and says why not", () => {
     expect(evaluate(applicable, image, [{ verified: [{ dockerReference: "quay.io/a/b:1", manifestDigest: "sha256:m" }], refused: [] }]).accepted).toBe(true);
     expect(evaluate(applicable, image, []).reasons).toEqual(["sigstoreSigned: a signature was required, but no signature exists"]);
@@ -127,7 +158,7 @@ describe("deciding", () => {
         if (E.isLeft(parsed)) return true;
         const r = parsed.right;
         if (r.domain === "quay.io" && r.path === "only/this") return true;
-        const d = evaluate(requirementsFor({ transport: "docker", reference: r })(p), { shown: name, reference: r, manifestDigest: "sha256:x" }, [{ verified: [{ dockerReference: name, manifestDigest: "sha256:x" }], refused: [] }]);
+        const d = evaluate(requirementsFor(docker(r))(p), { shown: name, reference: r, manifestDigest: "sha256:x" }, [{ verified: [{ dockerReference: name, manifestDigest: "sha256:x" }], refused: [] }]);
         return !d.accepted;
       }),
       runs,
@@ -148,9 +179,9 @@ describe("never throwing", () => {
         const r = parseNormalizedNamed(image.text);
         const ref = E.isRight(r) ? r.right : undefined;
         expect(typeof identityMatches(m)(ref, signed)).toBe("boolean");
-        const why = validateScope(transport, scope);
+        const why = scope === "" ? undefined : rules[transport]?.(scope);
         expect(why === undefined || typeof why === "string").toBe(true);
-        if (ref !== undefined) expect(scopesOf({ transport: "docker", reference: ref }).length).toBeGreaterThan(1);
+        if (ref !== undefined) expect(repositoryScopes(ref).length).toBeGreaterThan(1);
       }),
       runs,
     );
@@ -170,8 +201,22 @@ describe("strict JSON", () => {
   });
 
   it("never throws on arbitrary text, nor deep nesting", () => {
-    fc.assert(fc.property(fc.string(), (s) => E.isLeft(parsePolicy("p")(s)) || E.isRight(parsePolicy("p")(s))), runs);
+    fc.assert(fc.property(fc.string(), (s) => E.isLeft(parsePolicy("p", rules)(s)) || E.isRight(parsePolicy("p", rules)(s))), runs);
     expect(E.isLeft(parseStrictJson("t")("[".repeat(100000)))).toBe(true);
     expect(E.isLeft(parseStrictJson("t")('{"__proto__":1,"__proto__":2}'))).toBe(true);
+  });
+});
+
+describe("a transport the caller brings", () => {
+  it("names its own scopes: the policy walks them without knowing the transport", () => {
+    const withMemory: ScopeRules = { ...rules, memory: (scope) => (scope.includes("/") ? "a memory key has no /" : undefined) };
+    const p = parsePolicy("policy.json", withMemory)(JSON.stringify({ default: accept, transports: { memory: { trusted: accept, "": reject } } }));
+    if (E.isLeft(p)) throw new Error(p.left.message);
+    expect(requirementsFor({ transport: "memory", scopes: ["trusted"] })(p.right).scope).toBe("trusted");
+    expect(requirementsFor({ transport: "memory", scopes: ["other"] })(p.right).scope).toBe("");
+    const bad = parsePolicy("policy.json", withMemory)(JSON.stringify({ default: accept, transports: { memory: { "a/b": accept } } }));
+    expect(E.isLeft(bad) && bad.left.message).toBe('policy.json: transports.memory: invalid scope "a/b": a memory key has no /');
+    // Without its plugin, a policy naming it is refused as containers/image refuses unknown transports.
+    expect(E.isLeft(parsePolicy("policy.json", rules)(JSON.stringify({ default: accept, transports: { memory: {} } })))).toBe(true);
   });
 });
