@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export type { Failure } from "./core/failure.ts";
+export { categoryOf, failureCategories, type Failure, type FailureCategory, type FailureCode } from "./core/failure.ts";
 export * from "./core/reference/index.ts";
 export * from "./core/transport/index.ts";
 export * from "./core/registries/index.ts";

@@ -263,6 +263,30 @@ const run = async <A>(task: TE.TaskEither<Failure | ReadonlyArray<Failure>, A>):
   throw new BerthError(Array.isArray(r.left) ? r.left : [r.left as Failure]);
 };
 
+/** The calls whose failures are a list (a pull tries several candidates). */
+const listed: ReadonlySet<string> = new Set(["pull", "pullAllTags", "planPull"]);
+
+/**
+ * Every call settles with a value: an exception that escapes one (a bug, or a
+ * caller's plugin that throws) becomes a Left naming the call, never a
+ * rejected promise.
+ */
+const settledAll = (calls: BerthTaskEithers): BerthTaskEithers =>
+  Object.fromEntries(
+    Object.entries(calls).map(([name, call]) => [
+      name,
+      (...args: unknown[]) =>
+        async () => {
+          try {
+            return await (call as (...a: unknown[]) => TE.TaskEither<unknown, unknown>)(...args)();
+          } catch (e) {
+            const f = failure("UNKNOWN", `${name}: ${e instanceof Error ? e.message : String(e)}`);
+            return E.left(listed.has(name) ? [f] : f);
+          }
+        },
+    ]),
+  ) as unknown as BerthTaskEithers;
+
 /** A call's registry options as the context's access. */
 const accessOf = (o: RegistryOptions & { readonly noCreds?: boolean } = {}): RegistryAccess => ({
   ...(o.tlsVerify === undefined ? {} : { tlsVerify: o.tlsVerify }),
@@ -343,7 +367,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     ...(signer === undefined ? {} : { signer }),
   });
 
-  const te: BerthTaskEithers = {
+  const te: BerthTaskEithers = settledAll({
     pull: (name, request = {}) => async () => {
       const r = await pullName(ctx, name, pullOptions(request));
       return E.isLeft(r) ? r : E.right({ id: r.right });
@@ -448,7 +472,7 @@ const berthOver = (ctx: BerthContext): Berth => {
       });
       return E.isLeft(r) ? r : E.right({ id: r.right.id });
     },
-  };
+  });
   return {
     pull: (name, request) => run(te.pull(name, request)),
     pullAllTags: (repository, request) => run(te.pullAllTags(repository, request)),

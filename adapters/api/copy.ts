@@ -73,7 +73,12 @@ const open = async <K extends "openSource" | "openDestination">(
   if (opener === undefined) {
     return E.left(failure("UNSUPPORTED_TRANSPORT", `copying ${kind === "openSource" ? "from" : "to"} ${name.right.transport}: is not supported yet`));
   }
-  return opener(name.right.reference, ctx);
+  // A plugin that throws (the caller's own, say) still fails as a value.
+  try {
+    return await opener(name.right.reference, ctx);
+  } catch (e) {
+    return E.left(failure(kind === "openSource" ? "SOURCE_ERROR" : "DESTINATION_ERROR", `${text}: ${(e as Error).message ?? String(e)}`));
+  }
 };
 
 /** Both sides of a copy, opened on berth's terms and closed (with their HTTP clients) whatever happens. */
@@ -91,7 +96,7 @@ const withSides = async <A>(
     if (E.isLeft(source)) return source;
     const destination = await open("openDestination", req.destination, ctx.transportContext(destAccess, destHttp), ctx.plugins);
     if (E.isLeft(destination)) {
-      await source.right.close();
+      await source.right.close().catch(() => undefined);
       return destination;
     }
     return await body(source.right, destination.right, destHttp);

@@ -1,9 +1,22 @@
-import type { Failure } from "../../core/failure.ts";
+import { categoryOf, type Failure, type FailureCategory, type FailureCode } from "../../core/failure.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 
+/** podman's exit code for each category of failure: one table, and every category in it. */
+const exitCodeByCategory: Readonly<Record<FailureCategory, ExitCode>> = {
+  missing: exitCodes.notFound,
+  inUse: exitCodes.inUse,
+  interrupted: exitCodes.interrupted,
+  usage: exitCodes.failure,
+  config: exitCodes.failure,
+  content: exitCodes.failure,
+  source: exitCodes.failure,
+  trust: exitCodes.failure,
+  storage: exitCodes.failure,
+  internal: exitCodes.failure,
+};
+
 /** The exit code podman gives a failure of this kind. */
-export const exitCodeFor = (code: string): ExitCode =>
-  code === "IMAGE_NOT_FOUND" || code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : code === "IMAGE_IN_USE" || code === "IMAGE_HAS_CHILDREN" ? exitCodes.inUse : code === "INTERRUPTED" ? exitCodes.interrupted : exitCodes.failure;
+export const exitCodeFor = (code: string): ExitCode => exitCodeByCategory[categoryOf(code)];
 
 /**
  * A failure thrown by the Promise API: the stable `code` (e.g.
@@ -11,8 +24,8 @@ export const exitCodeFor = (code: string): ExitCode =>
  * message, and the exit code the CLI gives it.
  */
 export class BerthError extends Error {
-  /** Stable identifier to switch on. */
-  readonly code: string;
+  /** Stable identifier to switch on (one of {@link FailureCode}). */
+  readonly code: FailureCode;
   /** podman's exit code for it. */
   readonly exitCode: ExitCode;
   /** Every failure, when several attempts failed (a pull tries each candidate). */

@@ -9,7 +9,8 @@ import { normalizeStoreName, refNameAnnotation } from "../../core/store/index.ts
 import type { ImageSource } from "../../plugins/contract.ts";
 import { decodeDocument } from "../../core/codec.ts";
 import { imageIndex } from "../../core/manifest/index.ts";
-import { dockerArchivePlugin, dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
+import * as t from "io-ts";
+import { archiveManifest, dockerArchivePlugin, dockerArchiveSource } from "../../plugins/docker-archive/archive.ts";
 import { ociArchivePlugin, ociArchiveSource } from "../../plugins/oci-archive/archive.ts";
 import { ociLayoutSource, ociPlugin } from "../../plugins/oci/layout.ts";
 import { storeDestination } from "../../plugins/store/transport.ts";
@@ -78,18 +79,19 @@ const ociSubject =
   (): Promise<PolicySubject> =>
     subjectFor(plugin, { path, ...(name === undefined ? {} : { name }) }, `${plugin.name}:${path}${name === undefined ? "" : `:${name}`}`);
 
+/** The legacy `repositories` file: name → tag → top layer ID. */
+const legacyRepositories = t.record(t.string, t.record(t.string, t.string), "a repositories file");
+
 /**
  * Names from the legacy `repositories` file (`{"name": {"tag": "TOP-LAYER-ID"}}`)
  * for an image whose manifest.json entry has no RepoTags: those whose ID is
  * the image's top layer (`ID.tar` or `ID/layer.tar`), as docker load matches them.
  */
-const legacyNames = (repositories: Record<string, unknown>, layers: unknown): string[] => {
-  const top = Array.isArray(layers) ? layers[layers.length - 1] : undefined;
-  if (typeof top !== "string") return [];
+const legacyNames = (repositories: Readonly<Record<string, Readonly<Record<string, string>>>>, layers: ReadonlyArray<string>): string[] => {
+  const top = layers[layers.length - 1];
+  if (top === undefined) return [];
   const id = top.replace(/\/layer\.tar$/, "").replace(/\.tar$/, "").replace(/^blobs\/sha256\//, "");
-  return Object.entries(repositories).flatMap(([name, tags]) =>
-    typeof tags === "object" && tags !== null ? Object.entries(tags as Record<string, unknown>).flatMap(([tag, value]) => (value === id ? [`${name}:${tag}`] : [])) : [],
-  );
+  return Object.entries(repositories).flatMap(([name, tags]) => Object.entries(tags).flatMap(([tag, value]) => (value === id ? [`${name}:${tag}`] : [])));
 };
 
 /** Tells what `path` is (OCI layout directory, OCI archive, docker archive) and lists its images; otherwise says why each format did not match. */
@@ -122,14 +124,16 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   if (entries.has("manifest.json")) {
     const doc = await read("manifest.json");
     if (E.isLeft(doc)) return doc;
-    const images = Array.isArray(doc.right) ? (doc.right as { RepoTags?: string[] | null; Layers?: unknown }[]) : [];
+    const manifest = decodeDocument(archiveManifest, `${path}: manifest.json`)(doc.right);
+    if (E.isLeft(manifest)) return E.left(failure("INVALID_ARCHIVE", manifest.left.message));
+    const images = manifest.right;
     const legacy = await read("repositories");
-    const repositories = E.isRight(legacy) && typeof legacy.right === "object" && legacy.right !== null ? (legacy.right as Record<string, unknown>) : {};
+    const repositories = E.isRight(legacy) ? decodeDocument(legacyRepositories, `${path}: repositories`)(legacy.right) : E.right({});
     return E.right(
       images.map((img, index) => ({
         open: () => dockerArchiveSource({ path, index }),
         subject: () => subjectFor(dockerArchivePlugin, { path, index }, `docker-archive:${path}:@${index}`),
-        names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(repositories, img.Layers)),
+        names: storeNames(img.RepoTags !== undefined && img.RepoTags !== null && img.RepoTags.length > 0 ? img.RepoTags : legacyNames(E.isRight(repositories) ? repositories.right : {}, img.Layers)),
       })),
     );
   }

@@ -13,7 +13,7 @@ import { dockerArchiveSyntax, type DockerArchiveReference } from "./reference.ts
 import { dockerArchiveDestination } from "./writer.ts";
 
 /** docker save's manifest.json: one entry per image. */
-const archiveManifest = t.array(
+export const archiveManifest = t.array(
   t.intersection([t.type({ Config: t.string, Layers: t.array(t.string) }), t.partial({ RepoTags: t.union([t.array(t.string), t.null]) })]),
   "a docker-archive manifest.json",
 );

@@ -2,6 +2,9 @@ import * as E from "fp-ts/lib/Either.js";
 import { parseChallenges, repositoryScope } from "../../core/auth/index.ts";
 import { encodeBase64Text } from "../../core/base64.ts";
 import { printable } from "../../core/text.ts";
+import { decodeDocument } from "../../core/codec.ts";
+import { errorsResponse, tagList, tokenResponse } from "../../core/distribution/index.ts";
+import type * as t from "io-ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { isTag, parseDigest, type Digest } from "../../core/reference/index.ts";
@@ -35,6 +38,19 @@ export interface RegistryContext {
 }
 
 const retryable = (status: number): boolean => status === 429 || status >= 500;
+
+/** A JSON body read (at most `limit` bytes) and checked by its codec; the reason in one line when it is not one. */
+const documentOf = async <A>(r: HttpResponse, limit: number, codec: t.Decoder<unknown, A>): Promise<E.Either<string, A>> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(await r.bytes(limit)));
+  } catch (e) {
+    await r.dump();
+    return E.left((e as Error).message.split("\n")[0] ?? "not JSON");
+  }
+  const doc = decodeDocument(codec, "the body")(value);
+  return E.isLeft(doc) ? E.left(doc.left.message) : E.right(doc.right);
+};
 
 /** Waits `ms`, or less when `signal` aborts (Ctrl-C does not wait out a backoff). */
 const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -161,15 +177,13 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         await response.dump();
         return E.left(failure("UNAUTHORIZED", `${where}: the token server ${new URL(realm).host} answered ${response.status}`));
       }
-      try {
-        const doc = JSON.parse(new TextDecoder().decode(await response.bytes(1 << 20))) as { token?: unknown; access_token?: unknown };
-        const token = typeof doc.token === "string" ? doc.token : typeof doc.access_token === "string" ? doc.access_token : undefined;
-        if (token === undefined) return E.left(failure("UNAUTHORIZED", `${where}: the token server gave no token`));
-        authorization = `Bearer ${token}`;
-        return E.right(undefined);
-      } catch (e) {
-        return E.left(failure("UNAUTHORIZED", `${where}: the token server's answer is not a token: ${(e as Error).message}`));
-      }
+      const doc = await documentOf(response, 1 << 20, tokenResponse);
+      if (E.isLeft(doc)) return E.left(failure("UNAUTHORIZED", `${where}: the token server's answer is not a token: ${doc.left}`));
+      const token = doc.right.token ?? doc.right.access_token;
+      // A token goes into a header: only the characters a header value may hold.
+      if (token === undefined || token === "" || !/^[\x21-\x7e]+$/.test(token)) return E.left(failure("UNAUTHORIZED", `${where}: the token server gave no usable token`));
+      authorization = `Bearer ${token}`;
+      return E.right(undefined);
     }
     if (challenges.some((c) => c.scheme === "basic") && creds !== undefined && creds.username !== "") {
       authorization = `Basic ${encodeBase64Text(`${creds.username}:${creds.password}`)}`;
@@ -264,13 +278,10 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
 
   const unexpected = async (r: HttpResponse, what: string): Promise<Failure> => {
     let detail = "";
-    try {
-      const doc = JSON.parse(new TextDecoder().decode(await r.bytes(64 * 1024))) as { errors?: { code?: string; message?: string }[] };
-      const first = doc.errors?.[0];
-      if (first !== undefined) detail = `: ${first.code ?? ""} ${first.message ?? ""}`.trimEnd();
-    } catch {
-      await r.dump();
-    }
+    const doc = await documentOf(r, 64 * 1024, errorsResponse);
+    const first = E.isRight(doc) ? doc.right.errors[0] : undefined;
+    // The registry's words go into our one line: escaped, and cut short.
+    if (first !== undefined) detail = `: ${printable(first.code ?? "")} ${printable(first.message ?? "")}`.trimEnd();
     const code = r.status === 404 ? "NOT_FOUND" : r.status === 401 || r.status === 403 ? "UNAUTHORIZED" : "REGISTRY_ERROR";
     return failure(code, `${where}: ${what}: HTTP ${r.status}${detail}`);
   };
@@ -428,16 +439,10 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         const r = await call("GET", path);
         if (E.isLeft(r)) return r;
         if (r.right.status !== 200) return E.left(await unexpected(r.right, "listing tags"));
-        let doc: unknown;
-        try {
-          doc = JSON.parse(new TextDecoder().decode(await r.right.bytes(16 << 20)));
-        } catch (e) {
-          return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: not a tag list: ${(e as Error).message}`));
-        }
-        const listed = (doc as { tags?: unknown } | null)?.tags ?? [];
-        if (!Array.isArray(listed)) return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: not a tag list`));
+        const doc = await documentOf(r.right, 16 << 20, tagList);
+        if (E.isLeft(doc)) return E.left(failure("REGISTRY_ERROR", `${where}: listing tags: not a tag list: ${doc.left}`));
         // A registry's tag that the grammar does not allow is dropped: it could not be pulled anyway.
-        tags.push(...listed.filter((t): t is string => typeof t === "string" && isTag(t)));
+        tags.push(...(doc.right.tags ?? []).filter((t) => isTag(t)));
         const link = /<([^>]+)>;\s*rel="?next"?/.exec(r.right.headers["link"] ?? "")?.[1];
         if (link === undefined) path = undefined;
         else {

@@ -12,7 +12,7 @@ import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { ask } from "../prompt.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report, reportAll } from "../session.ts";
-import { failure } from "../../../core/failure.ts";
+import { failure, type Failure } from "../../../core/failure.ts";
 import { usageError } from "../usage.ts";
 
 /** Lets a person at a terminal pick one of several candidates, as podman's prompt does. */
@@ -85,7 +85,7 @@ export const pullCommand = defineCommand({
       ...(quiet ? {} : { onMessage: (line: string) => io.stderr(`${line}\n`) }),
       onEvent: progressReporter(io, quiet),
     };
-    const failedWith = (failures: ReadonlyArray<{ code: string; message: string }>) =>
+    const failedWith = (failures: ReadonlyArray<Failure>) =>
       interrupted() ? report(io, failure("INTERRUPTED", "interrupted; nothing was kept")) : reportAll(io, failures);
     if (p.values["dry-run"] === true) {
       const planned = await berth.te.planPull(name, request)();
