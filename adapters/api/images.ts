@@ -43,7 +43,7 @@ export const imageJson = (i: ImageRecord, state: StoreState, tree: ImageTree, co
   Dangling: i.names.length === 0,
 });
 
-/** Images a session's state shows for these filters (and, without `all`, no intermediate ones). */
+/** Images the store's state shows for these filters (and, without `all`, no intermediate ones). */
 export const selectImages = (ctx: BerthContext, state: StoreState, filters: ReadonlyArray<string>, all: boolean) => {
   const compiled = compileFilters(filters);
   if (E.isLeft(compiled)) return compiled;

@@ -1,5 +1,5 @@
 /** berth load takes what podman save and skopeo write, with the same image IDs and names. */
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { podman } from "../peers/podman.ts";

@@ -4,7 +4,7 @@
  * `skopeo copy --policy`, and a rejection keeps nothing.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type Registry } from "../peers/registry.ts";

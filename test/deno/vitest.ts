@@ -102,8 +102,10 @@ const matchers = (actual: unknown, negate: boolean) => {
     toMatch: (re: RegExp | string) =>
       check(typeof actual === "string" && (typeof re === "string" ? actual.includes(re) : re.test(actual)), `${show(actual)} to match ${String(re)}`),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `${show(actual)} > ${n}`),
+    toBeGreaterThanOrEqual: (n: number) => check((actual as number) >= n, `${show(actual)} >= ${n}`),
     toBeInstanceOf: (cls: abstract new (...args: never[]) => unknown) => check(actual instanceof cls, `${show(actual)} to be an instance of ${cls.name}`),
     toBeLessThan: (n: number) => check((actual as number) < n, `${show(actual)} < ${n}`),
+    toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `${show(actual)} <= ${n}`),
     toThrow: () => check(throws(actual).threw, "function to throw"),
     toMatchObject: (expected: Record<string, unknown>) =>
       check(

@@ -1,19 +1,19 @@
 import { writeFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
-import { describePlan } from "../../../core/copy/index.ts";
+import type { CopyPlan } from "../../../core/copy/index.ts";
 import { failure } from "../../../core/failure.ts";
 import type { CopyOptions } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { formatOption, platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
+import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
+import { formatWithDryRun, printPlan } from "../plans.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report } from "../session.ts";
 import { signingFlags, signingHelp, signRequestOf } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
-import { printPlan } from "./pull.ts";
 
 /** `berth copy SRC DEST`: one copy engine between any two transports, as `skopeo copy`. */
 export const copyCommand = defineCommand({
@@ -69,11 +69,9 @@ ${policyHelp}${signingHelp}`,
     if (typeof destOptions === "string") return usageError(io, destOptions);
     const platform = platformOption(stringOption(p.values, "platform"));
     if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
-    const dryRun = p.values["dry-run"] === true;
-    // With --dry-run, `--format json` asks for the plan as JSON; otherwise --format is the manifest format, as skopeo's.
-    const planJson = dryRun && stringOption(p.values, "format") === "json";
-    const format = planJson ? undefined : formatOption(stringOption(p.values, "format"));
-    if (format === "invalid") return usageError(io, `--format takes oci or v2s2${dryRun ? " (or json, to print the plan as JSON)" : ""}`);
+    const formats = formatWithDryRun(p.values);
+    if (typeof formats === "string") return usageError(io, formats);
+    const { dryRun, planJson, format } = formats;
     const retries = retriesOption(stringOption(p.values, "retry-times"));
     if (retries === "invalid") return usageError(io, "--retry-times takes a number of retries (0 to 99)");
     const authFile = stringOption(p.values, "authfile");
@@ -95,9 +93,7 @@ ${policyHelp}${signingHelp}`,
     };
     if (dryRun) {
       const plan = await berth.te.planCopy(src, dest, options)();
-      if (E.isLeft(plan)) return report(io, plan.left);
-      printPlan(io, plan.right, describePlan(plan.right), planJson);
-      return exitCodes.ok;
+      return printPlan(io, E.map((p: CopyPlan) => ({ plan: p, shown: p }))(plan), planJson, (f) => report(io, f));
     }
     const r = await berth.te.copy(src, dest, options)();
     // skopeo's copy exits 125 for a missing image, as for any other failure of the copy.

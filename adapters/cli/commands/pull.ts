@@ -1,15 +1,14 @@
 import * as E from "fp-ts/lib/Either.js";
-import { describePlan } from "../../../core/copy/index.ts";
 import { chooseCandidate, type ResolutionPlan } from "../../../core/registries/index.ts";
 import type { PullPolicy, PullRequest } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { platformOption, registryFlags, registryHelp, registryOptionsOf, retriesOption } from "../flags.ts";
-import type { CliIO } from "../io.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { ask } from "../prompt.ts";
+import { printPlan } from "../plans.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report, reportAll } from "../session.ts";
 import { failure, type Failure } from "../../../core/failure.ts";
@@ -40,10 +39,6 @@ Options:
       --format json                  With --dry-run, print the plan as JSON
   -q, --quiet                        Print only the image ID
 ${registryHelp}${policyHelp}`;
-
-/** Prints a plan as --dry-run does: in words, or the plan itself as JSON. */
-export const printPlan = (io: CliIO, plan: unknown, lines: ReadonlyArray<string>, json: boolean): void =>
-  io.stdout(json ? `${JSON.stringify(plan, null, 2)}\n` : lines.map((l) => `${l}\n`).join(""));
 
 /** `berth pull NAME` */
 export const pullCommand = defineCommand({
@@ -90,8 +85,7 @@ export const pullCommand = defineCommand({
     if (p.values["dry-run"] === true) {
       const planned = await berth.te.planPull(name, request)();
       if (E.isLeft(planned)) return failedWith(planned.left);
-      printPlan(io, planned.right, [`pull ${planned.right.name}`, ...describePlan(planned.right.plan)], format === "json");
-      return exitCodes.ok;
+      return printPlan(io, E.right({ plan: planned.right.plan, shown: planned.right, heading: [`pull ${planned.right.name}`] }), format === "json", (f) => report(io, f));
     }
     if (p.values["all-tags"] === true) {
       const pulled = await berth.te.pullAllTags(name, request)();

@@ -1,18 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
-import { describePlan } from "../../../core/copy/index.ts";
+import type { CopyPlan } from "../../../core/copy/index.ts";
 import { failure } from "../../../core/failure.ts";
 import type { PushOptions } from "../../api/berth.ts";
-import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { formatOption, registryFlags, registryHelp, registryOptionsOf } from "../flags.ts";
+import { registryFlags, registryHelp, registryOptionsOf } from "../flags.ts";
+import { formatWithDryRun, printPlan } from "../plans.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report } from "../session.ts";
 import { signingFlags, signingHelp, signRequestOf } from "../signing-flags.ts";
 import { usageError } from "../usage.ts";
-import { printPlan } from "./pull.ts";
 
 /** `berth push IMAGE [DEST]`: DEST without a transport means docker://, as in the seed. */
 export const pushCommand = defineCommand({
@@ -29,10 +28,9 @@ ${registryHelp}${policyHelp}${signingHelp}`,
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
     const registry = registryOptionsOf(p.values);
     if (typeof registry === "string") return usageError(io, registry);
-    const dryRun = p.values["dry-run"] === true;
-    const planJson = dryRun && stringOption(p.values, "format") === "json";
-    const format = planJson ? undefined : formatOption(stringOption(p.values, "format"));
-    if (format === "invalid") return usageError(io, `--format takes oci or v2s2${dryRun ? " (or json, to print the plan as JSON)" : ""}`);
+    const formats = formatWithDryRun(p.values);
+    if (typeof formats === "string") return usageError(io, formats);
+    const { dryRun, planJson, format } = formats;
     const berth = await openFor(io, globals, policyOptions(p.values));
     if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
@@ -47,9 +45,7 @@ ${registryHelp}${policyHelp}${signingHelp}`,
     };
     if (dryRun) {
       const plan = await berth.te.planPush(image, destination, options)();
-      if (E.isLeft(plan)) return report(io, plan.left);
-      printPlan(io, plan.right, describePlan(plan.right), planJson);
-      return exitCodes.ok;
+      return printPlan(io, E.map((p: CopyPlan) => ({ plan: p, shown: p }))(plan), planJson, (f) => report(io, f));
     }
     const r = await berth.te.push(image, destination, options)();
     if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left);
