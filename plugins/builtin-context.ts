@@ -28,6 +28,8 @@ export interface BuiltinContext {
   readonly http: HttpClient;
   /** `--registries.d DIR`: where signatures are stored, per registry (else the default directory). */
   readonly registriesD?: string;
+  /** More names for what is written, where the transport records names (a docker archive's RepoTags: skopeo's `--additional-tag`). */
+  readonly additionalTags?: ReadonlyArray<Reference>;
   /** Opens a conversation with the repository `ref` names (`push` asks for push access too). */
   readonly registry: (ref: Reference, push: boolean) => Promise<E.Either<Failure, RegistryConversation>>;
 }

@@ -92,6 +92,8 @@ export interface CopyOptions extends OperationOptions {
   /** Sign what was written (docker:// destinations): a signer, or how to make one. */
   readonly signer?: Signer;
   readonly sign?: SignRequest;
+  /** More names for what is written, where the destination records names (a docker archive's RepoTags). */
+  readonly additionalTags?: ReadonlyArray<string>;
 }
 
 /** Pushing an image of the store (see {@link Berth.push}). */
@@ -351,6 +353,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     ...(o.format === undefined ? {} : { format: o.format }),
     ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
     ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
+    ...(o.additionalTags === undefined ? {} : { additionalTags: o.additionalTags }),
     ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     ...(signer === undefined ? {} : { signer }),

@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
-import type { Reference } from "../../core/reference/index.ts";
+import { parseNormalizedNamed, tagNameOnly, type Reference } from "../../core/reference/index.ts";
 import { parseImageName } from "../../core/transport/index.ts";
 import type { BuiltinContext } from "../../plugins/builtin-context.ts";
 import type { BuiltinReference } from "../../plugins/builtin.ts";
@@ -45,6 +45,8 @@ export interface CopyRequest extends CopyRun, CopyChoices {
   readonly dest?: RegistryAccess;
   /** Sign what was written (docker:// destinations). */
   readonly signer?: Signer;
+  /** More names for what is written, where the destination records names (docker-archive). */
+  readonly additionalTags?: ReadonlyArray<string>;
 }
 
 /** The engine's options for a copy of these choices. */
@@ -89,12 +91,19 @@ const withSides = async <A>(
 ): Promise<E.Either<Failure, A>> => {
   const srcAccess = ctx.access(req.src);
   const destAccess = ctx.access(req.dest);
+  const tags: Reference[] = [];
+  for (const t of req.additionalTags ?? []) {
+    const r = parseNormalizedNamed(t);
+    if (E.isLeft(r)) return E.left(failure("INVALID_REFERENCE", `--additional-tag "${t}": ${r.left.message}`));
+    if (r.right.digest !== undefined) return E.left(failure("INVALID_REFERENCE", `--additional-tag "${t}": a tag, not a digest`));
+    tags.push(tagNameOnly(r.right));
+  }
   const srcHttp = ctx.http(srcAccess, req.signal);
   const destHttp = ctx.http(destAccess, req.signal);
   try {
     const source = await open("openSource", req.source, ctx.transportContext(srcAccess, srcHttp), ctx.plugins);
     if (E.isLeft(source)) return source;
-    const destination = await open("openDestination", req.destination, ctx.transportContext(destAccess, destHttp), ctx.plugins);
+    const destination = await open("openDestination", req.destination, { ...ctx.transportContext(destAccess, destHttp), ...(tags.length === 0 ? {} : { additionalTags: tags }) }, ctx.plugins);
     if (E.isLeft(destination)) {
       await source.right.close().catch(() => undefined);
       return destination;

@@ -5,7 +5,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageConfig, maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { defaultScopeOnly } from "../../core/policy/index.ts";
-import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
+import { familiarString, parseNormalizedNamed, referenceString, tagNameOnly, type Reference } from "../../core/reference/index.ts";
 import { entryStream, readEntry, readJsonEntry, withArchive, type ArchiveFile } from "../../adapters/tar/archive-file.ts";
 import { cleanEntryName, type TarEntryLocation } from "../../adapters/tar/index.ts";
 import type { ImageSource, TransportPlugin } from "../contract.ts";
@@ -106,13 +106,13 @@ const readOpened = async (ref: DockerArchiveReference, archive: ArchiveFile): Pr
 };
 
 /** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin: reads one image of an archive, writes an archive of one image. */
-export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, unknown> = {
+export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, { readonly additionalTags?: ReadonlyArray<Reference> }> = {
   // A docker archive has no scopes but the transport's default, as containers/image has it.
   policy: { transport: "docker-archive", validateScope: defaultScopeOnly("docker-archive"), identity: async () => ({ scopes: [] }) },
   ...dockerArchiveSyntax,
   openSource: (ref) => dockerArchiveSource(ref),
-  openDestination: async (ref) =>
+  openDestination: async (ref, ctx) =>
     ref.index !== undefined
       ? E.left(failure("INVALID_REFERENCE", `docker-archive:${ref.path}:@${ref.index}: an index names an image to read, not one to write`))
-      : E.right(dockerArchiveDestination(ref.path, ref.name)),
+      : E.right(dockerArchiveDestination(ref.path, [...(ref.name === undefined ? [] : [ref.name]), ...(ctx.additionalTags ?? [])])),
 };

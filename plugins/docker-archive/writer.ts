@@ -190,10 +190,10 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
   return { destination, finish, discard };
 };
 
-/** A destination writing one image to a docker archive file (`docker-archive:FILE[:NAME]`). */
-export const dockerArchiveDestination = (path: string, name: Reference | undefined): ImageDestination => {
+/** A destination writing one image to a docker archive file (`docker-archive:FILE[:NAME]`), under `names` (its RepoTags). */
+export const dockerArchiveDestination = (path: string, names: ReadonlyArray<Reference>): ImageDestination => {
   const writer = dockerArchiveWriter({ kind: "file", path });
-  const one = writer.destination(name === undefined ? [] : [name]);
+  const one = writer.destination(names);
   return {
     ...one,
     commit: async () => {

@@ -52,6 +52,19 @@ describe("berth save", () => {
     expect(Object.keys(repositories).sort()).toEqual(["localhost/app", "localhost/extra"]);
   });
 
+  it("copies to a docker archive with skopeo's --additional-tag, every name loading in podman", async () => {
+    const file = join(root, "tagged.tar");
+    const digestFile = join(root, "tagged.digest");
+    expect(
+      b("copy", "-q", "--retry-times", "1", "--digestfile", digestFile, "--additional-tag", "quay.io/team/app:2", "--additional-tag", "extra", "store:app", `docker-archive:${file}:localhost/app:1`),
+    ).toMatchObject({ status: 0, stderr: "" });
+    expect(readFileSync(digestFile, "utf8")).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const manifest = JSON.parse(run("tar", ["xOf", file, "manifest.json"]).stdout) as { RepoTags: string[] }[];
+    expect(manifest[0]?.RepoTags).toEqual(["localhost/app:1", "quay.io/team/app:2", "docker.io/library/extra:latest"]);
+    expect(await podmanLoads(file, "tagged")).toEqual([`${idOf("app")} docker.io/library/extra:latest`, `${idOf("app")} localhost/app:1`, `${idOf("app")} quay.io/team/app:2`]);
+    expect(b("copy", "--additional-tag", "bad name", "store:app", `docker-archive:${join(root, "never.tar")}`).status).toBe(125);
+  });
+
   it("writes several images with -m, and gzip layers decompressed with their diff_ids", async () => {
     const file = join(root, "multi.tar");
     expect(b("save", "-m", "-o", file, "app", "other", "localhost/gz:1").status).toBe(0);

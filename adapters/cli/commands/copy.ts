@@ -35,6 +35,7 @@ Options:
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed); with --dry-run, json prints the plan as JSON
       --preserve-digests                                Fail rather than change a manifest digest
       --digestfile FILE                                 Write the digest of what was written to FILE
+      --additional-tag NAME                             Another name for the image (docker-archive destinations; repeatable)
       --dry-run                                         Print the plan; write nothing anywhere
   -q, --quiet                                           Print nothing but errors
 ${policyHelp}${signingHelp}`,
@@ -55,6 +56,7 @@ ${policyHelp}${signingHelp}`,
     format: { type: "string", short: "f" },
     "preserve-digests": { type: "boolean" },
     digestfile: { type: "string" },
+    "additional-tag": { type: "string", multiple: true },
     "dry-run": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     ...policyFlags,
@@ -90,6 +92,7 @@ ${policyHelp}${signingHelp}`,
       removeSignatures: p.values["remove-signatures"] === true,
       ...(format === undefined ? {} : { format }),
       ...(sign === undefined ? {} : { sign }),
+      additionalTags: (p.values["additional-tag"] as string[] | undefined) ?? [],
     };
     if (dryRun) {
       const plan = await berth.te.planCopy(src, dest, options)();
