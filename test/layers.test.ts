@@ -14,7 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The ranks, lowest first; a path belongs to the first whose pattern matches. */
 const ranks: ReadonlyArray<readonly [string, RegExp]> = [
   ["core", /^core\//],
-  ["I/O adapters", /^adapters\/(?:fs|http|tar|store|config|signature)\/|^adapters\/platform\.ts$/],
+  ["I/O adapters", /^adapters\/(?:bytes|fs|http|tar|store|config|signature)\/|^adapters\/platform\.ts$/],
   ["plugins", /^plugins\//],
   ["engine and library", /^adapters\/(?:copy|api)\/|^index\.ts$/],
   ["CLI", /^adapters\/cli\//],

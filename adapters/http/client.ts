@@ -5,6 +5,7 @@ import { fetchClient } from "./fetch-client.ts";
 import type { Agent as AgentClass } from "undici";
 import { defaultTimeouts, networkErrorMessage, watchdog, type NetworkTimeouts } from "./timeouts.ts";
 import type { Connector } from "./undici-parts.ts";
+import { wire, type WireResponse } from "./wire.ts";
 
 export { defaultTimeouts, type NetworkTimeouts } from "./timeouts.ts";
 
@@ -112,8 +113,7 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
   const sharedAgent = () => (shared ??= agentWith(tls.ca ?? []));
   const perOrigin = new Map<string, Promise<AgentClass>>();
   const agentFor = (url: URL): Promise<AgentClass> => {
-    const caFor = tls.caFor;
-    if (caFor === undefined || url.protocol !== "https:") return sharedAgent();
+    if (tls.caFor === undefined || url.protocol !== "https:") return sharedAgent();
     let agent = perOrigin.get(url.host);
     if (agent === undefined) {
       agent = caFor(url.host).then((ca) => (ca.length === 0 ? sharedAgent() : agentWith([...(tls.ca ?? []), ...ca])));
@@ -121,11 +121,42 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
     }
     return agent;
   };
+  const caOf = async (url: URL): Promise<ReadonlyArray<string>> => {
+    const extra = url.protocol === "https:" && tls.caFor !== undefined ? await caFor(url.host) : [];
+    return [...(tls.ca ?? []), ...extra];
+  };
+  const caCache = new Map<string, Promise<ReadonlyArray<string>>>();
+  const caFor = (host: string): Promise<ReadonlyArray<string>> => {
+    let ca = caCache.get(host);
+    if (ca === undefined) {
+      ca = tls.caFor?.(host) ?? Promise.resolve([]);
+      caCache.set(host, ca);
+    }
+    return ca;
+  };
+  // GETs and HEADs (everything a pull sends, and blobs above all) go straight to the socket.
+  const fast = wire();
+  const viaWire = async (req: HttpRequest, url: URL): Promise<HttpResponse> => {
+    const ended = AbortSignal.any([req.signal, signal].filter((s): s is AbortSignal => s !== undefined));
+    try {
+      const r = await fast.request(req.method as "GET" | "HEAD", url, req.headers ?? {}, {
+        insecureSkipVerify: tls.insecureSkipVerify === true,
+        ca: await caOf(url),
+        connectMs: timeouts.connectMs,
+        idleMs: timeouts.idleMs,
+        signal: ended,
+      });
+      return wireResponse(r);
+    } catch (e) {
+      throw new Error(networkErrorMessage(e, url, timeouts, ended), { cause: e });
+    }
+  };
   return {
     ...(signal === undefined ? {} : { signal }),
     timeouts,
     request: async (req) => {
       const url = new URL(req.url);
+      if ((req.method === "GET" || req.method === "HEAD") && req.body === undefined) return viaWire(req, url);
       // One signal per request: the caller's, the client's, and the upload watchdog's all end it
       // (AbortSignal.any holds its sources weakly: no listener piles up on the client's signal).
       const controller = new AbortController();
@@ -188,6 +219,7 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
       }
     },
     close: async () => {
+      fast.close();
       signal?.removeEventListener("abort", cutAll);
       const agents = new Set([...(shared === undefined ? [] : [await shared]), ...(await Promise.all(perOrigin.values()))]);
       await Promise.all(
@@ -203,6 +235,46 @@ export const undiciClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeout
     },
   };
 };
+
+/** Largest body `dump` reads to keep its connection; a larger one closes it instead. */
+const dumpLimit = 256 * 1024;
+
+/** A response read off the socket, as the client's interface gives it. */
+const wireResponse = (r: WireResponse): HttpResponse => ({
+  status: r.status,
+  headers: r.headers,
+  body: r.body,
+  bytes: async (limit) => {
+    const declared = Number(r.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      r.cancel();
+      throw new Error(`response larger than ${limit} bytes`);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of r.body) {
+      total += chunk.byteLength;
+      if (total > limit) {
+        r.cancel();
+        throw new Error(`response larger than ${limit} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : new Uint8Array(Buffer.concat(chunks));
+  },
+  dump: async () => {
+    let total = 0;
+    try {
+      for await (const chunk of r.body) {
+        total += chunk.byteLength;
+        if (total > dumpLimit) return r.cancel();
+      }
+    } catch {
+      // A body nobody wants that failed: its connection is gone already.
+    }
+  },
+  cancel: () => r.cancel(),
+});
 
 /** The HTTP client for this runtime: undici on Node, fetch on Deno. */
 export const httpClient = (tls: TlsOptions = {}, signal?: AbortSignal, timeouts: NetworkTimeouts = defaultTimeouts): HttpClient =>

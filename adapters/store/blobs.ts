@@ -1,3 +1,4 @@
+import { giveBack } from "../bytes/slabs.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
@@ -72,6 +73,8 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
     if (pending.length > 0) await handle.writev(pending);
+    // Hashed and written: the bytes are not needed any more, and network slabs can be read into again.
+    for (const chunk of pending) giveBack(chunk);
     pending = [];
     pendingBytes = 0;
   };
