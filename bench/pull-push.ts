@@ -1,70 +1,132 @@
 /**
- * berth pull/push against skopeo on the same local registry.
- * Run after `npm ci`: `npx deno run -A bench/pull-push.ts [RUNS]`.
+ * berth against skopeo on loopback registries: every speed target of the
+ * pull and push work in one run, each as the ratio of medians of paired,
+ * alternating runs with fresh destinations, every run printed.
+ * Run after `npm ci`: `npx deno run -A bench/pull-push.ts [RUNS]` (default 7).
  *
- * Builds an image of 4 layers × 32 MiB of random data with umoci, pushes it
- * to a registry started on a loopback port, then times, paired and
- * alternating, `berth pull` against `skopeo copy docker://… oci:DIR`, and
- * `berth push` against `skopeo copy oci:DIR docker://…`, printing medians,
- * the ratio and berth's peak RSS.
+ * - pull of 4 × 32 MiB, 4 × 256 MiB and 24 layers of 1 KiB to 64 MiB:
+ *   `berth pull` (and the library on Deno, for the first and last) against
+ *   `skopeo copy docker://… oci:DIR`;
+ * - push of 4 × 32 MiB where nothing can be mounted: every run pushes into a
+ *   registry of its own (skopeo's blob-info cache knows nothing of it), berth
+ *   from its store, skopeo from the OCI layout the image was built in;
+ * - push where every blob can be mounted: into a new repository of the
+ *   registry the image came from (berth from its store, skopeo from the
+ *   layout, which its cache knows was pushed there);
+ * - peak RSS of every berth run, and of a pull of one 1 GiB layer.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median, must, randomImage, timed } from "./measure.ts";
+import { layoutImage, median, must, timed, type Timed } from "./measure.ts";
 import { startBenchRegistry } from "./local-registry.ts";
 
-const runs = Number(Deno.args[0] ?? "5");
+const runs = Number(Deno.args[0] ?? "7");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const denoPull = new URL("./deno-pull.ts", import.meta.url).pathname;
+const MiB = 1 << 20;
 
-
-const registry = await startBenchRegistry(dir);
+const registry = await startBenchRegistry(join(dir, "source"));
 const host = registry.host;
+const results: string[] = [];
+
+/** Who runs in which turn: the order rotates, so no one always goes first. */
+const rotations = <T>(xs: ReadonlyArray<T>, i: number): T[] => xs.map((_, k) => xs[(k + i) % xs.length] as T);
+
+const report = (what: string, target: string, series: Record<string, Timed[]>): void => {
+  for (const [who, xs] of Object.entries(series)) console.log(`  ${what} ${who} (ms): ${xs.map((x) => x.ms.toFixed(0)).join(" ")}`);
+  const berth = series["berth"] ?? [];
+  const skopeo = series["skopeo"] ?? [];
+  const b = median(berth.map((x) => x.ms));
+  const s = median(skopeo.map((x) => x.ms));
+  const rss = Math.max(...berth.map((x) => x.rssMb));
+  const deno = series["berth on Deno"];
+  const denoText = deno === undefined ? "" : `; on Deno ${median(deno.map((x) => x.ms)).toFixed(0)} ms, ratio ${(median(deno.map((x) => x.ms)) / s).toFixed(2)}`;
+  const line = `${what}: berth ${b.toFixed(0)} ms, skopeo ${s.toFixed(0)} ms, ratio ${(b / s).toFixed(2)} (target ${target}), berth peak RSS ${rss.toFixed(0)} MB${denoText}`;
+  console.log(line);
+  results.push(line);
+};
+
+/** Pulls `ref` with each tool in turn, `runs` times, each into a fresh destination. */
+const pulls = (ref: string, withDeno: boolean): Record<string, Timed[]> => {
+  const who = withDeno ? ["berth", "skopeo", "berth on Deno"] : ["berth", "skopeo"];
+  const series: Record<string, Timed[]> = Object.fromEntries(who.map((w) => [w, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const w of rotations(who, i)) {
+      const out = join(dir, "out");
+      const t =
+        w === "berth"
+          ? timed("node", [cli, "--root", out, "pull", "-q", "--tls-verify=false", ref], { HOME: dir })
+          : w === "skopeo"
+            ? timed("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:img`])
+            : timed(Deno.execPath(), ["run", "-A", "--quiet", denoPull, out, ref], { HOME: dir });
+      series[w]?.push(t);
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  return series;
+};
 
 try {
-  const layout = join(dir, "layout");
-  randomImage(dir, layout, 4, 32);
-  must("skopeo", ["copy", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/bench/img:1`]);
-  console.log(`image: 4 layers x 32 MiB random data on ${host}; ${runs} paired runs`);
+  const images = [
+    { name: "small", sizes: [32, 32, 32, 32].map((m) => m * MiB) },
+    { name: "large", sizes: [256, 256, 256, 256].map((m) => m * MiB) },
+    // The shape of application images: many small layers, a few large ones.
+    { name: "mixed", sizes: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 2, 8, 32, 128, 512, 2048, 8192, 32768, 3, 12, 48, 192, 768, 3072, 12288].map((k) => k * 1024) },
+    { name: "huge", sizes: [1024 * MiB] },
+  ];
+  for (const image of images) {
+    const layout = join(dir, `layout-${image.name}`);
+    layoutImage(layout, image.sizes);
+    must("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/bench/${image.name}:1`]);
+    if (image.name !== "small") rmSync(layout, { recursive: true, force: true });
+  }
+  console.log(`registry ${host}; ${runs} runs of each, in rotating order`);
 
-  const pulls = { berth: [] as number[], skopeo: [] as number[], rss: [] as number[] };
+  report("pull 4 x 32 MiB", "<= 0.9", pulls(`${host}/bench/small:1`, true));
+  report("pull 4 x 256 MiB", "<= 0.7", pulls(`${host}/bench/large:1`, false));
+  report("pull 24 layers, 1 KiB to 64 MiB", "<= 0.9", pulls(`${host}/bench/mixed:1`, true));
+
+  const store = join(dir, "store");
+  must("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/small:1`]);
+  const full: Record<string, Timed[]> = { berth: [], skopeo: [] };
   for (let i = 0; i < runs; i++) {
-    const store = join(dir, `store${i}`);
-    const out = join(dir, `oci${i}`);
-    const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
-    for (const who of pair) {
-      if (who === "berth") {
-        const r = timed("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/img:1`], { HOME: dir });
-        pulls.berth.push(r.ms);
-        pulls.rss.push(r.rssMb);
-      } else {
-        pulls.skopeo.push(timed("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${host}/bench/img:1`, `oci:${out}:img`]).ms);
-      }
-    }
-    rmSync(out, { recursive: true, force: true });
-    if (i > 0) rmSync(store, { recursive: true, force: true });
-  }
-  const source = join(dir, "store0");
-  const pushes = { berth: [] as number[], skopeo: [] as number[], rss: [] as number[] };
-  for (let i = 0; i < runs; i++) {
-    const pair = i % 2 === 0 ? ["berth", "skopeo"] : ["skopeo", "berth"];
-    for (const who of pair) {
-      if (who === "berth") {
-        const r = timed("node", [cli, "--root", source, "push", "-q", "--tls-verify=false", `${host}/bench/img:1`, `${host}/berth${i}/img:1`], { HOME: dir });
-        pushes.berth.push(r.ms);
-        pushes.rss.push(r.rssMb);
-      } else {
-        pushes.skopeo.push(timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/skopeo${i}/img:1`]).ms);
+    for (const w of rotations(["berth", "skopeo"], i)) {
+      // A registry of its own for every push: nothing there to mount, nothing in skopeo's cache about it.
+      const own = await startBenchRegistry(join(dir, `push-${i}-${w}`));
+      try {
+        full[w]?.push(
+          w === "berth"
+            ? timed("node", [cli, "--root", store, "push", "-q", "--tls-verify=false", `${host}/bench/small:1`, `${own.host}/full/img:1`], { HOME: dir })
+            : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${join(dir, "layout-small")}:img`, `docker://${own.host}/full/img:1`]),
+        );
+      } finally {
+        own.stop();
+        rmSync(join(dir, `push-${i}-${w}`), { recursive: true, force: true });
       }
     }
   }
-  for (const [what, m] of [["pull", pulls], ["push", pushes]] as const) {
-    const b = median(m.berth);
-    const s = median(m.skopeo);
-    console.log(`${what} runs (ms): berth ${m.berth.map((x) => x.toFixed(0)).join(" ")}; skopeo ${m.skopeo.map((x) => x.toFixed(0)).join(" ")}`);
-    console.log(`${what}: berth median ${b.toFixed(0)} ms, skopeo median ${s.toFixed(0)} ms, ratio berth/skopeo ${(b / s).toFixed(2)}, berth peak RSS ${Math.max(...m.rss).toFixed(0)} MB`);
+  report("push 4 x 32 MiB, every byte uploaded", "<= 0.9", full);
+
+  const mounts: Record<string, Timed[]> = { berth: [], skopeo: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const w of rotations(["berth", "skopeo"], i)) {
+      mounts[w]?.push(
+        w === "berth"
+          ? timed("node", [cli, "--root", store, "push", "-q", "--tls-verify=false", `${host}/bench/small:1`, `${host}/mount-berth-${i}/img:1`], { HOME: dir })
+          : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${join(dir, "layout-small")}:img`, `docker://${host}/mount-skopeo-${i}/img:1`]),
+      );
+    }
   }
+  report("push 4 x 32 MiB, every blob mounted", "<= 2.0", mounts);
+
+  const huge = timed("node", [cli, "--root", join(dir, "huge"), "pull", "-q", "--tls-verify=false", `${host}/bench/huge:1`], { HOME: dir });
+  const line = `pull of one 1 GiB layer: berth ${huge.ms.toFixed(0)} ms, peak RSS ${huge.rssMb.toFixed(0)} MB (target < 150 MB)`;
+  console.log(line);
+  results.push(line);
+  console.log("\nsummary");
+  for (const r of results) console.log(`  ${r}`);
 } finally {
   registry.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -160,18 +160,29 @@ export const headText = (buf: Uint8Array, end: number): string =>
     .replace(/\r?\n/g, "\r\n")
     .replace(/(\r\n)+$/, "");
 
+/** How a request's body is delimited: none, a known length, or chunked coding (a stream of unknown length). */
+export type RequestFraming = { readonly length: number } | "chunked" | "none";
+
+/** The methods berth sends. */
+export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+
 /**
- * The request head of a GET or HEAD: the request line, Host, then the
- * caller's headers with CR and LF taken out of names and values (no header
- * injection), and no Connection header (the connection is kept).
+ * The head of a request: the request line, Host, the framing of its body,
+ * then the caller's headers with CR, LF and NUL taken out (no header
+ * injection) and without framing or Connection headers of their own (the
+ * connection is kept, and the body is framed as it is sent).
  */
-export const requestHead = (method: "GET" | "HEAD", url: URL, headers: Readonly<Record<string, string>>): string =>
+export const requestHead = (method: Method, url: URL, headers: Readonly<Record<string, string>>, framing: RequestFraming = "none"): string =>
   [
     `${method} ${url.pathname}${url.search} HTTP/1.1`,
     `host: ${url.host}`,
+    ...(framing === "none" ? [] : framing === "chunked" ? ["transfer-encoding: chunked"] : [`content-length: ${framing.length}`]),
     ...Object.entries(headers)
       .filter(([k]) => tokenChars.test(k) && !["host", "connection", "content-length", "transfer-encoding"].includes(k.toLowerCase()))
       .map(([k, v]) => `${k}: ${v.replace(/[\r\n\0]/g, "")}`),
     "",
     "",
   ].join("\r\n");
+
+/** The framing of a chunk of a chunked body: its size line (before) and the CRLF after; the last chunk is empty. */
+export const chunkPrefix = (size: number): string => `${size.toString(16)}\r\n`;

@@ -1,18 +1,19 @@
 /**
- * GET and HEAD over HTTP/1.1 with the body read straight off the socket:
- * the socket reads (`onread`) into 1 MiB buffers of ours, where the bytes
- * stay (framing is squeezed out in place, http1-framing.ts), and each read
- * is handed to the reader as a view of them. No stream machinery lies between
- * the wire and the reader: undici and node:http deliver 64 KiB chunks, each
- * a fresh allocation pushed through streams, which on a fast link costs
- * several times the socket's own time. Connections are kept per origin for
- * the next request. Requests with a body stay with undici (client.ts).
+ * HTTP/1.1 on Node's sockets, with bodies read straight off them: the socket
+ * reads (`onread`) into 1 MiB slabs of ours, where the bytes stay (framing is
+ * squeezed out in place, http1-framing.ts), and each read is handed to the
+ * reader as a view of them. No stream machinery lies between the wire and the
+ * reader: undici and node:http deliver 64 KiB chunks, each a fresh allocation
+ * pushed through streams, which on a fast link costs several times the
+ * socket's own time. Request bodies are written as they come, each chunk
+ * given back (slabs.ts) once the socket has taken it. Connections are kept
+ * per origin and trust for the next request.
  */
 import { createHash } from "node:crypto";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from "node:tls";
-import { lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
-import { bodyEnded, bodyStateOf, decodeBody, headEnd, headText, parseHead, readLimit, requestHead, type BodyState } from "./http1-framing.ts";
+import { giveBack, lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
+import { bodyEnded, bodyStateOf, chunkPrefix, decodeBody, headEnd, headText, parseHead, readLimit, requestHead, type BodyState, type Method, type RequestFraming } from "./http1-framing.ts";
 
 /** Where and how to connect for one request. */
 export interface WireOptions {
@@ -21,10 +22,15 @@ export interface WireOptions {
   /** Extra CA certificates (PEM) for this origin, trusted beside the system's. */
   readonly ca: ReadonlyArray<string>;
   readonly connectMs: number;
-  /** The longest wait for the response's head, and for any pause in its body. */
+  /** The longest wait for the response's head, and for any pause in a body either way. */
   readonly idleMs: number;
+  /** The longest wait for the answer once a request body is sent, when longer than `idleMs` (a registry verifying an upload). */
+  readonly answerMs?: number;
   readonly signal?: AbortSignal;
 }
+
+/** A request's body: bytes, or a stream whose length, if known, is in the caller's Content-Length header. */
+export type WireBody = Uint8Array | AsyncIterable<Uint8Array>;
 
 /** A response whose body is read off the socket. */
 export interface WireResponse {
@@ -39,8 +45,12 @@ export interface WireResponse {
 
 /** Connections to the origins one client talks to. */
 export interface Wire {
-  /** Sends a GET or HEAD and settles with the response head; the body follows through `body`. */
-  readonly request: (method: "GET" | "HEAD", url: URL, headers: Readonly<Record<string, string>>, options: WireOptions) => Promise<WireResponse>;
+  /**
+   * Sends a request and settles with the response head, once the body (if
+   * any) is sent or the server has answered early; the response's body
+   * follows through `body`.
+   */
+  readonly request: (method: Method, url: URL, headers: Readonly<Record<string, string>>, options: WireOptions, body?: WireBody) => Promise<WireResponse>;
   /** Closes every connection, idle or not. */
   readonly close: () => void;
 }
@@ -71,7 +81,8 @@ class Exchange {
   private readonly ready: Uint8Array[] = [];
   private readyBytes = 0;
   private ended = false;
-  private failed: Error | undefined;
+  /** Why the exchange failed, once it has. */
+  failed: Error | undefined;
   private wake: (() => void) | undefined;
   /** Whether anything of the response has arrived (a kept connection that closes before is retried). */
   started = false;
@@ -135,9 +146,23 @@ class Exchange {
   }
 
   /** A response that took too long: for its head, or for the next bytes of its body. */
-  timedOut(idleMs: number): void {
-    const s = idleMs / 1000;
-    this.fail(this.state === undefined ? new WireError(`no response within ${s} s`, "UND_ERR_HEADERS_TIMEOUT") : new WireError(`no data for ${s} s`, "UND_ERR_BODY_TIMEOUT"));
+  timedOut(ms: number): void {
+    const s = ms / 1000;
+    this.fail(
+      this.sending
+        ? new WireError(`the registry took no data for ${s} s`, "BERTH_UPLOAD_STALLED")
+        : this.state === undefined
+          ? new WireError(`no response within ${s} s`, "UND_ERR_HEADERS_TIMEOUT")
+          : new WireError(`no data for ${s} s`, "UND_ERR_BODY_TIMEOUT"),
+    );
+  }
+
+  /** Whether the request's body is still being sent. */
+  sending = false;
+
+  /** Whether the response's head has arrived. */
+  get answered(): boolean {
+    return this.state !== undefined;
   }
 
   private took(n: number): boolean {
@@ -149,7 +174,7 @@ class Exchange {
     const fill = this.fill;
     if (fill === undefined) return true;
     const decoded = decodeBody(this.state, fill, this.filled, n);
-    if (typeof decoded === "string") return this.fail(new WireError(decoded, "UND_ERR_SOCKET"));
+    if (typeof decoded === "string") return this.fail(new WireError(decoded, "BERTH_HTTP_PROTOCOL"));
     this.deliver(decoded.body);
     if (decoded.excess > 0) this.reusable = false;
     if (bodyEnded(this.state)) this.finish();
@@ -165,7 +190,7 @@ class Exchange {
         return true;
       }
       const head = parseHead(headText(this.head, end));
-      if (typeof head === "string") return this.fail(new WireError(head, "UND_ERR_SOCKET"));
+      if (typeof head === "string") return this.fail(new WireError(head, "BERTH_HTTP_PROTOCOL"));
       // Interim answers (100 Continue, 103 Early Hints) come before the real one.
       if (head.status < 200) {
         this.head.copy(this.head, 0, end, this.headFilled);
@@ -173,7 +198,7 @@ class Exchange {
         continue;
       }
       const state = bodyStateOf(this.method, head);
-      if (typeof state === "string") return this.fail(new WireError(state, "UND_ERR_SOCKET"));
+      if (typeof state === "string") return this.fail(new WireError(state, "BERTH_HTTP_PROTOCOL"));
       this.state = state;
       const close = (head.headers["connection"] ?? "").toLowerCase().split(",").map((t) => t.trim());
       this.reusable = state.kind !== "close" && !close.includes("close") && (head.minor === 1 || close.includes("keep-alive"));
@@ -181,7 +206,7 @@ class Exchange {
       // What came with the head is the body's start: decoded where it lies, then copied into a chunk.
       const rest = this.headFilled - end;
       const decoded = decodeBody(state, this.head, end, rest);
-      if (typeof decoded === "string") return this.fail(new WireError(decoded, "UND_ERR_SOCKET"));
+      if (typeof decoded === "string") return this.fail(new WireError(decoded, "BERTH_HTTP_PROTOCOL"));
       if (decoded.excess > 0) this.reusable = false;
       for (let at = end; at < end + decoded.body; ) {
         const into = this.target();
@@ -321,8 +346,17 @@ class Connection {
     this.socket.on("timeout", () => this.exchange?.timedOut(this.idleMs));
   }
 
-  /** The idle limit of the request under way. */
+  /** The wait limit of the request under way (its idle limit, or the wait for an answer after an upload). */
   idleMs = 0;
+
+  /** Waits the longest `ms` for the next activity on the connection. */
+  limit(ms: number): void {
+    this.idleMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
+  /** When the connection last finished a response: a kept connection idle for long may have been closed by the server. */
+  idleSince = 0;
 
   private read(n: number, buf: Buffer): boolean {
     const exchange = this.exchange;
@@ -369,6 +403,62 @@ const open = (url: URL, options: WireOptions): Promise<Connection> =>
     });
   });
 
+/** How recently a kept connection must have been in use to carry a stream (which cannot be resent if the connection turns out closed). */
+const freshMs = 1000;
+
+/** The length a caller declared for a streamed body; without one, the body is sent chunked. */
+const declaredLength = (headers: Readonly<Record<string, string>>): RequestFraming => {
+  const value = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-length")?.[1];
+  return value !== undefined && /^\d{1,15}$/.test(value) ? { length: Number(value) } : "chunked";
+};
+
+/** Waits until the socket can take more, or is gone. */
+const drained = (socket: Socket): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+
+/**
+ * Writes a request body: bytes at once, a stream chunk by chunk as the
+ * socket takes them, each chunk given back once written (slabs.ts: the
+ * socket is the last reader of an upload's bytes). A stream of a declared
+ * length must be exactly that long. `stop` ends it early (the server has
+ * answered, or the exchange failed).
+ */
+const send = async (c: Connection, body: WireBody, framing: RequestFraming, stop: () => unknown): Promise<void> => {
+  const socket = c.socket;
+  if (body instanceof Uint8Array) {
+    if (!socket.write(body)) await drained(socket);
+    return;
+  }
+  const chunked = framing === "chunked";
+  let sent = 0;
+  for await (const chunk of body) {
+    if (stop() || socket.destroyed) return;
+    if (chunk.byteLength === 0) continue;
+    sent += chunk.byteLength;
+    if (!chunked && sent > framing.length) throw new WireError(`the body is longer than its declared ${framing.length} bytes`, "BERTH_BODY_LENGTH");
+    let more: boolean;
+    if (chunked) {
+      socket.cork();
+      socket.write(chunkPrefix(chunk.byteLength));
+      socket.write(chunk, () => giveBack(chunk));
+      more = socket.write("\r\n");
+      socket.uncork();
+    } else more = socket.write(chunk, () => giveBack(chunk));
+    if (!more) await drained(socket);
+  }
+  if (stop() || socket.destroyed) return;
+  if (chunked) socket.write("0\r\n\r\n");
+  else if (sent !== framing.length) throw new WireError(`the body ended after ${sent} of its declared ${framing.length} bytes`, "BERTH_BODY_LENGTH");
+};
+
 /** Connections are shared only between requests that would have trusted the same server. */
 const poolKey = (url: URL, options: WireOptions): string =>
   url.protocol !== "https:" ? url.origin : `${url.origin} ${options.insecureSkipVerify ? "insecure" : createHash("sha256").update(options.ca.join("\n")).digest("hex")}`;
@@ -379,9 +469,14 @@ export const wire = (): Wire => {
   const busy = new Set<Connection>();
   let closed = false;
 
-  const take = (origin: string): Connection | undefined => {
+  /** A kept connection to `origin` that has been idle since `after` (ms since the epoch) at the earliest. */
+  const take = (origin: string, after: number): Connection | undefined => {
     const list = idle.get(origin);
-    for (let c = list?.pop(); c !== undefined; c = list?.pop()) if (!c.socket.destroyed) return c;
+    for (let c = list?.pop(); c !== undefined; c = list?.pop()) {
+      if (c.socket.destroyed) continue;
+      if (c.idleSince >= after) return c;
+      c.socket.destroy();
+    }
     return undefined;
   };
   const keep = (c: Connection): void => {
@@ -390,6 +485,7 @@ export const wire = (): Wire => {
     if (closed || list.length >= maxIdlePerOrigin || c.socket.destroyed) return void c.socket.destroy();
     c.socket.setTimeout(0);
     c.socket.unref();
+    c.idleSince = Date.now();
     list.push(c);
     idle.set(c.origin, list);
   };
@@ -398,12 +494,15 @@ export const wire = (): Wire => {
     if (list !== undefined) idle.set(c.origin, list.filter((x) => x !== c));
   };
 
-  const attempt = async (method: "GET" | "HEAD", url: URL, headers: Readonly<Record<string, string>>, options: WireOptions, reused: Connection | undefined): Promise<WireResponse> => {
+  const attempt = async (method: Method, url: URL, headers: Readonly<Record<string, string>>, options: WireOptions, body: WireBody | undefined, reused: Connection | undefined): Promise<WireResponse> => {
     const c = reused ?? (await open(url, options));
     c.socket.ref();
     busy.add(c);
     return new Promise<WireResponse>((resolve, reject) => {
       let answered = false;
+      let sent = body === undefined;
+      let early = false;
+      let head: WireResponse | undefined;
       const abort = () => exchange.fail(new WireError("interrupted", "ABORT_ERR"));
       const release = () => {
         options.signal?.removeEventListener("abort", abort);
@@ -411,55 +510,81 @@ export const wire = (): Wire => {
         c.socket.off("error", onError);
         c.exchange = undefined;
       };
+      const drop = () => {
+        release();
+        busy.delete(c);
+        c.socket.destroy();
+      };
+      // The caller hears of the answer once the body is sent, or at once if the server answered before it all went.
+      const settle = () => {
+        if (head !== undefined && (sent || early)) resolve(head);
+      };
       const exchange = new Exchange(
         method,
         (r) => {
           answered = true;
-          resolve(r);
+          head = r;
+          c.limit(options.idleMs);
+          if (!sent) {
+            // An answer before the whole body (a refusal): the rest is not sent, and the connection not used again.
+            early = true;
+            exchange.sending = false;
+          }
+          settle();
         },
         (e, started) => {
-          release();
-          busy.delete(c);
-          c.socket.destroy();
-          if (answered) return;
-          // A kept connection the server closed while it lay idle: once more on a new one.
-          if (reused !== undefined && !started && (e as WireError).code === "UND_ERR_SOCKET") resolve(attempt(method, url, headers, options, undefined));
+          drop();
+          if (answered && (sent || early)) return;
+          // A kept connection the server closed while it lay idle: once more on a new one, if the body can be sent again.
+          const replayable = body === undefined || body instanceof Uint8Array;
+          if (reused !== undefined && !started && replayable && (e as WireError).code === "UND_ERR_SOCKET") resolve(attempt(method, url, headers, options, body, undefined));
           else reject(e);
         },
         (reusable) => {
           release();
-          if (reusable) keep(c);
+          if (reusable && sent && !early) keep(c);
           else {
             busy.delete(c);
             c.socket.destroy();
           }
         },
         () => c.resume(),
-        () => {
-          release();
-          busy.delete(c);
-          c.socket.destroy();
-        },
+        drop,
       );
       const onClose = () => exchange.closed(undefined);
       const onError = (e: Error) => exchange.closed(e);
       c.exchange = exchange;
       c.socket.on("close", onClose);
       c.socket.on("error", onError);
-      c.idleMs = options.idleMs;
-      c.socket.setTimeout(options.idleMs);
+      c.limit(options.idleMs);
       if (options.signal?.aborted === true) return abort();
       options.signal?.addEventListener("abort", abort, { once: true });
-      c.socket.write(requestHead(method, url, headers));
+      const framing: RequestFraming = body === undefined ? (method === "POST" || method === "PUT" || method === "PATCH" ? { length: 0 } : "none") : body instanceof Uint8Array ? { length: body.byteLength } : declaredLength(headers);
+      c.socket.write(requestHead(method, url, headers, framing));
+      if (body === undefined) return;
+      exchange.sending = true;
+      send(c, body, framing, () => early || exchange.failed).then(
+        () => {
+          exchange.sending = false;
+          if (early) return;
+          sent = true;
+          // The registry may verify and move the whole blob before it answers.
+          if (!answered) c.limit(Math.max(options.idleMs, options.answerMs ?? 0));
+          settle();
+        },
+        (e: unknown) => exchange.fail(e instanceof Error ? e : new Error(String(e))),
+      );
     });
   };
 
   return {
-    request: (method, url, headers, options) => {
+    request: (method, url, headers, options, body) => {
       if (closed) return Promise.reject(new WireError("the client is closed", "UND_ERR_DESTROYED"));
-      const reused = take(poolKey(url, options));
+      // A stream cannot be sent twice: it goes on a kept connection only if that one was in use a moment ago.
+      const fresh = body !== undefined && !(body instanceof Uint8Array);
+      const reused = take(poolKey(url, options), fresh ? Date.now() - freshMs : 0);
       if (reused !== undefined) forget(reused);
-      return attempt(method, url, headers, options, reused);
+      return attempt(method, url, headers, options, body, reused);
     },
     close: () => {
       closed = true;

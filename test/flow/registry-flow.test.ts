@@ -1,6 +1,6 @@
 /**
  * One flow through the library against the real registry, run unchanged by
- * Vitest on Node (undici) and by `deno test` on Deno (fetch): import, push,
+ * Vitest on Node (its sockets) and by `deno test` on Deno (fetch): import, push,
  * pull into another store, list, save, load into a third, with the same image
  * ID all the way.
  */

@@ -13,7 +13,7 @@ import { createServer as createNetServer, type Socket } from "node:net";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { giveBack } from "../../../adapters/bytes/slabs.ts";
+import { giveBack, lend, seal, takeSlab } from "../../../adapters/bytes/slabs.ts";
 import { wire, type WireOptions, type WireResponse } from "../../../adapters/http/wire.ts";
 import { tempDir } from "../../tmp.ts";
 
@@ -163,7 +163,125 @@ describe("against node:http", () => {
   });
 });
 
+describe("request bodies", () => {
+  let server: Server;
+  let host: string;
+  /** What the server received: method, framing headers, the body's digest and length. */
+  const received: Array<{ method: string; length?: string; chunked: boolean; sha: string; bytes: number }> = [];
+  beforeAll(async () => {
+    server = createHttpServer((q, s) => {
+      const hash = createHash("sha256");
+      let bytes = 0;
+      q.on("data", (d: Buffer) => {
+        hash.update(d);
+        bytes += d.byteLength;
+      });
+      q.on("end", () => {
+        received.push({ method: q.method ?? "", ...(q.headers["content-length"] === undefined ? {} : { length: q.headers["content-length"] }), chunked: q.headers["transfer-encoding"] === "chunked", sha: hash.digest("hex"), bytes });
+        s.writeHead(201, { location: "/done" });
+        s.end();
+      });
+    });
+    host = await listen(server);
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const stream = async function* (parts: ReadonlyArray<Uint8Array>): AsyncIterable<Uint8Array> {
+    for (const p of parts) {
+      await sleep(0);
+      yield p;
+    }
+  };
+  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+  it("sends bytes, streams of a declared length, streams without one (chunked), and empty POSTs", async () => {
+    const client = wire();
+    const bytes = randomBytes(300_000);
+    const parts = [randomBytes(70_000), randomBytes(1), randomBytes(2 << 20), new Uint8Array(0), randomBytes(5)];
+    const all = Buffer.concat(parts);
+    received.length = 0;
+    for (const [method, headers, body] of [
+      ["PUT", {}, bytes],
+      ["PUT", { "Content-Length": String(all.byteLength) }, stream(parts)],
+      ["PATCH", {}, stream(parts)],
+      ["POST", { "content-length": "0" }, undefined],
+    ] as const) {
+      const r = await client.request(method, new URL(`http://${host}/v2/a/blobs/uploads/`), headers, options, body);
+      expect([r.status, r.headers["location"]]).toEqual([201, "/done"]);
+      await readAll(r);
+    }
+    expect(received).toEqual([
+      { method: "PUT", length: "300000", chunked: false, sha: sha(bytes), bytes: 300_000 },
+      { method: "PUT", length: String(all.byteLength), chunked: false, sha: sha(all), bytes: all.byteLength },
+      { method: "PATCH", chunked: true, sha: sha(all), bytes: all.byteLength },
+      { method: "POST", length: "0", chunked: false, sha: sha(new Uint8Array(0)), bytes: 0 },
+    ]);
+    client.close();
+  });
+
+  it("gives back each slab-backed chunk once the socket has taken it", async () => {
+    const client = wire();
+    const slab = takeSlab();
+    slab.fill(7);
+    const view = lend(slab, slab.subarray(0, 4096));
+    seal(slab);
+    const r = await client.request("PUT", new URL(`http://${host}/`), { "content-length": "4096" }, options, stream([view]));
+    await readAll(r);
+    expect(takeSlab().buffer).toBe(slab.buffer);
+    client.close();
+  });
+
+  it("fails with the stream's own error, and refuses a body that is not its declared length", async () => {
+    const client = wire();
+    const broken = async function* (): AsyncIterable<Uint8Array> {
+      yield randomBytes(1000);
+      throw new Error("blob sha256:abc: content has digest sha256:def");
+    };
+    await expect(client.request("PUT", new URL(`http://${host}/`), { "content-length": "5000" }, options, broken())).rejects.toThrow("content has digest sha256:def");
+    await expect(client.request("PUT", new URL(`http://${host}/`), { "content-length": "10" }, options, stream([randomBytes(11)]))).rejects.toMatchObject({ code: "BERTH_BODY_LENGTH" });
+    await expect(client.request("PUT", new URL(`http://${host}/`), { "content-length": "10" }, options, stream([randomBytes(9)]))).rejects.toMatchObject({ code: "BERTH_BODY_LENGTH" });
+    client.close();
+  });
+});
+
 describe("against raw sockets", () => {
+  it("takes an answer that comes before the body is sent, and stops sending", async () => {
+    const server = await rawServer((socket) => void socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"));
+    const client = wire();
+    let pulled = 0;
+    const endless = async function* (): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < 256; i++) {
+        pulled++;
+        await sleep(1);
+        yield new Uint8Array(1 << 20);
+      }
+    };
+    const r = await client.request("PUT", new URL(`http://${server.host}/`), { "content-length": String(256 << 20) }, options, endless());
+    expect(r.status).toBe(401);
+    expect(pulled).toBeLessThan(256);
+    client.close();
+    await server.stop();
+  });
+
+  it("gives up on an upload the server stopped reading", async () => {
+    const sockets: Socket[] = [];
+    const stuck = createNetServer((socket) => {
+      sockets.push(socket);
+      socket.on("error", () => undefined);
+      socket.pause();
+    });
+    const host = await listen(stuck);
+    const client = wire();
+    const endless = async function* (): AsyncIterable<Uint8Array> {
+      for (;;) yield new Uint8Array(1 << 20);
+    };
+    await expect(client.request("PUT", new URL(`http://${host}/`), {}, { ...options, idleMs: 300 }, endless())).rejects.toMatchObject({ code: "BERTH_UPLOAD_STALLED", message: "the registry took no data for 0.3 s" });
+    client.close();
+    // A paused socket never reads its end: the server closes it itself.
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((r) => stuck.close(() => r()));
+  });
+
   it("reads heads split byte by byte, after interim answers, with chunk extensions", async () => {
     const server = await rawServer(async (socket) => {
       const text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Long: " + "v".repeat(20_000) + "\r\n\r\n5;name=value\r\nhello\r\n0\r\n\r\n";
