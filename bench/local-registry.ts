@@ -1,6 +1,6 @@
 /** The distribution registry on a free loopback port, for the benchmarks. */
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -13,6 +13,7 @@ export const startBenchRegistry = async (dir: string): Promise<{ host: string; s
       s.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
     });
   });
+  mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, "registry.yml"),
     `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "registry")}\nhttp:\n  addr: 127.0.0.1:${port}\n`,

@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { coalescing } from "./coalesce.ts";
 import { tempBeside } from "./temp-names.ts";
 
 /** Options for {@link writeFileAtomic}. */
@@ -10,8 +11,7 @@ export interface AtomicWriteOptions {
   readonly dirMode?: number;
 }
 
-/** fsyncs a directory so that a rename in it survives a crash. */
-export const syncDirectory = async (dir: string): Promise<void> => {
+const fsyncDirectory = async (dir: string): Promise<void> => {
   const handle = await open(dir, "r");
   try {
     await handle.sync();
@@ -19,6 +19,14 @@ export const syncDirectory = async (dir: string): Promise<void> => {
     await handle.close();
   }
 };
+
+/**
+ * fsyncs a directory so that a rename in it survives a crash. Callers that
+ * come while an fsync of the directory is under way share the one that
+ * starts after it (it covers every rename made before it starts): blobs
+ * landing together in one directory cost two fsyncs, not one each.
+ */
+export const syncDirectory: (dir: string) => Promise<void> = coalescing(fsyncDirectory);
 
 /**
  * Replaces `path` with `data` so that readers see the old content or the new,

@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from "node:tls";
+import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from "node:tls";
 import { giveBack, lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
 import { bodyEnded, bodyStateOf, chunkPrefix, decodeBody, headEnd, headText, parseHead, readLimit, requestHead, type BodyState, type Method, type RequestFraming } from "./http1-framing.ts";
 
@@ -203,13 +203,16 @@ class Exchange {
       const close = (head.headers["connection"] ?? "").toLowerCase().split(",").map((t) => t.trim());
       this.reusable = state.kind !== "close" && !close.includes("close") && (head.minor === 1 || close.includes("keep-alive"));
       this.onHead({ status: head.status, headers: head.headers, body: { [Symbol.asyncIterator]: () => this.iterator() }, cancel: () => this.cancel() });
-      // What came with the head is the body's start: decoded where it lies, then copied into a chunk.
+      // What came with the head is the body's start: decoded where it lies, then copied into a chunk
+      // sized by the whole body (decoding counts these bytes off what remains to be read).
+      const total = state.kind === "length" ? state.remaining : undefined;
       const rest = this.headFilled - end;
       const decoded = decodeBody(state, this.head, end, rest);
       if (typeof decoded === "string") return this.fail(new WireError(decoded, "BERTH_HTTP_PROTOCOL"));
       if (decoded.excess > 0) this.reusable = false;
       for (let at = end; at < end + decoded.body; ) {
-        const into = this.target();
+        this.fill ??= total !== undefined && total < slabBytes / 4 ? Buffer.allocUnsafe(Math.max(1, total)) : takeSlab();
+        const into = this.fill.subarray(this.filled);
         const n = Math.min(into.byteLength, end + decoded.body - at);
         this.head.copy(into, 0, at, at + n);
         at += n;
@@ -336,7 +339,7 @@ class Connection {
             // SNI takes a host name, never an address.
             ...(/^[\d.]+$|:/.test(host) ? {} : { servername: host }),
             rejectUnauthorized: !options.insecureSkipVerify,
-            ...(options.ca.length === 0 ? {} : { ca: [...rootCertificates, ...options.ca] }),
+            secureContext: secureContextFor(options.ca),
             onread,
           } as ConnectionOptions)
         : netConnect({ host, port, onread });
@@ -460,6 +463,18 @@ const send = async (c: Connection, body: WireBody, framing: RequestFraming, stop
 };
 
 /** Connections are shared only between requests that would have trusted the same server. */
+/** TLS contexts by the CAs they trust: made once, as each holds a parsed copy of every root certificate. */
+const secureContexts = new Map<string, SecureContext>();
+const secureContextFor = (ca: ReadonlyArray<string>): SecureContext => {
+  const key = ca.join("\n");
+  let context = secureContexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext(ca.length === 0 ? {} : { ca: [...rootCertificates, ...ca] });
+    secureContexts.set(key, context);
+  }
+  return context;
+};
+
 const poolKey = (url: URL, options: WireOptions): string =>
   url.protocol !== "https:" ? url.origin : `${url.origin} ${options.insecureSkipVerify ? "insecure" : createHash("sha256").update(options.ca.join("\n")).digest("hex")}`;
 

@@ -3,10 +3,10 @@ const units: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, "µs": 1e-
 
 /** Go's `time.ParseDuration` in milliseconds: `1h30m`, `90s`, `-1.5h`; `undefined` when malformed. */
 export const parseDuration = (s: string): number | undefined => {
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
+  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.exec(s);
   if (m === null) return s === "0" ? 0 : undefined;
   let total = 0;
-  for (const part of s.replace(/^[-+]/, "").matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+  for (const part of s.replace(/^[-+]/, "").matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/g)) {
     total += Number(part[1]) * (units[part[2] ?? ""] ?? Number.NaN);
   }
   return Number.isFinite(total) ? (m[1] === "-" ? -total : total) : undefined;

@@ -109,6 +109,8 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   const host = apiHost(endpoint.registry);
   const where = `${endpoint.registry}/${endpoint.repository}`;
   let scheme: "https" | "http" | undefined;
+  /** Settles once the request probing for the scheme has its answer (or failed). */
+  let probing: Promise<void> | undefined;
   let authorization: string | undefined;
   // Mounting needs pull access to the source repositories in the same token.
   // Grows when a mount needs pull access to another repository.
@@ -130,9 +132,15 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
     const withAuth = authorization === undefined ? headers : { ...headers, authorization };
     const absolute = path.startsWith("http://") || path.startsWith("https://");
     const extra = { ...(body === undefined ? {} : { body }), ...(answerFactor === 1 ? {} : { responseTimeoutMs: ctx.http.timeouts.idleMs * answerFactor }) };
+    if (scheme === undefined && !absolute && probing !== undefined) {
+      // Another request is finding out which scheme the registry speaks: one probe, not one per request.
+      await probing;
+    }
     if (scheme !== undefined || absolute) {
       return ctx.http.request({ method, url: absolute ? path : `${origin()}${path}`, headers: withAuth, ...extra });
     }
+    let probed: () => void = () => undefined;
+    probing = new Promise<void>((resolve) => (probed = resolve));
     try {
       const r = await ctx.http.request({ method, url: `https://${host}${path}`, headers: withAuth, ...extra });
       scheme = "https";
@@ -141,6 +149,9 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (!endpoint.insecure || interrupted()) throw e;
       scheme = "http";
       return ctx.http.request({ method, url: `http://${host}${path}`, headers: withAuth, ...extra });
+    } finally {
+      probing = undefined;
+      probed();
     }
   };
 

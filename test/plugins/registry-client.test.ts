@@ -94,4 +94,25 @@ describe("the registry client", () => {
     expect(E.isLeft(r) || r.right === false).toBe(true);
     expect(http.requests).toHaveLength(1);
   });
+
+  it("probes a registry allowed plain HTTP once, however many requests start together", async () => {
+    const http: HttpRequest[] = [];
+    const client: HttpClient = {
+      timeouts: defaultTimeouts,
+      request: async (req) => {
+        http.push(req);
+        // The HTTPS attempt fails as against a plain-HTTP server, after a moment.
+        if (req.url.startsWith("https:")) return new Promise((_, reject) => setTimeout(() => reject(new Error("wrong version number")), 20));
+        const empty = new Uint8Array();
+        return { status: 404, headers: {}, body: (async function* () {})(), bytes: async () => empty, dump: async () => undefined, cancel: () => undefined };
+      },
+      close: async () => undefined,
+    };
+    const c = registryClient({ ...endpoint, insecure: true }, { http: client });
+    const digests = ["a", "b", "c", "d", "e"].map((x) => `sha256:${x.repeat(64)}` as Digest);
+    const found = await Promise.all(digests.map((d) => c.hasBlob(d)));
+    expect(found).toEqual(digests.map(() => E.right(false)));
+    expect(http.filter((q) => q.url.startsWith("https:"))).toHaveLength(1);
+    expect(http.filter((q) => q.url.startsWith("http:")).map((q) => new URL(q.url).pathname).sort()).toEqual(digests.map((d) => `/v2/team/app/blobs/${d}`));
+  });
 });

@@ -318,6 +318,26 @@ describe("against raw sockets", () => {
     await server.stop();
   });
 
+  it("hands a small body that came with its head over in one chunk, and the rest of one that did not in few", async () => {
+    const server = await rawServer(async (socket, request) => {
+      const body = "x".repeat(558);
+      if (request.startsWith("GET /whole")) return void socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 558\r\n\r\n${body}`);
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 558\r\n\r\n${body.slice(0, 100)}`);
+      await sleep(20);
+      socket.write(body.slice(100));
+    });
+    const client = wire();
+    for (const [path, most] of [["/whole", 1], ["/split", 2]] as const) {
+      const r = await client.request("GET", new URL(`http://${server.host}${path}`), {}, options);
+      const chunks: Uint8Array[] = [];
+      for await (const c of r.body) chunks.push(c);
+      expect(Buffer.concat(chunks).toString()).toBe("x".repeat(558));
+      expect(chunks.length).toBeLessThanOrEqual(most);
+    }
+    client.close();
+    await server.stop();
+  });
+
   it("reads a body framed by the connection's end", async () => {
     const server = await rawServer((socket) => {
       socket.write("HTTP/1.1 200 OK\r\n\r\nuntil");
