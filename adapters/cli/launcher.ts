@@ -5,7 +5,8 @@
  * start-up (Node 20 has no `module.enableCompileCache`); with the cache each
  * command starts ~25-30 ms sooner. The cache lives in
  * `$XDG_CACHE_HOME/berth` (else `~/.cache/berth`), one file per build of
- * berth and Node, written once; `BERTH_CODE_CACHE=0` turns it off. A cache
+ * berth and Node, written once by the first command that is more than a
+ * question for help or the version; `BERTH_CODE_CACHE=0` turns it off. A cache
  * that is not ours alone (another owner, writable by others) is not used.
  */
 import { createRequire } from "node:module";
@@ -58,7 +59,10 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
 const loaded = { exports: {} as { main?: () => Promise<void> } };
 (script.runInThisContext() as (...args: unknown[]) => void)(loaded.exports, require, loaded, bundle, path.dirname(bundle));
 
-if (cacheFile !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
+/** Asking for help or the version compiles little: such a run leaves the cache to the first real command. */
+const trivial = process.argv.length <= 2 || process.argv.slice(2).some((a) => ["--help", "-h", "--version", "-v", "help", "version"].includes(a));
+
+if (cacheFile !== undefined && !trivial && (cached === undefined || script.cachedDataRejected === true)) {
   // Made at exit, so that it holds the functions this command compiled too; written whole or not at all.
   process.once("exit", () => {
     const dir = path.dirname(cacheFile);

@@ -2,7 +2,8 @@
  * The `berth` executable's code cache: made once per build in the user's
  * cache directory, used afterwards, replaced when V8 refuses it, never taken
  * from a file someone else could have written, and never in the way of the
- * command when it cannot be read or written.
+ * command when it cannot be read or written; asking for help or the version
+ * does not make it.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -11,22 +12,29 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../tmp.ts";
 import { berthBin } from "./berth.ts";
 
-const run = (env: Record<string, string>, cwd?: string) => {
+const store = tempDir("berth-code-cache-store-");
+
+/** `berth images` of an empty store: a real command (`--version` and `--help` leave the cache alone). */
+const run = (env: Record<string, string>, cwd?: string, args: ReadonlyArray<string> = ["--root", store, "images"]) => {
   const base = { ...process.env };
   delete base["XDG_CACHE_HOME"];
   delete base["BERTH_CODE_CACHE"];
-  const r = spawnSync(process.execPath, [berthBin, "--version"], { encoding: "utf8", env: { ...base, ...env }, ...(cwd === undefined ? {} : { cwd }) });
+  const r = spawnSync(process.execPath, [berthBin, ...args], { encoding: "utf8", env: { ...base, ...env }, ...(cwd === undefined ? {} : { cwd }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+const listed = /^REPOSITORY\s+TAG/;
 
 const cacheFiles = (dir: string): string[] => (existsSync(join(dir, "berth")) ? readdirSync(join(dir, "berth")) : []);
 
 describe("the code cache", () => {
   it("is written once, private to the user, and used by the next command", () => {
     const dir = tempDir("berth-code-cache-");
+    for (const args of [["--version"], ["--help"], ["images", "--help"]]) expect(run({ XDG_CACHE_HOME: dir }, undefined, args)).toMatchObject({ status: 0, stderr: "" });
+    expect(cacheFiles(dir)).toEqual([]);
     const first = run({ XDG_CACHE_HOME: dir });
     expect(first).toMatchObject({ status: 0, stderr: "" });
-    expect(first.stdout).toMatch(/^berth version /);
+    expect(first.stdout).toMatch(listed);
     const files = cacheFiles(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^code-v\d+.*\.bin$/);
@@ -54,7 +62,7 @@ describe("the code cache", () => {
       writeFileSync(join(dir, "berth", "code-v0.0.0-old-build.bin"), "old");
       const r = run({ XDG_CACHE_HOME: dir });
       expect(r).toMatchObject({ status: 0, stderr: "" });
-      expect(r.stdout).toMatch(/^berth version /);
+      expect(r.stdout).toMatch(listed);
       expect(readFileSync(file).equals(garbage)).toBe(false);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(cacheFiles(dir)).toEqual([name]);
@@ -70,7 +78,7 @@ describe("the code cache", () => {
     // Nothing can be created under /proc/self, not even by root.
     const r = run({ XDG_CACHE_HOME: "/proc/self" });
     expect(r).toMatchObject({ status: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^berth version /);
+    expect(r.stdout).toMatch(listed);
   });
 
   it("loads a bundle built in ASCII, which the launcher reads as Latin-1", () => {
