@@ -23,7 +23,7 @@ const common: Options = {
   platform: "node",
   sourcemap: true,
   // Bundled so that start-up does not parse each CommonJS file of these packages on its own.
-  noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", "yaml", "tweetnacl"],
+  noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", "yaml", "tweetnacl", "fzstd"],
   define: { __BERTH_VERSION__: JSON.stringify(version) },
   esbuildPlugins: [fpTsModules],
 };
@@ -50,7 +50,7 @@ export default defineConfig([
     // Every start reads the whole file (each fresh page costs here): the YAML parser, which few commands
     // need, is required from node_modules when it is, and the code is written without
     // whitespace (names are kept, for stack traces) in ASCII, which the launcher reads as Latin-1.
-    noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", "tweetnacl"],
+    noExternal: [/^fp-ts/, /^io-ts/, "smol-toml", "tar-stream", "tweetnacl", "fzstd"],
     external: ["yaml"],
     minifyWhitespace: true,
     minifySyntax: true,

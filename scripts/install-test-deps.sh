@@ -15,6 +15,7 @@ wanted=(
   script:bsdutils
   gpg:gpg
   gpgconf:gpgconf
+  zstd:zstd
 )
 
 missing=()

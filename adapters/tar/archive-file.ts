@@ -1,13 +1,14 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { tempDirectory } from "../fs/temp-names.ts";
 import { detectCompression, gunzip } from "./compression.ts";
 import { indexTar, type TarEntryLocation } from "./index.ts";
+import { unzstd } from "./zstd.ts";
 
 /** A tar archive opened for reading in place: where its bytes are (a decompressed copy for a compressed one) and where its entries start. */
 export interface ArchiveFile {
@@ -50,15 +51,17 @@ export const plainTar = async (
   }
   const compression = detectCompression(head);
   if (compression === "none") return E.right({ path, release: async () => undefined });
-  if (compression !== "gzip") {
-    return E.left(failure("INVALID_ARCHIVE", `${path}: ${compression}-compressed ${label} archives are not supported (berth decodes gzip only); decompress it first`));
+  if (compression !== "gzip" && compression !== "zstd") {
+    return E.left(failure("INVALID_ARCHIVE", `${path}: ${compression}-compressed ${label} archives are not supported (berth decodes gzip and zstd); decompress it first`));
   }
   const dir = await tempDirectory("archive");
   const release = () => rm(dir, { recursive: true, force: true });
   const copy = join(dir, "archive.tar");
   const cap = Math.max(minCap, size * maxExpansion);
   try {
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), gunzip(), capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
+    const read = createReadStream(path, { highWaterMark: 1 << 20 });
+    const decoded = compression === "gzip" ? [read, gunzip()] : [Readable.from(unzstd(read))];
+    await pipeline([...decoded, capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 })]);
   } catch (e) {
     await release();
     return E.left(failure("INVALID_ARCHIVE", `${path}: decompressing: ${(e as Error).message}`));
@@ -77,7 +80,7 @@ const capBytes = (cap: number): Transform => {
   });
 };
 
-/** Opens an archive (plain or gzip) and indexes it; `label` names its kind (`OCI`, `docker`) in messages. */
+/** Opens an archive (plain, gzip or zstd) and indexes it; `label` names its kind (`OCI`, `docker`) in messages. */
 export const openArchive = async (path: string, label: string): Promise<E.Either<Failure, ArchiveFile>> => {
   const plain = await plainTar(path, label);
   if (E.isLeft(plain)) return plain;

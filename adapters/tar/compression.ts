@@ -1,4 +1,5 @@
 import { pipeline, Readable } from "node:stream";
+import { unzstd } from "./zstd.ts";
 // node:zlib is loaded on first use (process.getBuiltinModule): most commands read no gzip, and loading it at start cost each one ~1 ms.
 
 /** Compression recognised by its first bytes. */
@@ -38,9 +39,9 @@ export const peek = async (source: AsyncIterable<Uint8Array>, n: number): Promis
 };
 
 /**
- * The uncompressed bytes of a stream that may be gzip-compressed, decompressed
+ * The uncompressed bytes of a stream that may be gzip- or zstd-compressed, decompressed
  * as they stream, stopping with an error once more than `limit` bytes come out
- * (a gzip bomb fails instead of filling the disk).
+ * (a bomb fails instead of filling the disk).
  */
 export const decompressed = async (
   source: AsyncIterable<Uint8Array>,
@@ -49,6 +50,7 @@ export const decompressed = async (
   const { head, stream } = await peek(source, 6);
   const compression = detectCompression(head);
   if (compression === "none") return { compression, stream: capped(stream, limit) };
+  if (compression === "zstd") return { compression, stream: unzstd(stream, limit) };
   if (compression !== "gzip") throw new Error(`${compression}-compressed input is not supported; decompress it first`);
   // pipeline, not pipe: an error of the source (a blob that fails its digest) must reach whoever reads the output.
   return { compression, stream: capped(pipeline(Readable.from(stream), gunzip(), () => undefined), limit) };

@@ -51,11 +51,22 @@ export const importTarball = async (store: Store, input: AsyncIterable<Uint8Arra
   } catch (e) {
     return E.left(failure("INVALID_ARCHIVE", `${options.source}: ${(e as Error).message}`));
   }
+  // A failure of the input itself (a corrupt gzip or zstd stream) is the input's, not the store's, whoever noticed it.
+  const read: { failed?: Error } = {};
+  const source = stream;
+  async function* watched(): AsyncIterable<Uint8Array> {
+    try {
+      yield* source;
+    } catch (e) {
+      read.failed = e as Error;
+      throw e;
+    }
+  }
   // Every blob is claimed before it is named, so an rmi running meanwhile cannot take one this import is about to use.
   const claims = openClaims(store);
-  const r = await importClaimed(store, stream, options, name.right, runConfig.right, claims);
+  const r = await importClaimed(store, watched(), options, name.right, runConfig.right, claims);
   await (E.isRight(r) ? claims.drop() : claims.release(() => usedBlobs(store)));
-  return r;
+  return E.isLeft(r) && read.failed !== undefined ? E.left(failure("INVALID_ARCHIVE", `${options.source}: ${read.failed.message}`)) : r;
 };
 
 const importClaimed = async (

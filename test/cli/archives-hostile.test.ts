@@ -3,6 +3,7 @@
  * refused in one line, and the store is left as it was. Compressed archives
  * (gzip, by magic bytes) load like plain ones.
  */
+import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, writeFileSync, writeSync, ftruncateSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -57,9 +58,18 @@ describe("compressed archives", () => {
     expect(copied.status).toBe(0);
   });
 
-  it("refuses compressions it cannot decode, naming them", () => {
-    expect(refused(file("x.tar.zst", Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4])))).toMatch(/zstd-compressed .* not supported \(berth decodes gzip only\)/);
-    expect(refused(file("x.tar.xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2])))).toMatch(/xz-compressed/);
+  it("loads a zstd-compressed docker archive with the same ID", () => {
+    const z = spawnSync("zstd", ["-q", "-c", podmanArchive], { maxBuffer: 1 << 28 });
+    expect(z.status).toBe(0);
+    const zipped = file("podman.tar.zst", z.stdout);
+    const r = berth(["load", "-i", zipped], { env: env("zst") });
+    expect([r.status, r.stdout]).toEqual([0, "Loaded image: localhost/zipped:1\n"]);
+    expect((JSON.parse(berth(["inspect", "localhost/zipped:1"], { env: env("zst") }).stdout) as { Id: string }[])[0]?.Id).toBe(podmanId);
+  });
+
+  it("refuses compressions it cannot decode, naming them, and broken zstd in one line", () => {
+    expect(refused(file("x.tar.xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2])))).toMatch(/xz-compressed .* not supported \(berth decodes gzip and zstd\)/);
+    expect(refused(file("x.tar.zst", Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4])))).toMatch(/x\.tar\.zst: decompressing: zstd frames that need a dictionary are not supported\n$/);
   });
 });
 

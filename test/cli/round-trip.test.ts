@@ -5,7 +5,7 @@
  * are what survive).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podman } from "../peers/podman.ts";
@@ -67,5 +67,34 @@ describe("round trips through archives and peers", () => {
     // And berth pulls it back as the very image it started from.
     const again = berth(["pull", "-q", "--tls-verify=false", back], { env: { ...env, BERTH_ROOT: join(root, "again") } });
     expect(again.stdout.trim()).toBe(configDigest(original).slice("sha256:".length));
+  });
+
+  it("a zstd image made by skopeo: berth pulls it, unpacks it into a container and saves it, podman loads it with the same image ID", async () => {
+    // Uncompressed layers (berth's import, pushed as it is), which skopeo then compresses with zstd.
+    const rootfs = join(root, "zstd-rootfs");
+    mkdirSync(join(rootfs, "etc"), { recursive: true });
+    writeFileSync(join(rootfs, "etc", "greeting"), "hello from zstd\n".repeat(1000));
+    expect(run("tar", ["cf", join(root, "zstd-rootfs.tar"), "-C", rootfs, "."]).status).toBe(0);
+    const zenv = { ...env, BERTH_ROOT: join(root, "zstd-store") };
+    expect(berth(["import", join(root, "zstd-rootfs.tar"), "localhost/zsrc:1"], { env: zenv }).status).toBe(0);
+    const plainRef = `${registry.host}/zstd/plain:1`;
+    const zstdRef = `${registry.host}/zstd/img:1`;
+    expect(berth(["push", "-q", "--tls-verify=false", "localhost/zsrc:1", plainRef], { env: zenv }).status).toBe(0);
+    expect(run("skopeo", ["copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-compress", "--dest-compress-format", "zstd", `docker://${plainRef}`, `docker://${zstdRef}`]).status).toBe(0);
+    const raw = JSON.parse(run("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${zstdRef}`]).stdout) as { layers: { mediaType: string }[] };
+    expect(raw.layers.map((l) => l.mediaType)).toEqual(["application/vnd.oci.image.layer.v1.tar+zstd"]);
+    const penv = { ...env, BERTH_ROOT: join(root, "zstd-pulled") };
+    const pulled = berth(["pull", "-q", "--tls-verify=false", zstdRef], { env: penv });
+    expect(pulled.stdout.trim()).toBe(configDigest(`docker://${zstdRef}`).slice("sha256:".length));
+    expect(berth(["create", "--name", "z", zstdRef], { env: penv })).toMatchObject({ status: 0, stderr: "" });
+    const mounted = berth(["mount", "z"], { env: penv }).stdout.trim();
+    expect(readFileSync(join(mounted, "etc", "greeting"), "utf8")).toBe("hello from zstd\n".repeat(1000));
+    const file = join(root, "zstd.docker.tar");
+    expect(berth(["save", "-o", file, zstdRef], { env: penv })).toMatchObject({ status: 0, stderr: "" });
+    const podmanHome = join(root, "podman-zstd");
+    mkdirSync(podmanHome, { recursive: true });
+    expect((await podman(podmanHome, ["load", "-i", file])).status).toBe(0);
+    const ids = await podman(podmanHome, ["images", "--no-trunc", "--format", "{{.ID}}"]);
+    expect(ids.stdout.trim()).toBe(configDigest(`docker://${zstdRef}`));
   });
 });

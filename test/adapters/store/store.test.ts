@@ -87,8 +87,8 @@ describe("import", () => {
     expect(E.isLeft(bad) && bad.left.code).toBe("INVALID_CHANGE");
     const badName = await importTarball(s, chunks(await smallRootfs()), imported("Bad Name"));
     expect(E.isLeft(badName) && badName.left.code).toBe("INVALID_REFERENCE");
-    const bomb = await importTarball(s, chunks(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0])), imported("z"));
-    expect(E.isLeft(bomb) && bomb.left.message).toBe("test.tar: zstd-compressed input is not supported; decompress it first");
+    const cut = await importTarball(s, chunks(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0])), imported("z"));
+    expect(E.isLeft(cut) && cut.left.message).toBe("test.tar: zstd stream ends in the middle of a frame");
     expect(blobFiles(s)).toEqual([]);
     expect(E.isRight(await readState(s)) && (await readState(s))).toEqual(E.right({ version: 1, images: [], containers: [] }));
   });
