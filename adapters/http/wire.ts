@@ -71,6 +71,14 @@ const maxHeadBytes = 64 * 1024;
 const maxReadyBytes = 2 << 20;
 const maxIdlePerOrigin = 8;
 
+/**
+ * Where a body's bytes go, by how many are still to come (`undefined`: not
+ * known): small bodies (manifests, tokens, errors) get a buffer of their
+ * size; blobs get slabs, used again once read.
+ */
+const fillFor = (remaining: number | undefined): Buffer =>
+  remaining !== undefined && remaining < slabBytes / 4 ? Buffer.allocUnsafe(Math.max(1, remaining)) : takeSlab();
+
 /** One response being read: its head, then its body into chunks. */
 class Exchange {
   private head: Buffer = Buffer.allocUnsafe(headStartBytes);
@@ -117,8 +125,7 @@ class Exchange {
       }
       return this.head.subarray(this.headFilled);
     }
-    // Small bodies (manifests, tokens, errors) get a buffer of their size; blobs get slabs, used again once read.
-    this.fill ??= this.state.kind === "length" && this.state.remaining < slabBytes / 4 ? Buffer.allocUnsafe(Math.max(1, this.state.remaining)) : takeSlab();
+    this.fill ??= fillFor(this.state.kind === "length" ? this.state.remaining : undefined);
     return this.fill.subarray(this.filled, this.filled + Math.max(1, readLimit(this.state, this.fill.byteLength - this.filled)));
   }
 
@@ -211,7 +218,7 @@ class Exchange {
       if (typeof decoded === "string") return this.fail(new WireError(decoded, "BERTH_HTTP_PROTOCOL"));
       if (decoded.excess > 0) this.reusable = false;
       for (let at = end; at < end + decoded.body; ) {
-        this.fill ??= total !== undefined && total < slabBytes / 4 ? Buffer.allocUnsafe(Math.max(1, total)) : takeSlab();
+        this.fill ??= fillFor(total);
         const into = this.fill.subarray(this.filled);
         const n = Math.min(into.byteLength, end + decoded.body - at);
         this.head.copy(into, 0, at, at + n);

@@ -6,9 +6,8 @@ import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { tempDirectory } from "../fs/temp-names.ts";
-import { detectCompression, gunzip } from "./compression.ts";
+import { decompressed, detectCompression } from "./compression.ts";
 import { indexTar, type TarEntryLocation } from "./index.ts";
-import { unzstd } from "./zstd.ts";
 
 /** A tar archive opened for reading in place: where its bytes are (a decompressed copy for a compressed one) and where its entries start. */
 export interface ArchiveFile {
@@ -59,9 +58,8 @@ export const plainTar = async (
   const copy = join(dir, "archive.tar");
   const cap = Math.max(minCap, size * maxExpansion);
   try {
-    const read = createReadStream(path, { highWaterMark: 1 << 20 });
-    const decoded = compression === "gzip" ? [read, gunzip()] : [Readable.from(unzstd(read))];
-    await pipeline([...decoded, capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 })]);
+    const { stream } = await decompressed(createReadStream(path, { highWaterMark: 1 << 20 }));
+    await pipeline(Readable.from(stream), capBytes(cap), createWriteStream(copy, { flags: "wx", mode: 0o600 }));
   } catch (e) {
     await release();
     return E.left(failure("INVALID_ARCHIVE", `${path}: decompressing: ${(e as Error).message}`));
