@@ -58,11 +58,12 @@ export default defineConfig([
       o.charset = "ascii";
     },
   },
-  // The executable: a few lines that load the one above.
+  // The executable: a few lines of CommonJS that load the one above.
   {
     ...common,
     entry: { cli: "adapters/cli/launcher.ts" },
-    format: ["esm"],
+    format: ["cjs"],
+    outExtension: () => ({ js: ".cjs" }),
     splitting: false,
     sourcemap: false,
   },

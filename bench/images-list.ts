@@ -37,7 +37,7 @@ writeFileSync(join(root, "berth", "state.json"), JSON.stringify({ version: 1, im
 writeFileSync(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [] }));
 writeFileSync(join(root, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
 
-const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const cli = new URL("../dist/cli.cjs", import.meta.url).pathname;
 const time = (args: string[]): { ms: number; rssMb: number } => {
   const start = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", "node", cli, "--root", root, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { startBenchRegistry } from "./local-registry.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-mem-"));
-const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const cli = new URL("../dist/cli.cjs", import.meta.url).pathname;
 const must = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);

@@ -13,7 +13,11 @@
  * - push where every blob can be mounted: into a new repository of the
  *   registry the image came from (berth from its store, skopeo from the
  *   layout, which its cache knows was pushed there);
- * - peak RSS of every berth run, and of a pull of one 1 GiB layer.
+ * - peak RSS of every berth run, and of a pull of one 1 GiB layer;
+ * - for every pull, the floor: `pull-floor.cjs`, the least a Node program does
+ *   to fetch the same layers verified and durably (raw sockets, sha256, writes,
+ *   fdatasync; no manifest, no config, no library), run in the same rotation,
+ *   and the start of Node itself (`node -e 0`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,8 +27,9 @@ import { startBenchRegistry } from "./local-registry.ts";
 
 const runs = Number(Deno.args[0] ?? "7");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
-const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const cli = new URL("../dist/cli.cjs", import.meta.url).pathname;
 const denoPull = new URL("./deno-pull.ts", import.meta.url).pathname;
+const floor = new URL("./pull-floor.cjs", import.meta.url).pathname;
 const MiB = 1 << 20;
 
 const registry = await startBenchRegistry(join(dir, "source"));
@@ -43,14 +48,25 @@ const report = (what: string, target: string, series: Record<string, Timed[]>): 
   const rss = Math.max(...berth.map((x) => x.rssMb));
   const deno = series["berth on Deno"];
   const denoText = deno === undefined ? "" : `; on Deno ${median(deno.map((x) => x.ms)).toFixed(0)} ms, ratio ${(median(deno.map((x) => x.ms)) / s).toFixed(2)}`;
-  const line = `${what}: berth ${b.toFixed(0)} ms, skopeo ${s.toFixed(0)} ms, ratio ${(b / s).toFixed(2)} (target ${target}), berth peak RSS ${rss.toFixed(0)} MB${denoText}`;
+  const least = series["floor"];
+  const floorText = least === undefined ? "" : `; floor ${median(least.map((x) => x.ms)).toFixed(0)} ms, ratio ${(median(least.map((x) => x.ms)) / s).toFixed(2)}`;
+  const line = `${what}: berth ${b.toFixed(0)} ms, skopeo ${s.toFixed(0)} ms, ratio ${(b / s).toFixed(2)} (target ${target}), berth peak RSS ${rss.toFixed(0)} MB${denoText}${floorText}`;
   console.log(line);
   results.push(line);
 };
 
-/** Pulls `ref` with each tool in turn, `runs` times, each into a fresh destination. */
-const pulls = (ref: string, withDeno: boolean): Record<string, Timed[]> => {
-  const who = withDeno ? ["berth", "skopeo", "berth on Deno"] : ["berth", "skopeo"];
+/** The digests of the layers of `repo:1` in the bench registry, for the floor program. */
+const layersOf = async (repo: string): Promise<string[]> => {
+  const response = await fetch(`http://${host}/v2/${repo}/manifests/1`, { headers: { accept: "application/vnd.oci.image.manifest.v1+json" } });
+  const manifest = (await response.json()) as { layers: Array<{ digest: string }> };
+  return manifest.layers.map((l) => l.digest);
+};
+
+/** Pulls `repo:1` with each tool (and the floor program) in turn, `runs` times, each into a fresh destination. */
+const pulls = async (repo: string, withDeno: boolean): Promise<Record<string, Timed[]>> => {
+  const ref = `${host}/${repo}:1`;
+  const layers = await layersOf(repo);
+  const who = withDeno ? ["berth", "skopeo", "floor", "berth on Deno"] : ["berth", "skopeo", "floor"];
   const series: Record<string, Timed[]> = Object.fromEntries(who.map((w) => [w, []]));
   for (let i = 0; i < runs; i++) {
     for (const w of rotations(who, i)) {
@@ -60,7 +76,9 @@ const pulls = (ref: string, withDeno: boolean): Record<string, Timed[]> => {
           ? timed("node", [cli, "--root", out, "pull", "-q", "--tls-verify=false", ref], { HOME: dir })
           : w === "skopeo"
             ? timed("skopeo", ["copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:img`])
-            : timed(Deno.execPath(), ["run", "-A", "--quiet", denoPull, out, ref], { HOME: dir });
+            : w === "floor"
+              ? timed("node", [floor, "durable", host, repo, out, ...layers])
+              : timed(Deno.execPath(), ["run", "-A", "--quiet", denoPull, out, ref], { HOME: dir });
       series[w]?.push(t);
       rmSync(out, { recursive: true, force: true });
     }
@@ -87,9 +105,15 @@ try {
   rmSync(join(dir, "warm-up"), { recursive: true, force: true });
   console.log(`registry ${host}; ${runs} runs of each, in rotating order`);
 
-  report("pull 4 x 32 MiB", "<= 0.9", pulls(`${host}/bench/small:1`, true));
-  report("pull 4 x 256 MiB", "<= 0.7", pulls(`${host}/bench/large:1`, false));
-  report("pull 24 layers, 1 KiB to 64 MiB", "<= 0.9", pulls(`${host}/bench/mixed:1`, true));
+  const starts: Timed[] = [];
+  for (let i = 0; i < runs; i++) starts.push(timed("node", ["-e", "0"]));
+  const start = `start of Node (node -e 0): ${median(starts.map((x) => x.ms)).toFixed(0)} ms (runs ${starts.map((x) => x.ms.toFixed(0)).join(" ")})`;
+  console.log(start);
+  results.push(start);
+
+  report("pull 4 x 32 MiB", "<= 0.9", await pulls("bench/small", true));
+  report("pull 4 x 256 MiB", "<= 0.7", await pulls("bench/large", false));
+  report("pull 24 layers, 1 KiB to 64 MiB", "<= 0.9", await pulls("bench/mixed", true));
 
   const store = join(dir, "store");
   must("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/small:1`]);

@@ -16,7 +16,7 @@ import { median, must, randomImage, timed } from "./measure.ts";
 
 const runs = Number(Deno.args[0] ?? "5");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-save-"));
-const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const cli = new URL("../dist/cli.cjs", import.meta.url).pathname;
 
 
 try {

@@ -1,6 +1,6 @@
 import type * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../core/failure.ts";
-import type { Location } from "../core/copy/index.ts";
+import type { DestinationCompression, Location } from "../core/copy/index.ts";
 import type { Descriptor } from "../core/manifest/index.ts";
 import type { ScopeRule } from "../core/policy/index.ts";
 import type { Reference } from "../core/reference/index.ts";
@@ -53,6 +53,14 @@ export interface ImageDestination {
   readonly mountBlob?: (descriptor: Descriptor, from: Location) => Promise<E.Either<Failure, boolean>>;
   /** Takes a blob stream that must turn out to be exactly `descriptor`. */
   readonly putBlob: (descriptor: Descriptor, stream: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, void>>;
+  /**
+   * Takes a blob whose digest and size are known only at its end (a layer
+   * compressed on the way) and says what they were; nothing of it is visible
+   * if the stream fails. Absent: layers are copied only as they are.
+   */
+  readonly putNewBlob?: (stream: AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, { readonly digest: Descriptor["digest"]; readonly size: number }>>;
+  /** What it does with layers by default (absent: keeps them as they are): registries and OCI layouts compress uncompressed ones. */
+  readonly layerCompression?: DestinationCompression;
   /**
    * Takes one image manifest of an index, unnamed, after its blobs (`copy --all`);
    * the index itself then goes to `putManifest`. Absent where the destination

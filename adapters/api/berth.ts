@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
-import type { CopyPlan } from "../../core/copy/index.ts";
+import type { CompressionOptions, CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
@@ -80,6 +80,8 @@ export interface CopyOptions extends OperationOptions {
   readonly platform?: Platform;
   readonly all?: boolean;
   readonly format?: ManifestFormat;
+  /** Layer compression beyond what the destination does by default (registries and OCI layouts gzip uncompressed layers). */
+  readonly compression?: CompressionOptions;
   readonly preserveDigests?: boolean;
   readonly removeSignatures?: boolean;
   /** The source side's registry settings. */
@@ -99,6 +101,8 @@ export interface CopyOptions extends OperationOptions {
 /** Pushing an image of the store (see {@link Berth.push}). */
 export interface PushOptions extends OperationOptions, RegistryOptions {
   readonly format?: ManifestFormat;
+  /** Layer compression (default: uncompressed layers are gzipped, compressed ones kept). */
+  readonly compression?: CompressionOptions;
   readonly signer?: Signer;
   readonly sign?: SignRequest;
   /** Called just before signing, so a CLI can say so. */
@@ -351,6 +355,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     platform: platformOf(o.platform),
     ...(o.all === undefined ? {} : { all: o.all }),
     ...(o.format === undefined ? {} : { format: o.format }),
+    ...(o.compression === undefined ? {} : { compression: o.compression }),
     ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
     ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
     ...(o.additionalTags === undefined ? {} : { additionalTags: o.additionalTags }),
@@ -364,6 +369,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     ...(destination === undefined ? {} : { destination }),
     access: accessOf(o),
     ...(o.format === undefined ? {} : { format: o.format }),
+    ...(o.compression === undefined ? {} : { compression: o.compression }),
     ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
     ...(o.onSigning === undefined ? {} : { onSigning: o.onSigning }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),

@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { CopyPlan } from "../../core/copy/index.ts";
+import { checkCompression, type CompressionOptions, type CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, tagNameOnly, type Reference } from "../../core/reference/index.ts";
@@ -12,6 +12,7 @@ import { signPushed } from "../../plugins/docker/signature-store.ts";
 import { policyCheck, signatureSourcesOf } from "../config/policy.ts";
 import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyOptions as EngineOptions, type CopyResult } from "../copy/engine.ts";
 import type { HttpClient } from "../http/client.ts";
+import { blobInfoCache, type BlobInfoCache } from "../store/blob-info.ts";
 import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
@@ -32,7 +33,16 @@ export interface CopyChoices {
   readonly format?: ManifestFormat;
   readonly preserveDigests?: boolean;
   readonly removeSignatures?: boolean;
+  /** Layer compression beyond what the destination does by default. */
+  readonly compression?: CompressionOptions;
 }
+
+/** The compression asked for, if it makes sense: a level in its format's range, not compressing and decompressing at once. */
+export const writableCompression = (c: CompressionOptions | undefined): E.Either<Failure, void> => {
+  if (c === undefined) return E.right(undefined);
+  const checked = checkCompression(c);
+  return E.isLeft(checked) ? checked : E.right(undefined);
+};
 
 /** A copy between two transport-qualified names, with how each side reaches registries. */
 export interface CopyRequest extends CopyRun, CopyChoices {
@@ -50,7 +60,7 @@ export interface CopyRequest extends CopyRun, CopyChoices {
 }
 
 /** The engine's options for a copy of these choices. */
-export const engineOptions = (choices: CopyChoices, run: CopyRun, allow?: EngineOptions["allow"]): EngineOptions => ({
+export const engineOptions = (choices: CopyChoices, run: CopyRun, allow?: EngineOptions["allow"], blobInfo?: BlobInfoCache): EngineOptions => ({
   platform: choices.platform ?? { os: "linux", architecture: hostArchitecture() },
   ...(run.signal === undefined ? {} : { signal: run.signal }),
   ...(run.onEvent === undefined ? {} : { onEvent: run.onEvent }),
@@ -58,7 +68,9 @@ export const engineOptions = (choices: CopyChoices, run: CopyRun, allow?: Engine
   preserveDigests: choices.preserveDigests === true,
   removeSignatures: choices.removeSignatures === true,
   ...(choices.format === undefined ? {} : { format: choices.format }),
+  ...(choices.compression === undefined ? {} : { compression: choices.compression }),
   ...(allow === undefined ? {} : { allow }),
+  ...(blobInfo === undefined ? {} : { blobInfo }),
 });
 
 /** Opens one side of a copy through the transport's plugin, looked up by name: a new transport needs no change here. */
@@ -130,6 +142,8 @@ export const signWritten = async (ctx: BerthContext, signer: Signer, dest: Refer
  * sides keep them, and the result signed if asked.
  */
 export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyResult>> => {
+  const writable = writableCompression(req.compression);
+  if (E.isLeft(writable)) return writable;
   const policy = await ctx.policy();
   if (E.isLeft(policy)) return policy;
   // Only a registry destination has a name to sign.
@@ -139,7 +153,7 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E
   return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
     const allow = policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures));
-    const r = await copyImage(src, dst, engineOptions(req, req, allow));
+    const r = await copyImage(src, dst, engineOptions(req, req, allow, blobInfoCache(ctx.store.root)));
     if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
     const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
     return E.isLeft(signed) ? signed : r;
@@ -148,7 +162,11 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E
 
 /** The plan `copyByName` would carry out, with the policy asked and nothing written on either side. */
 export const planByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyPlan>> => {
+  const writable = writableCompression(req.compression);
+  if (E.isLeft(writable)) return writable;
   const policy = await ctx.policy();
   if (E.isLeft(policy)) return policy;
-  return withSides(ctx, req, async (src, dst) => dryRunCopy(src, dst, engineOptions(req, req, policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures)))));
+  return withSides(ctx, req, async (src, dst) =>
+    dryRunCopy(src, dst, engineOptions(req, req, policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures)), blobInfoCache(ctx.store.root))),
+  );
 };

@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { CopyPlan } from "../../core/copy/index.ts";
+import type { CompressionOptions, CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { ManifestFormat } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, tagNameOnly, type Reference } from "../../core/reference/index.ts";
@@ -12,7 +12,8 @@ import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyResul
 import type { Signer } from "../signature/signer.ts";
 import { readState } from "../store/store.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
-import { engineOptions, signWritten } from "./copy.ts";
+import { blobInfoCache } from "../store/blob-info.ts";
+import { engineOptions, signWritten, writableCompression, type CopyChoices } from "./copy.ts";
 import { subjectFor } from "./policy-identity.ts";
 import { storePlugin } from "../../plugins/store/plugin.ts";
 
@@ -25,6 +26,8 @@ export interface PushRequest {
   /** This push's registry settings over berth's. */
   readonly access?: RegistryAccess;
   readonly format?: ManifestFormat;
+  /** Layer compression beyond the default (an uncompressed layer is gzipped). */
+  readonly compression?: CompressionOptions;
   readonly signer?: Signer;
   readonly onEvent?: (e: CopyEvent) => void;
   /** Called just before signing, so a CLI can say so. */
@@ -46,12 +49,21 @@ const target = async (ctx: BerthContext, req: PushRequest): Promise<E.Either<Fai
   return E.isLeft(sources) ? sources : E.right({ image: found.right.image, dest });
 };
 
+/** What a push of `image` writes: its own platform, the format and compression asked for. */
+const choicesOf = (image: ImageRecord, req: PushRequest): CopyChoices => ({
+  platform: { os: image.os, architecture: image.architecture },
+  ...(req.format === undefined ? {} : { format: req.format }),
+  ...(req.compression === undefined ? {} : { compression: req.compression }),
+});
+
 /** Runs `body` on the push's source (the stored image), destination (the registry) and the policy's check, closing what it opened. */
 const pushing = async <A>(
   ctx: BerthContext,
   req: PushRequest,
   body: (parts: { image: ImageRecord; dest: Reference; destination: ReturnType<typeof registryDestination>; allow: ReturnType<typeof policyCheck> }) => Promise<E.Either<CopyFailure, A>>,
 ): Promise<E.Either<Failure, A>> => {
+  const writable = writableCompression(req.compression);
+  if (E.isLeft(writable)) return writable;
   const policy = await ctx.policy();
   if (E.isLeft(policy)) return policy;
   const t = await target(ctx, req);
@@ -78,8 +90,7 @@ const pushing = async <A>(
  */
 export const pushImage = (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, CopyResult>> =>
   pushing(ctx, req, async ({ image, dest, destination, allow }) => {
-    const options = engineOptions({ platform: { os: image.os, architecture: image.architecture }, ...(req.format === undefined ? {} : { format: req.format }) }, req, allow);
-    const r = await copyImage(storeSource(ctx.store, image), destination, options);
+    const r = await copyImage(storeSource(ctx.store, image), destination, engineOptions(choicesOf(image, req), req, allow, blobInfoCache(ctx.store.root)));
     if (E.isLeft(r) || req.signer === undefined) return r;
     req.onSigning?.();
     const http = ctx.http(ctx.access(req.access), req.signal);
@@ -94,5 +105,5 @@ export const pushImage = (ctx: BerthContext, req: PushRequest): Promise<E.Either
 /** What pushing would do, with nothing written to the registry. */
 export const planPush = (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, CopyPlan>> =>
   pushing(ctx, req, ({ image, destination, allow }) =>
-    dryRunCopy(storeSource(ctx.store, image), destination, engineOptions({ platform: { os: image.os, architecture: image.architecture }, ...(req.format === undefined ? {} : { format: req.format }) }, req, allow)),
+    dryRunCopy(storeSource(ctx.store, image), destination, engineOptions(choicesOf(image, req), req, allow, blobInfoCache(ctx.store.root))),
   );

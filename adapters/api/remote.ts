@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { imageConfig, parseManifest } from "../../core/manifest/index.ts";
+import { imageConfig, parseManifest, type Descriptor } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } from "../../core/reference/index.ts";
 import { pullSources } from "../../core/registries/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
@@ -23,6 +23,8 @@ export interface RemoteDetails {
   readonly Architecture: string;
   readonly Os: string;
   readonly Layers: ReadonlyArray<string>;
+  /** Each layer as the manifest describes it, as newer skopeo prints it: its media type (so its compression) and its size as stored. */
+  readonly LayersData: ReadonlyArray<{ readonly MIMEType: string; readonly Digest: string; readonly Size: number; readonly Annotations: Readonly<Record<string, string>> | null }>;
   readonly Env: ReadonlyArray<string> | null;
 }
 
@@ -60,7 +62,7 @@ export const withRemote = async <A>(
 export const remoteManifest = (r: Remote) => r.client.getManifest(tagNameOnly(r.ref).digest ?? tagNameOnly(r.ref).tag ?? "latest");
 
 /** An image's config, as text (capped at 4 MiB). */
-export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Failure, { text: string; manifest: { digest: string; layers: ReadonlyArray<string> } }>> => {
+export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Failure, { text: string; manifest: { digest: string; layers: ReadonlyArray<string>; descriptors: ReadonlyArray<Descriptor> } }>> => {
   const m = await remoteManifest(r);
   if (E.isLeft(m)) return m;
   const parsed = parseManifest(m.right.bytes, m.right.mediaType, name);
@@ -75,7 +77,7 @@ export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Fa
     if (size > 4 << 20) return E.left(failure("CONFIG_TOO_LARGE", `${name}: config larger than 4 MiB`));
     chunks.push(c);
   }
-  return E.right({ text: Buffer.concat(chunks).toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.right.manifest.layers.map((l) => l.digest) } });
+  return E.right({ text: Buffer.concat(chunks).toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.right.manifest.layers.map((l) => l.digest), descriptors: parsed.right.manifest.layers } });
 };
 
 /** skopeo-like details of an image in a registry. */
@@ -100,6 +102,7 @@ export const remoteDetails = async (r: Remote, name: string): Promise<E.Either<F
     Architecture: config.right.architecture,
     Os: config.right.os,
     Layers: c.right.manifest.layers,
+    LayersData: c.right.manifest.descriptors.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: l.annotations ?? null })),
     Env: config.right.config?.Env ?? null,
   });
 };

@@ -1,10 +1,25 @@
 import * as E from "fp-ts/lib/Either.js";
-import { planCopy, selectInstances, type CopyPlan, type DestinationCapabilities, type PlanOptions, type ReadInstance } from "../../core/copy/index.ts";
+import {
+  compressionOf,
+  layerTypeFor,
+  planCopy,
+  selectInstances,
+  type BlobStep,
+  type Counterpart,
+  type CopyPlan,
+  type DestinationCapabilities,
+  type LayerChange,
+  type PlanOptions,
+  type ReadInstance,
+} from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { parseManifest, type Descriptor, type IndexEntry } from "../../core/manifest/index.ts";
+import { formatOf, parseManifest, rewriteLayers, type Descriptor, type ImageManifest, type IndexEntry } from "../../core/manifest/index.ts";
+import type { Digest } from "../../core/reference/index.ts";
 import type { StoredSignature } from "../../core/signature/index.ts";
 import type { CommitResult, ImageDestination, ImageSource, RawManifest } from "../../plugins/contract.ts";
-import { sha256Digest } from "../store/hash.ts";
+import type { BlobInfoCache } from "../store/blob-info.ts";
+import { measuredStream, sha256Digest, verifiedStream } from "../store/hash.ts";
+import { compressedAs, decompressed } from "../tar/compression.ts";
 
 /** Progress of a copy, for bars and logs. */
 export type CopyEvent =
@@ -30,6 +45,8 @@ export interface CopyOptions extends PlanOptions {
    * written, so a rejection leaves nothing behind.
    */
   readonly allow?: (manifestDigest: string) => Promise<E.Either<Failure, void>>;
+  /** What earlier copies learnt: compressions of layers and where they are (consulted and added to where layers change compression or are pushed). */
+  readonly blobInfo?: BlobInfoCache;
 }
 
 /** What a copy did. */
@@ -136,12 +153,16 @@ export const capabilitiesOf = (dst: ImageDestination): DestinationCapabilities =
   holdsIndex: dst.putInstance !== undefined,
   keepsSignatures: dst.putSignatures !== undefined,
   ...(dst.mountsInto === undefined || dst.mountBlob === undefined ? {} : { mountsInto: dst.mountsInto }),
+  ...(dst.layerCompression === undefined ? {} : { compression: dst.layerCompression }),
+  takesNewBlobs: dst.putNewBlob !== undefined,
 });
 
 /** A plan with what carrying it out needs from the reading: the manifests' bytes and the signatures. */
 export interface PlannedCopy {
   readonly plan: CopyPlan;
   readonly manifests: ReadonlyMap<string, RawManifest>;
+  /** The image manifests as parsed, by digest (a rewritten manifest is made from its source's). */
+  readonly images: ReadonlyMap<string, ImageManifest>;
   readonly signatures: ReadonlyArray<StoredSignature>;
 }
 
@@ -206,16 +227,39 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
     const reserved = await settled(() => reserve([...blobs, ...read]), "destination");
     if (E.isLeft(reserved)) return reserved;
   }
-  const has = await Promise.all(blobs.map((d) => dst.hasBlob(d).catch(() => false)));
-  const present = new Set(blobs.filter((_, i) => has[i] === true).map((d) => d.digest));
+  // Where layers may change compression, what earlier copies made of them may stand in.
+  const counterparts = new Map<string, ReadonlyArray<Counterpart>>();
+  const cache = options.blobInfo;
+  if (cache !== undefined && capabilities.takesNewBlobs === true) {
+    for (const l of instances.flatMap((i) => i.manifest.layers)) {
+      if (!counterparts.has(l.digest) && compressionOf(l.mediaType) !== undefined) counterparts.set(l.digest, await cache.counterparts(l.digest).catch(() => []));
+    }
+  }
+  const asked = [...blobs, ...[...counterparts.values()].flat().map((c) => c.descriptor)];
+  const has = await Promise.all(asked.map((d) => dst.hasBlob(d).catch(() => false)));
+  const present = new Set(asked.filter((_, i) => has[i] === true).map((d) => d.digest));
   const plan = planCopy(
-    { top: topFacts, instances, present, signatures: signatures.right.length, locations: src.locations ?? [] },
+    { top: topFacts, instances, present, signatures: signatures.right.length, locations: src.locations ?? [], counterparts },
     capabilities,
     options,
     sha256Digest,
   );
   if (E.isLeft(plan)) return E.left(at(plan.left.code === "SIGNATURES_INVALIDATED" || plan.left.code === "SIGNATURES_NOT_SUPPORTED" ? "source" : "destination")(plan.left));
-  return E.right({ plan: plan.right, manifests, signatures: signatures.right });
+  return E.right({ plan: plan.right, manifests, images: new Map(instances.map((i) => [i.digest, i.manifest])), signatures: signatures.right });
+};
+
+/** A layer's bytes as the change makes them, from the source's bytes (verified as they stream); with the digest of its uncompressed content, once read. */
+const changedStream = async (
+  source: AsyncIterable<Uint8Array>,
+  change: LayerChange,
+  digest: Digest,
+): Promise<{ readonly stream: AsyncIterable<Uint8Array>; readonly uncompressed: () => Digest | undefined }> => {
+  // An uncompressed source is its own uncompressed content: its digest is verified as it streams, not hashed twice.
+  if (change.action === "compress" && change.from === "none") return { stream: compressedAs(change.to, change.level)(source), uncompressed: () => digest };
+  const plain = (await decompressed(source)).stream;
+  const tapped = measuredStream(plain);
+  const uncompressed = (): Digest | undefined => tapped.result()?.digest;
+  return { stream: change.action === "decompress" ? tapped.stream : compressedAs(change.to, change.level)(tapped.stream), uncompressed };
 };
 
 /** Carries a plan out: blobs (mounted, copied or skipped as planned), manifests, signatures, commit. */
@@ -224,6 +268,51 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
   const { plan } = planned;
   const interrupted = E.left(failure("INTERRUPTED", "interrupted"));
   let written: RawManifest | undefined;
+  /** What the destination got in place of a layer whose compression changed, by the source layer's digest. */
+  const replaced = new Map<string, Descriptor>();
+  const cache = options.blobInfo;
+  const pushedTo = dst.mountsInto;
+  /** Remembers where a blob now is, for later mounts; the cache's failures cost nothing but the memory. */
+  const seen = async (digest: string): Promise<void> => {
+    if (cache !== undefined && pushedTo !== undefined) await cache.recordLocation(digest, pushedTo).catch(() => undefined);
+  };
+
+  /** Copies a layer changing its compression on the way: the source's bytes verified, the new blob's digest learnt at its end. */
+  const copyChanged = async (step: BlobStep, change: LayerChange): Promise<E.Either<CopyFailure, void>> => {
+    const d = step.descriptor;
+    const putNewBlob = dst.putNewBlob;
+    if (putNewBlob === undefined) return E.left(at("destination")(failure("UNSUPPORTED_MANIFEST", `blob ${d.digest}: the destination cannot take a layer whose compression changes`)));
+    options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
+    const stream = await settled(() => src.blob(d), "source");
+    if (E.isLeft(stream)) return stream;
+    const read = tracked(stream.right, d.digest, d.size, options.onEvent);
+    const checked = verifiedStream(read.stream, d);
+    const r = await settled(async () => {
+      const made = await changedStream(checked.stream, change, d.digest);
+      const put = await putNewBlob(made.stream);
+      return E.isLeft(put) ? put : E.right({ ...put.right, uncompressed: made.uncompressed() });
+    }, "destination").finally(() => release(stream.right));
+    if (E.isLeft(r)) {
+      if (aborted()) return interrupted;
+      const mismatch = checked.state.mismatch;
+      if (mismatch !== undefined) return E.left(at("source")(failure(mismatch.code, mismatch.message)));
+      if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
+      return E.left(at(r.left.code === "INVALID_ARCHIVE" ? "source" : r.left.stage ?? "destination")(r.left));
+    }
+    const after = change.action === "compress" ? change.to : "none";
+    const mediaType = layerTypeFor(after, d.mediaType) ?? d.mediaType;
+    const made: Descriptor = { mediaType, digest: r.right.digest, size: r.right.size };
+    replaced.set(d.digest, made);
+    const uncompressed = r.right.uncompressed;
+    if (cache !== undefined && uncompressed !== undefined) {
+      if (change.action === "compress") await cache.recordPair(uncompressed, { ...made, compression: change.to }).catch(() => undefined);
+      else await cache.recordPair(uncompressed, { ...d, compression: change.from }).catch(() => undefined);
+    }
+    await seen(made.digest);
+    options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
+    return E.right(undefined);
+  };
+
   for (const instance of plan.instances) {
     if (aborted()) return interrupted;
     const copied = await bounded(
@@ -232,19 +321,24 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
         const d = step.descriptor;
         if (aborted()) return interrupted;
         if (step.action === "skip") {
+          if (step.written !== undefined) replaced.set(d.digest, step.written);
           options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
           return E.right(undefined);
         }
         const mountBlob = dst.mountBlob;
         if (step.action === "mount" && step.from !== undefined && mountBlob !== undefined) {
           const from = step.from;
-          const mounted = await settled(() => mountBlob(d, from), "destination");
+          const target = step.written ?? d;
+          const mounted = await settled(() => mountBlob(target, from), "destination");
           if (E.isLeft(mounted)) return mounted;
           if (mounted.right) {
+            if (step.written !== undefined) replaced.set(d.digest, step.written);
+            await seen(target.digest);
             options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
             return E.right(undefined);
           }
         }
+        if (step.change !== undefined) return copyChanged(step, step.change);
         options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
         const stream = await settled(() => src.blob(d), "source");
         if (E.isLeft(stream)) return stream;
@@ -252,6 +346,7 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
         // Released whatever the destination did: it may have failed before reading.
         const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
         if (E.isRight(r)) {
+          if (step.role === "layer") await seen(d.digest);
           options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
           return r;
         }
@@ -264,8 +359,24 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
     if (aborted()) return interrupted;
     const m = instance.manifest;
     const raw = planned.manifests.get(instance.source.digest);
-    const manifest: RawManifest | undefined = m.action === "keep" ? raw : { bytes: new TextEncoder().encode(m.text), mediaType: m.mediaType, digest: m.digest };
-    if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", `${instance.source.digest}: the plan names a manifest that was not read`));
+    const image = planned.images.get(instance.source.digest);
+    if (raw === undefined || image === undefined) return E.left(failure("INVALID_MANIFEST", `${instance.source.digest}: the plan names a manifest that was not read`));
+    let manifest: RawManifest;
+    if (m.action === "keep") manifest = raw;
+    else if (m.action === "convert") manifest = { bytes: new TextEncoder().encode(m.text), mediaType: m.mediaType, digest: m.digest };
+    else {
+      // The layers' new descriptors are known now that they are written.
+      const format = formatOf(m.mediaType);
+      if (format === undefined) return E.left(failure("UNSUPPORTED_MANIFEST", `${instance.source.digest}: cannot write a ${m.mediaType} manifest`));
+      if (formatOf(raw.mediaType) === format && image.layers.every((l) => !replaced.has(l.digest))) {
+        // Every layer was mounted as it is after all: the manifest stays the source's, digest and all.
+        manifest = raw;
+      } else {
+        const made = rewriteLayers(format, instance.source.digest, image.layers.map((l) => replaced.get(l.digest) ?? l))(image, raw.bytes, raw.mediaType);
+        if (E.isLeft(made)) return E.left(at("destination")(made.left));
+        manifest = { bytes: made.right.bytes, mediaType: made.right.mediaType, digest: sha256Digest(made.right.bytes) };
+      }
+    }
     const putInstance = dst.putInstance;
     const put = plan.index !== undefined && putInstance !== undefined ? await settled(() => putInstance(manifest), "destination") : await settled(() => dst.putManifest(manifest, plan.fromIndex), "destination");
     if (E.isLeft(put)) return put;

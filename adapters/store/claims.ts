@@ -12,6 +12,7 @@ import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
 import { isAlive } from "../fs/temp-names.ts";
+import { forgetBlobInfo } from "./blob-info.ts";
 import { deleteBlobs } from "./blobs.ts";
 import { withLock, type Store } from "./store.ts";
 
@@ -55,10 +56,9 @@ export const claimedBlobs = async (store: Store, except?: string): Promise<Reado
 export const deleteUnclaimed = async (store: Store, digests: ReadonlyArray<string>, except?: string): Promise<void> => {
   if (digests.length === 0) return;
   const claimed = await claimedBlobs(store, except);
-  await deleteBlobs(
-    store,
-    digests.filter((d) => !claimed.has(d)),
-  );
+  const gone = digests.filter((d) => !claimed.has(d));
+  await deleteBlobs(store, gone);
+  await forgetBlobInfo(store.root, gone);
 };
 
 /** Opens the claims of one write; nothing is written until the first `add`. */

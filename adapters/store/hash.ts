@@ -48,3 +48,21 @@ export const verifiedStream = (
   }
   return { stream: run(), state };
 };
+
+/** Passes a stream on while hashing and counting it: its digest and size once it has ended (`undefined` before). */
+export const measuredStream = (
+  source: AsyncIterable<Uint8Array>,
+): { readonly stream: AsyncIterable<Uint8Array>; readonly result: () => { readonly digest: Digest; readonly size: number } | undefined } => {
+  let result: { readonly digest: Digest; readonly size: number } | undefined;
+  async function* run(): AsyncIterable<Uint8Array> {
+    const hash = createHash("sha256");
+    let size = 0;
+    for await (const chunk of source) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+      yield chunk;
+    }
+    result = { digest: `sha256:${hash.digest("hex")}` as Digest, size };
+  }
+  return { stream: run(), result: () => result };
+};

@@ -1,12 +1,26 @@
 /** Copy planning: which images, which manifest (kept or converted), which blobs move, mount or stay, and what happens to signatures. */
 export { describePlan } from "./describe.ts";
 export {
+  checkCompression,
+  compressionOf,
+  describeChange,
+  layerChange,
+  layerTypeFor,
+  levelRange,
+  type CompressionFormat,
+  type CompressionOptions,
+  type DestinationCompression,
+  type LayerChange,
+  type LayerCompression,
+} from "./compression.ts";
+export {
   blobsToMove,
   planCopy,
   selectInstances,
   type BlobStep,
   type CopyFacts,
   type CopyPlan,
+  type Counterpart,
   type DestinationCapabilities,
   type InstanceStep,
   type Location,

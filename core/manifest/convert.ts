@@ -32,8 +32,11 @@ const dockerToOci: Readonly<Record<string, string>> = Object.fromEntries(Object.
 export const goJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
+/** Types each format has that the other lacks, kept as they are. */
+const ownTypes: Readonly<Record<ManifestFormat, ReadonlyArray<string>>> = { oci: [mediaTypes.ociLayerZstd], v2s2: [] };
+
 const convertDescriptor = (d: Descriptor, table: Readonly<Record<string, string>>, to: ManifestFormat, where: string): E.Either<Failure, Descriptor> => {
-  const mediaType = table[d.mediaType] ?? (Object.values(table).includes(d.mediaType) ? d.mediaType : undefined);
+  const mediaType = table[d.mediaType] ?? (Object.values(table).includes(d.mediaType) || ownTypes[to].includes(d.mediaType) ? d.mediaType : undefined);
   if (mediaType === undefined) {
     return E.left(failure("UNSUPPORTED_MANIFEST", `${where}: a blob of type "${d.mediaType}" cannot be written in a ${to === "oci" ? "OCI" : "Docker schema 2"} manifest`));
   }
@@ -76,4 +79,35 @@ export const convertManifest =
             ...(manifest.annotations === undefined || Object.keys(manifest.annotations).length === 0 ? {} : { annotations: manifest.annotations }),
           };
     return E.right({ mediaType, bytes: new TextEncoder().encode(goJson(doc)) });
+  };
+
+/**
+ * The manifest with its layers replaced (their compression changed on the
+ * way), written as `target`: in the same format, every other field of the
+ * source document stays as read; in the other, it is converted. A layer keeps
+ * its annotations and URLs.
+ */
+export const rewriteLayers =
+  (target: ManifestFormat, where: string, layers: ReadonlyArray<Descriptor>) =>
+  (manifest: ImageManifest, bytes: Uint8Array, mediaType: string): E.Either<Failure, { readonly mediaType: string; readonly bytes: Uint8Array }> => {
+    if (layers.length !== manifest.layers.length) return E.left(failure("INVALID_MANIFEST", `${where}: ${layers.length} layers to write where the manifest has ${manifest.layers.length}`));
+    const merged = manifest.layers.map((l, i) => {
+      const n = layers[i] ?? l;
+      return { ...l, mediaType: n.mediaType, digest: n.digest, size: n.size };
+    });
+    if (formatOf(mediaType) !== target) return convertManifest(target, where)({ ...manifest, layers: merged });
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return E.left(failure("INVALID_MANIFEST", `${where}: the manifest is not JSON`));
+    }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return E.left(failure("INVALID_MANIFEST", `${where}: the manifest is not a JSON object`));
+    const original = (doc as { layers?: unknown }).layers;
+    const layerDocs = merged.map((l, i) => {
+      const was = Array.isArray(original) ? (original[i] as unknown) : undefined;
+      const base = typeof was === "object" && was !== null && !Array.isArray(was) ? (was as Record<string, unknown>) : {};
+      return target === "v2s2" ? { ...base, mediaType: l.mediaType, size: l.size, digest: l.digest } : { ...base, mediaType: l.mediaType, digest: l.digest, size: l.size };
+    });
+    return E.right({ mediaType: manifestTypeOf(target), bytes: new TextEncoder().encode(goJson({ ...(doc as Record<string, unknown>), layers: layerDocs })) });
   };

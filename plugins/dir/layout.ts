@@ -7,7 +7,7 @@ import { maxManifestBytes, mediaTypes } from "../../core/manifest/index.ts";
 import { digestHex, type Digest } from "../../core/reference/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
 import { exists } from "../../adapters/fs/exists.ts";
-import { deleteBlobs, hasDescribed, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
+import { deleteBlobs, hasDescribed, putBlob, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import type { ImageDestination, ImageSource, RawManifest, StoredSignature, TransportPlugin } from "../contract.ts";
 import { directoryPolicy } from "../path-policy.ts";
 import { dirSyntax, type DirReference } from "./reference.ts";
@@ -72,6 +72,12 @@ export const dirDestination = (ref: DirReference): ImageDestination => {
       if (E.isRight(r)) written.push(d.digest);
       return r;
     },
+    putNewBlob: async (stream) => {
+      const r = await putBlob(blobs, stream);
+      if (E.isRight(r)) written.push(r.right.digest);
+      return r;
+    },
+
     putManifest: async (m) => {
       manifest = m;
       return E.right(undefined);

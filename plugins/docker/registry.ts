@@ -94,6 +94,13 @@ export interface RegistryClient {
   readonly hasBlob: (digest: Digest) => Promise<E.Either<Failure, boolean>>;
   /** Uploads a blob. */
   readonly putBlob: (digest: Digest, size: number, body: () => AsyncIterable<Uint8Array>) => Promise<E.Either<Failure, "uploaded">>;
+  /**
+   * Uploads a blob whose digest is known only once it is sent (a layer
+   * compressed on the way): streamed in one PATCH, then closed with a PUT that
+   * names `digest()`, asked after the body's end. Nothing is visible in the
+   * repository unless the whole stream was sent.
+   */
+  readonly putStreamedBlob: (body: AsyncIterable<Uint8Array>, digest: () => Digest | undefined) => Promise<E.Either<Failure, Digest>>;
   /** Mounts a blob from another repository of the registry: true if it did, false if it would not (then upload it). */
   readonly mountBlob: (digest: Digest, from: string) => Promise<E.Either<Failure, boolean>>;
   /** PUT a manifest under a tag or digest; gives the digest the registry says it stored. */
@@ -123,7 +130,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
 
   /** Sends one request, choosing the scheme the first time (HTTP only when allowed). */
   const send = async (
-    method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
+    method: "GET" | "HEAD" | "PUT" | "PATCH" | "POST" | "DELETE",
     path: string,
     headers: Record<string, string>,
     body: Uint8Array | AsyncIterable<Uint8Array> | undefined,
@@ -208,7 +215,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   const delay = ctx.retryDelayMs ?? 200;
   /** Sends, retrying 429/5xx and connection failures with jittered exponential backoff; a streamed body cannot be resent. */
   const sendRetrying = async (
-    method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
+    method: "GET" | "HEAD" | "PUT" | "PATCH" | "POST" | "DELETE",
     path: string,
     headers: Record<string, string>,
     answerFactor: number,
@@ -233,7 +240,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
 
   /** `answerFactor`: how many idle limits the answer may take once the body is sent (long for the end of an upload). */
   const call = async (
-    method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE",
+    method: "GET" | "HEAD" | "PUT" | "PATCH" | "POST" | "DELETE",
     path: string,
     headers: Record<string, string> = {},
     answerFactor = 1,
@@ -432,6 +439,39 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       if (put.right.status !== 201) return E.left(await unexpected(put.right, `uploading blob ${digest}`));
       await put.right.dump();
       return E.right("uploaded");
+    },
+    putStreamedBlob: async (body, digestOf) => {
+      const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
+      if (E.isLeft(start)) return start;
+      if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
+      await start.right.dump();
+      const sameOrigin = (location: string | undefined, what: string): E.Either<Failure, URL> => {
+        if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: ${what} without a location`));
+        const url = new URL(location, origin());
+        return url.origin === origin() ? E.right(url) : E.left(failure("REGISTRY_ERROR", `${where}: upload location ${url.host} is another origin; refusing to send credentials there`));
+      };
+      const first = sameOrigin(start.right.headers["location"], "upload started");
+      if (E.isLeft(first)) return first;
+      let used = false;
+      // No length: the body goes in chunked coding, as it is made.
+      const patch = await call("PATCH", first.right.toString(), { "content-type": "application/octet-stream" }, uploadAnswerFactor, () => {
+        if (used) throw new Error("the upload was refused and its data is already spent");
+        used = true;
+        return body;
+      });
+      if (E.isLeft(patch)) return patch;
+      if (patch.right.status !== 202) return E.left(await unexpected(patch.right, "uploading a blob"));
+      await patch.right.dump();
+      const digest = digestOf();
+      if (digest === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: the upload ended before its data did`));
+      const next = sameOrigin(patch.right.headers["location"], "upload continued");
+      if (E.isLeft(next)) return next;
+      next.right.searchParams.set("digest", digest);
+      const put = await call("PUT", next.right.toString(), { "content-length": "0" }, uploadAnswerFactor);
+      if (E.isLeft(put)) return put;
+      if (put.right.status !== 201) return E.left(await unexpected(put.right, `finishing blob ${digest}`));
+      await put.right.dump();
+      return E.right(digest);
     },
     putManifest: async (reference, bytes, mediaType) => {
       if (!isManifestReference(reference)) return E.left(failure("INVALID_REFERENCE", `${where}: "${printable(reference)}" is neither a tag nor a digest`));

@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../core/failure.ts";
 import { mediaTypes } from "../../core/manifest/index.ts";
 import type { Reference } from "../../core/reference/index.ts";
-import { verifiedStream } from "../../adapters/store/hash.ts";
+import { measuredStream, verifiedStream } from "../../adapters/store/hash.ts";
 import type { ImageDestination, ImageSource } from "../contract.ts";
 import { registryClient, type RegistryContext } from "./registry.ts";
 
@@ -47,6 +47,14 @@ export const registryDestination = (ref: Reference, ctx: RegistryContext, insecu
       if (mismatch !== undefined) return E.left(failure(mismatch.code, mismatch.message));
       return E.isLeft(r) ? r : E.right(undefined);
     },
+    putNewBlob: async (stream) => {
+      const measured = measuredStream(stream);
+      const r = await client.putStreamedBlob(measured.stream, () => measured.result()?.digest);
+      const made = measured.result();
+      if (E.isLeft(r)) return r;
+      return made === undefined ? E.left(failure("REGISTRY_ERROR", "the upload ended before its data did")) : E.right(made);
+    },
+    layerCompression: "compress",
     putInstance: async (m) => {
       const r = await client.putManifest(m.digest, m.bytes, m.mediaType);
       return E.isLeft(r) ? r : E.right(undefined);

@@ -9,7 +9,7 @@ import { parseDigest } from "../../core/reference/index.ts";
 import { refNameAnnotation } from "../../core/store/index.ts";
 import { writeFileAtomic } from "../../adapters/fs/atomic.ts";
 import { exists } from "../../adapters/fs/exists.ts";
-import { blobPath, deleteBlobs, hasDescribed, putBytes, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
+import { blobPath, deleteBlobs, putBlob, hasDescribed, putBytes, putDescribed, readDescribed, type BlobStore } from "../../adapters/store/blobs.ts";
 import { acquireLock } from "../../adapters/store/lock.ts";
 import type { ImageDestination, ImageSource, RawManifest, TransportPlugin } from "../contract.ts";
 import { layoutPolicy } from "../path-policy.ts";
@@ -106,6 +106,13 @@ export const ociLayoutDestination = (ref: OciLayoutReference): ImageDestination 
       if (E.isRight(r)) written.push(d.digest);
       return r;
     },
+    putNewBlob: async (stream) => {
+      const r = await putBlob(blobs, stream);
+      if (E.isRight(r)) written.push(r.right.digest);
+      return r;
+    },
+    layerCompression: "compress",
+
     putInstance: (m) => putManifestBlob(m),
     putManifest: async (m) => {
       const r = await putManifestBlob(m);

@@ -4,7 +4,7 @@ import { mediaTypes } from "../../core/manifest/index.ts";
 import type { Location } from "../../core/copy/index.ts";
 import { parseDigest, parseNormalizedNamed } from "../../core/reference/index.ts";
 import { addNames, imageRecordOf, type ImageRecord } from "../../core/store/index.ts";
-import { hasDescribed, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
+import { hasDescribed, putBlob, putBytes, putDescribed, readDescribed, readSmallBlob } from "../../adapters/store/blobs.ts";
 import { openClaims } from "../../adapters/store/claims.ts";
 import { writtenImageOf } from "../../adapters/store/documents.ts";
 import { sha256Text } from "../../adapters/store/hash.ts";
@@ -51,6 +51,8 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
     reserve: (ds) => claims.add(ds.map((d) => d.digest)),
     hasBlob: (d) => hasDescribed(store, d),
     putBlob: (d, stream) => claimed([d.digest], () => putDescribed(store, d, stream)),
+    // Claimed once its digest is known, before it gets its name.
+    putNewBlob: (stream) => putBlob(store, stream, { claim: (digest) => claims.add([digest]) }),
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);

@@ -154,7 +154,8 @@ beforeAll(async () => {
   writeFileSync(join(etc, "registries.d", "default.yaml"), `default-docker:\n  lookaside-staging: file://${lookaside}\n  lookaside: file://${lookaside}\n`);
   const layer = await makeTar([{ name: "data/noise", content: noise(64 * 1024, 3) }]);
   const layout = join(root, "source");
-  writeLayout(layout, [{ name: "img", layers: [layer] }]);
+  // gzipped, as registries hold layers: every transport then keeps the image as it is (an uncompressed one would be gzipped into registries and layouts).
+  writeLayout(layout, [{ name: "img", layers: [layer], gzip: true }]);
   source = `oci:${layout}:img`;
   const indexed = join(root, "index-source");
   indexDigest = writeIndexLayout(indexed, "multi", ["linux/amd64", "linux/arm64"], [layer]).indexDigest;

@@ -1,4 +1,4 @@
-/** Runs the built `berth` binary (dist/cli.js) and collects what it printed. */
+/** Runs the built `berth` binary (dist/cli.cjs) and collects what it printed. */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { outputOf } from "../spawn.ts";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Path of the built CLI entry. */
-export const berthBin = join(root, "dist", "cli.js");
+export const berthBin = join(root, "dist", "cli.cjs");
 
 /**
  * The tests' default signature policy: where a test points berth at its own

@@ -12,6 +12,12 @@ const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_S
 const b = (...args: string[]) => berth(args, { env });
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, HOME: join(root, "home") } });
 const digestOf = (name: string) => (JSON.parse(b("inspect", name).stdout) as { Digest: string }[])[0]?.Digest;
+/** The digest and layer media types of the image a layout's index names first. */
+const writtenIn = (dir: string) => {
+  const entry = (JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { manifests: { digest: string }[] }).manifests[0]?.digest ?? "";
+  const manifest = JSON.parse(readFileSync(join(dir, "blobs/sha256", entry.slice(7)), "utf8")) as { layers: { mediaType: string; digest: string }[] };
+  return { digest: entry, layerTypes: manifest.layers.map((l) => l.mediaType), layers: manifest.layers.map((l) => l.digest) };
+};
 const refNames = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { manifests: { annotations?: Record<string, string> }[] }).manifests
     .map((m) => m.annotations?.["org.opencontainers.image.ref.name"])
@@ -26,12 +32,16 @@ beforeAll(async () => {
 });
 
 describe("oci: layouts", () => {
-  it("writes a layout skopeo inspects with the same digest and umoci unpacks", () => {
+  it("writes a layout skopeo inspects with the same digest and umoci unpacks, its layers gzipped as skopeo's would be", () => {
     const dir = join(root, "out");
     expect(b("copy", "-q", "store:app0", `oci:${dir}:app`).status).toBe(0);
     expect(refNames(dir)).toEqual(["app"]);
     const theirs = JSON.parse(run("skopeo", ["inspect", `oci:${dir}:app`]).stdout) as { Digest: string };
-    expect(theirs.Digest).toBe(digestOf("app0"));
+    expect(theirs.Digest).toBe(writtenIn(dir).digest);
+    expect(writtenIn(dir).layerTypes).toEqual(["application/vnd.oci.image.layer.v1.tar+gzip"]);
+    // Copied back, the image is the same one: same config, same diff_ids, the layer decompressed on the way.
+    expect(b("copy", "-q", "--dest-decompress", `oci:${dir}:app`, "store:back").status).toBe(0);
+    expect((JSON.parse(b("inspect", "back").stdout) as { Id: string }[])[0]?.Id).toBe((JSON.parse(b("inspect", "app0").stdout) as { Id: string }[])[0]?.Id);
     const bundle = join(root, "bundle");
     expect(run("umoci", ["unpack", "--rootless", "--image", `${dir}:app`, bundle]).status).toBe(0);
     expect(readFileSync(join(bundle, "rootfs/etc/hello"), "utf8")).toBe("layout 0\n");
@@ -66,7 +76,7 @@ describe("oci: layouts", () => {
     expect(b("copy", `oci:${dir}`, "store:x").stderr).toBe(`Error: ${dir}: holds several images; name one (oci:PATH:NAME)\n`);
     const tampered = join(root, "tampered");
     expect(b("copy", "-q", "store:app5", `oci:${tampered}:t`).status).toBe(0);
-    const layer = (JSON.parse(b("inspect", "app5").stdout) as { RootFS: { Layers: string[] } }[])[0]?.RootFS.Layers[0] ?? "";
+    const layer = writtenIn(tampered).layers[0] ?? "";
     writeFileSync(join(tampered, "blobs/sha256", layer.slice(7)), "not the layer");
     const other = { ...env, BERTH_ROOT: join(root, "other-store") };
     const r = berth(["copy", "-q", `oci:${tampered}:t`, "store:t"], { env: other });
@@ -94,7 +104,7 @@ describe("dir: directories", () => {
 describe("oci-archive: files", () => {
   it("writes archives skopeo reads and reads archives skopeo wrote, keeping digests", () => {
     const file = join(root, "app.oci.tar");
-    expect(b("copy", "-q", "store:app4", `oci-archive:${file}:app`).status).toBe(0);
+    expect(b("copy", "-q", "--dest-decompress", "store:app4", `oci-archive:${file}:app`).status).toBe(0);
     expect((JSON.parse(run("skopeo", ["inspect", `oci-archive:${file}:app`]).stdout) as { Digest: string }).Digest).toBe(digestOf("app4"));
     const theirs = join(root, "skopeo.oci.tar");
     expect(run("skopeo", ["copy", `oci:${join(root, "store")}:localhost/app5:latest`, `oci-archive:${theirs}:theirs`]).status).toBe(0);

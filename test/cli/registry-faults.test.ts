@@ -43,7 +43,8 @@ beforeAll(async () => {
   writeFileSync(tar, await makeTar([{ name: "data/filler", content: filler }, { name: "etc/hello", content: "hi\n" }]));
   const source = env();
   expect(berth(["import", "-q", tar, "app"], { env: source }).status).toBe(0);
-  const pushed = berth(["push", "--tls-verify=false", "--creds", creds, "app", `${registry.host}/team/app:1`], { env: source });
+  // Pushed uncompressed, so that the registry's layer is the 256 KiB the faults cut into (and its digest the diff_id).
+  const pushed = berth(["copy", "--dest-decompress", "--dest-tls-verify=false", "--dest-creds", creds, "store:app", `docker://${registry.host}/team/app:1`], { env: source });
   expect([pushed.status, pushed.stderr.split("\n").at(-2)]).toEqual([0, "Writing manifest to image destination"]);
   const inspected = JSON.parse(berth(["inspect", "app"], { env: source }).stdout) as { RootFS: { Layers: string[] } }[];
   layerDigest = inspected[0]?.RootFS.Layers[0] ?? "";

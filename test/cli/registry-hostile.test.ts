@@ -54,7 +54,7 @@ beforeAll(async () => {
   writeFileSync(tar, await makeTar([{ name: "data/filler", content: Buffer.alloc(256 * 1024, 7) }, { name: "etc/hello", content: "hi\n" }]));
   const source = env();
   expect(berth(["import", "-q", tar, "app"], { env: source }).status).toBe(0);
-  expect(berth(["push", "-q", "--tls-verify=false", "--creds", creds, "app", `${registry.host}/team/app:1`], { env: source }).status).toBe(0);
+  expect(berth(["copy", "-q", "--dest-decompress", "--dest-tls-verify=false", "--dest-creds", creds, "store:app", `docker://${registry.host}/team/app:1`], { env: source }).status).toBe(0);
   const inspected = JSON.parse(berth(["inspect", "app"], { env: source }).stdout) as { Id: string; RootFS: { Layers: string[] } }[];
   layerDigest = inspected[0]?.RootFS.Layers[0] ?? "";
   configDigest = `sha256:${inspected[0]?.Id ?? ""}`;

@@ -3,9 +3,11 @@
  * skopeo on the same registry.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podman } from "../peers/podman.ts";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
@@ -40,7 +42,7 @@ afterAll(async () => {
 });
 
 describe("push and pull", () => {
-  it("pushes an image that skopeo reads with the same digest, and pulls it back whole", () => {
+  it("pushes an imported image gzipped, which skopeo and podman read as the same image, and pulls it back whole", async () => {
     const source = envFor("source");
     const pushed = berth(["push", "--tls-verify=false", "app", `${registry.host}/team/app:1`], { env: source });
     const mine = inspect(source, "app");
@@ -49,20 +51,30 @@ describe("push and pull", () => {
       0,
       [`Copying config sha256:${mine?.Id}`, ...(mine?.RootFS.Layers ?? []).map((l) => `Copying blob ${l}`), "Writing manifest to image destination", ""].join("\n"),
     ]);
+    // The layer went as podman sends an imported one: tar+gzip, smaller than the tar; the config (and so the diff_ids) as it was.
+    const raw = JSON.parse(skopeo("inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout) as { config: { digest: string }; layers: { mediaType: string; digest: string; size: number }[] };
+    expect(raw.layers.map((l) => l.mediaType)).toEqual(["application/vnd.oci.image.layer.v1.tar+gzip"]);
+    expect(raw.layers[0]?.size).toBeLessThan(statSync(join(root, "app.tar")).size);
+    expect(raw.config.digest).toBe(`sha256:${mine?.Id}`);
     const theirs = JSON.parse(skopeo("inspect", "--tls-verify=false", `docker://${registry.host}/team/app:1`).stdout) as { Digest: string; Labels: Record<string, string> };
-    expect(theirs.Digest).toBe(mine?.Digest);
     expect(theirs.Labels).toEqual({ origin: "berth" });
+    expect(skopeo("copy", "-q", "--src-tls-verify=false", `docker://${registry.host}/team/app:1`, `oci:${join(root, "skopeo-copy")}:app`).status).toBe(0);
+    const podmanHome = join(root, "podman-home");
+    const podmanPulled = await podman(podmanHome, ["pull", "-q", "--tls-verify=false", `${registry.host}/team/app:1`]);
+    expect([podmanPulled.status, podmanPulled.stdout.trim()]).toEqual([0, mine?.Id]);
+    const podmanSays = JSON.parse((await podman(podmanHome, ["image", "inspect", `${registry.host}/team/app:1`])).stdout) as { RootFS: { Layers: string[] }; Digest: string }[];
+    expect([podmanSays[0]?.RootFS.Layers, podmanSays[0]?.Digest]).toEqual([mine?.RootFS.Layers, theirs.Digest]);
 
     const target = envFor("target");
     const pulled = berth(["pull", "--tls-verify=false", `${registry.host}/team/app:1`], { env: target });
     expect(pulled.status).toBe(0);
     expect(pulled.stdout).toBe(`${mine?.Id}\n`);
     expect(pulled.stderr).toBe(
-      [`Trying to pull ${registry.host}/team/app:1...`, `Copying config sha256:${mine?.Id}`, ...(mine?.RootFS.Layers ?? []).map((l) => `Copying blob ${l}`), "Writing manifest to image destination", ""].join("\n"),
+      [`Trying to pull ${registry.host}/team/app:1...`, `Copying config sha256:${mine?.Id}`, ...raw.layers.map((l) => `Copying blob ${l.digest}`), "Writing manifest to image destination", ""].join("\n"),
     );
     const copy = inspect(target, `${registry.host}/team/app:1`);
-    expect(copy?.Digest).toBe(mine?.Digest);
-    expect(copy?.RepoDigests).toEqual([`${registry.host}/team/app@${mine?.Digest}`]);
+    expect(copy?.Digest).toBe(theirs.Digest);
+    expect(copy?.RepoDigests).toEqual([`${registry.host}/team/app@${theirs.Digest}`]);
     expect(berth(["check"], { env: target }).stdout).toBe("the store is consistent\n");
   });
 
@@ -109,7 +121,7 @@ describe("push and pull", () => {
       encoding: "utf8",
     });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\x1b\[2KCopying blob [a-f0-9]{12} done +[\d.]+ kB/);
+    expect(r.stdout).toMatch(/\x1b\[2KCopying blob [a-f0-9]{12} done +[\d.]+ [kMG]?B/);
     expect(r.stdout).toMatch(/\x1b\[2KCopying config [a-f0-9]{12} done/);
     expect(r.stdout).toContain("Writing manifest to image destination");
   });
@@ -156,7 +168,8 @@ describe("multi-platform indexes", () => {
       const raw = skopeo("inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/team/multi:${arch}`).stdout;
       entries.push({
         mediaType: "application/vnd.oci.image.manifest.v1+json",
-        digest: inspect(source, `multi:${arch}`)?.Digest,
+        // The pushed manifest (its layer gzipped on the way), not the stored one.
+        digest: `sha256:${createHash("sha256").update(raw).digest("hex")}`,
         size: Buffer.byteLength(raw),
         platform: { os: "linux", architecture: arch, ...(variant === undefined ? {} : { variant }) },
       });

@@ -136,7 +136,7 @@ describe("a store the user may not write", () => {
       expect(berth(["check", "--repair"], { env: { BERTH_ROOT: store, HOME: home, BERTH_SYSTEM_CONFIG_DIR: etc } }).status).toBe(0);
       const r = spawnSync(
         "runuser",
-        ["-u", "nobody", "--", process.execPath, join(base, "dist/cli.js"), "pull", "-q", "--tls-verify=false", `${registry.host}/team/big:1`],
+        ["-u", "nobody", "--", process.execPath, join(base, "dist/cli.cjs"), "pull", "-q", "--tls-verify=false", `${registry.host}/team/big:1`],
         { encoding: "utf8", env: { PATH: process.env["PATH"] ?? "", BERTH_ROOT: store, HOME: join(base, "home"), BERTH_SYSTEM_CONFIG_DIR: join(base, "etc") }, timeout: 120_000 },
       );
       // Before: exit 13 and no message (a promise that never settled).

@@ -8,6 +8,7 @@ import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
 import { formatWithDryRun, printPlan } from "../plans.ts";
+import { compressionOptionsOf, podmanCompressionFlags, podmanCompressionHelp, skopeoCompressionFlags, skopeoCompressionHelp } from "../compression-flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
@@ -33,7 +34,8 @@ Options:
       --platform OS/ARCH[/VARIANT]                      Which image of an index
   -a, --all                                             Every image of an index, and the index (same digest)
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed); with --dry-run, json prints the plan as JSON
-      --preserve-digests                                Fail rather than change a manifest digest
+      --preserve-digests                                Fail rather than change a manifest digest (or a layer's compression)
+${podmanCompressionHelp(48)}${skopeoCompressionHelp(48)}
       --digestfile FILE                                 Write the digest of what was written to FILE
       --additional-tag NAME                             Another name for the image (docker-archive destinations; repeatable)
       --dry-run                                         Print the plan; write nothing anywhere
@@ -59,6 +61,8 @@ ${policyHelp}${signingHelp}`,
     "additional-tag": { type: "string", multiple: true },
     "dry-run": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
+    ...podmanCompressionFlags,
+    ...skopeoCompressionFlags,
     ...policyFlags,
     ...signingFlags,
   },
@@ -74,6 +78,8 @@ ${policyHelp}${signingHelp}`,
     const formats = formatWithDryRun(p.values);
     if (typeof formats === "string") return usageError(io, formats);
     const { dryRun, planJson, format } = formats;
+    const compression = compressionOptionsOf(p.values);
+    if (typeof compression === "string") return usageError(io, compression);
     const retries = retriesOption(stringOption(p.values, "retry-times"));
     if (retries === "invalid") return usageError(io, "--retry-times takes a number of retries (0 to 99)");
     const authFile = stringOption(p.values, "authfile");
@@ -91,6 +97,7 @@ ${policyHelp}${signingHelp}`,
       preserveDigests: p.values["preserve-digests"] === true,
       removeSignatures: p.values["remove-signatures"] === true,
       ...(format === undefined ? {} : { format }),
+      ...(compression === undefined ? {} : { compression }),
       ...(sign === undefined ? {} : { sign }),
       additionalTags: (p.values["additional-tag"] as string[] | undefined) ?? [],
     };

@@ -6,6 +6,7 @@ import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { registryFlags, registryHelp, registryOptionsOf } from "../flags.ts";
 import { formatWithDryRun, printPlan } from "../plans.ts";
+import { compressionOptionsOf, podmanCompressionFlags, podmanCompressionHelp } from "../compression-flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { progressReporter } from "../progress.ts";
@@ -19,10 +20,10 @@ export const pushCommand = defineCommand({
 
 Options:
   -f, --format oci|v2s2       Manifest format to push (converted if needed); with --dry-run, json prints the plan as JSON
-      --dry-run               Print the plan; write nothing to the registry
+${podmanCompressionHelp(28)}      --dry-run               Print the plan; write nothing to the registry
   -q, --quiet                 Print nothing but errors
 ${registryHelp}${policyHelp}${signingHelp}`,
-  options: { ...registryFlags, format: { type: "string", short: "f" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, ...policyFlags, ...signingFlags },
+  options: { ...registryFlags, format: { type: "string", short: "f" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, ...podmanCompressionFlags, ...policyFlags, ...signingFlags },
   run: async (p, io, globals) => {
     const [image, destination, ...extra] = p.positionals;
     if (image === undefined || extra.length > 0) return usageError(io, "push takes an IMAGE and an optional DESTINATION");
@@ -31,6 +32,8 @@ ${registryHelp}${policyHelp}${signingHelp}`,
     const formats = formatWithDryRun(p.values);
     if (typeof formats === "string") return usageError(io, formats);
     const { dryRun, planJson, format } = formats;
+    const compression = compressionOptionsOf(p.values);
+    if (typeof compression === "string") return usageError(io, compression);
     const berth = await openFor(io, globals, policyOptions(p.values));
     if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
@@ -38,6 +41,7 @@ ${registryHelp}${policyHelp}${signingHelp}`,
     const options: PushOptions = {
       ...registry,
       ...(format === undefined ? {} : { format }),
+      ...(compression === undefined ? {} : { compression }),
       ...(sign === undefined ? {} : { sign }),
       onEvent: progressReporter(io, quiet),
       onSigning: () => (quiet ? undefined : io.stderr("Creating signature: Signing image using a sigstore signature\n")),
