@@ -52,7 +52,10 @@ export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
     const file = fileOf(dir, digest);
     if (file === undefined) return;
     try {
-      const next = change(await read(digest));
+      const current = await read(digest);
+      const next = change(current);
+      // What is known already is not written again: a push that mounts every blob writes nothing here.
+      if (JSON.stringify(next) === JSON.stringify(current)) return;
       await mkdir(dir, { recursive: true });
       const temp = tempBeside(file);
       await writeFile(temp, `${JSON.stringify(next)}\n`, { mode: 0o644 });

@@ -188,5 +188,6 @@ export const compressedAs =
     }
     const zstd = async (block: Buffer): Promise<Uint8Array> => (await loadZstd()).zstdFrame(block, level ?? 3);
     const pool = blockPool(blockBytes);
-    return inOrder(blocksOf(source, pool, blockBytes), blocksInFlight, zstd, pool);
+    // Two at a time: one in the worker, one here; more would only wait, holding memory.
+    return inOrder(blocksOf(source, pool, blockBytes), 2, zstd, pool);
   };

@@ -23,12 +23,13 @@ const workerSource = `
 const { parentPort, workerData } = require("node:worker_threads");
 const zstd = require(workerData.module);
 zstd.init().then(() => {
-  parentPort.on("message", ({ id, block, level }) => {
+  parentPort.on("message", ({ id, block, length, level }) => {
     try {
-      const out = zstd.compress(new Uint8Array(block), level);
-      parentPort.postMessage({ id, out }, [out.buffer]);
+      const out = zstd.compress(new Uint8Array(block, 0, length), level);
+      // The block's buffer goes back with the frame, to carry the next block: no new buffer per MiB on either side.
+      parentPort.postMessage({ id, out, block }, [out.buffer, block]);
     } catch (e) {
-      parentPort.postMessage({ id, error: String((e && e.message) || e) });
+      parentPort.postMessage({ id, error: String((e && e.message) || e), block }, [block]);
     }
   });
   parentPort.postMessage({ ready: true });
@@ -40,6 +41,8 @@ type Pooled = { readonly worker: import("node:worker_threads").Worker; readonly 
 
 let pool: Promise<ReadonlyArray<Pooled> | undefined> | undefined;
 let nextId = 0;
+/** Buffers that carried blocks to the worker and came back, for the next blocks. */
+const spare: ArrayBuffer[] = [];
 
 /** Where the package lives, for the workers' require (this module's own location, bundled or not). */
 const packagePath = (): string => {
@@ -68,13 +71,14 @@ const workers = (): Promise<ReadonlyArray<Pooled> | undefined> =>
           worker.on("error", failAll);
           worker.on("exit", () => failAll(new Error("the zstd worker stopped")));
           return new Promise<Pooled>((resolve, reject) => {
-            worker.on("message", (m: { ready?: true; failed?: string; id?: number; out?: Uint8Array; error?: string }) => {
+            worker.on("message", (m: { ready?: true; failed?: string; id?: number; out?: Uint8Array; error?: string; block?: ArrayBuffer }) => {
               if (m.ready === true) {
                 // Idle workers do not keep the process alive.
                 worker.unref();
                 return resolve({ worker, jobs });
               }
               if (m.failed !== undefined) return reject(new Error(m.failed));
+              if (m.block !== undefined && spare.length < 4) spare.push(m.block);
               const job = m.id === undefined ? undefined : jobs.get(m.id);
               if (job === undefined || m.id === undefined) return;
               jobs.delete(m.id);
@@ -103,10 +107,12 @@ export const zstdFrame = async (block: Uint8Array, level: number): Promise<Uint8
   }
   const id = nextId++;
   // A copy, moved to the worker: the caller's block goes back to its pool when this settles.
-  const copy = new Uint8Array(block);
+  const carrier = spare.pop();
+  const copy = carrier !== undefined && carrier.byteLength >= block.byteLength ? new Uint8Array(carrier) : new Uint8Array(Math.max(block.byteLength, 1 << 20));
+  copy.set(block);
   return new Promise<Uint8Array>((resolve, reject) => {
     target.jobs.set(id, { resolve, reject });
     target.worker.ref();
-    target.worker.postMessage({ id, block: copy.buffer, level }, [copy.buffer]);
+    target.worker.postMessage({ id, block: copy.buffer, length: block.byteLength, level }, [copy.buffer]);
   });
 };
