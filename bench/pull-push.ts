@@ -8,11 +8,11 @@
  *   `berth pull` (and the library on Deno, for the first and last) against
  *   `skopeo copy docker://… oci:DIR`;
  * - push of 4 × 32 MiB where nothing can be mounted: every run pushes into a
- *   registry of its own (skopeo's blob-info cache knows nothing of it), berth
- *   from its store, skopeo from the OCI layout the image was built in;
+ *   registry of its own (skopeo's blob-info cache knows nothing of it), both
+ *   from berth's store (an OCI layout), where the image pulled from the
+ *   registry keeps its gzip layers: the same bytes go up, nobody compresses;
  * - push where every blob can be mounted: into a new repository of the
- *   registry the image came from (berth from its store, skopeo from the
- *   layout, which its cache knows was pushed there);
+ *   registry the image came from, both from berth's store;
  * - peak RSS of every berth run, and of a pull of one 1 GiB layer;
  * - for every pull, the floor: `pull-floor.cjs`, the least a Node program does
  *   to fetch the same layers verified and durably (raw sockets, sha256, writes,
@@ -98,7 +98,7 @@ try {
     const layout = join(dir, `layout-${image.name}`);
     layoutImage(layout, image.sizes);
     must("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layout}:img`, `docker://${host}/bench/${image.name}:1`]);
-    if (image.name !== "small") rmSync(layout, { recursive: true, force: true });
+    rmSync(layout, { recursive: true, force: true });
   }
   // berth keeps V8's compiled code in the cache directory of the HOME it runs with: made here, once, by a first pull, as a user's first command makes it.
   timed("node", [cli, "--root", join(dir, "warm-up"), "pull", "-q", "--tls-verify=false", `${host}/bench/small:1`], { HOME: dir });
@@ -126,7 +126,7 @@ try {
         full[w]?.push(
           w === "berth"
             ? timed("node", [cli, "--root", store, "push", "-q", "--tls-verify=false", `${host}/bench/small:1`, `${own.host}/full/img:1`], { HOME: dir })
-            : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${join(dir, "layout-small")}:img`, `docker://${own.host}/full/img:1`]),
+            : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${store}:${host}/bench/small:1`, `docker://${own.host}/full/img:1`]),
         );
       } finally {
         own.stop();
@@ -142,7 +142,7 @@ try {
       mounts[w]?.push(
         w === "berth"
           ? timed("node", [cli, "--root", store, "push", "-q", "--tls-verify=false", `${host}/bench/small:1`, `${host}/mount-berth-${i}/img:1`], { HOME: dir })
-          : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${join(dir, "layout-small")}:img`, `docker://${host}/mount-skopeo-${i}/img:1`]),
+          : timed("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${store}:${host}/bench/small:1`, `docker://${host}/mount-skopeo-${i}/img:1`]),
       );
     }
   }

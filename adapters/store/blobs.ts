@@ -1,6 +1,5 @@
-import { giveBack } from "../bytes/slabs.ts";
+import { giveBack, lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
@@ -146,7 +145,34 @@ export const putBytes = (store: BlobStore, bytes: Uint8Array, expected: Expected
   );
 
 /** A blob's bytes as a stream; the caller re-verifies if it does not trust the store. */
-export const blobStream = (store: BlobStore, digest: Digest): AsyncIterable<Uint8Array> => createReadStream(blobPath(store, digest), { highWaterMark: 1 << 20 });
+export const blobStream = (store: BlobStore, digest: Digest): AsyncIterable<Uint8Array> => slabRead(blobPath(store, digest));
+
+/**
+ * A file's bytes in 1 MiB pieces read into slabs (see slabs.ts): a reader
+ * that is done with a piece (the network, once it is sent; the store, once
+ * written) gives it back for the next read, so a push reads into the same
+ * few MiB instead of faulting in fresh pages for every MiB (measured, 4 x 32
+ * MiB push: 0.35 s of system time against skopeo's 0.14 s). The file is
+ * opened on the first read and closed at the end or when the reader stops.
+ */
+async function* slabRead(path: string): AsyncIterable<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    for (;;) {
+      const slab = takeSlab();
+      const { bytesRead } = await handle.read(slab, 0, slabBytes, null);
+      if (bytesRead === 0) {
+        seal(slab);
+        return;
+      }
+      const view = lend(slab, slab.subarray(0, bytesRead));
+      seal(slab);
+      yield view;
+    }
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Reads a small blob (a manifest or config), refusing one larger than `cap`. */
 export const readSmallBlob = async (store: BlobStore, digestText: string, cap = 4 * 1024 * 1024): Promise<E.Either<BlobError, Uint8Array>> => {
