@@ -15,26 +15,26 @@ export const skopeoCompressionFlags = {
   "dest-decompress": { type: "boolean" },
 } as const;
 
+/** Help lines, the flags aligned at `column`. */
+const helpLines =
+  (rows: ReadonlyArray<readonly [string, string]>) =>
+  (column: number): string =>
+    rows.map(([flag, text]) => `      ${flag.padEnd(column)}${text}\n`).join("");
+
 /** Help lines for podman's compression flags, aligned at `column`. */
-export const podmanCompressionHelp = (column: number): string =>
-  [
-    ["--compression-format gzip|zstd", "Compress layers in this format (default gzip for uncompressed layers; recompresses others)"],
-    ["--compression-level N", "Compression level (gzip 1-9, default 3; zstd 1-19, default 3)"],
-    ["--force-compression", "Recompress layers compressed in another format"],
-  ]
-    .map(([flag, text]) => `      ${(flag ?? "").padEnd(column)}${text ?? ""}\n`)
-    .join("");
+export const podmanCompressionHelp = helpLines([
+  ["--compression-format gzip|zstd", "Compress layers in this format (default gzip for uncompressed layers; recompresses others)"],
+  ["--compression-level N", "Compression level (gzip 1-9, default 3; zstd 1-19, default 3)"],
+  ["--force-compression", "Recompress layers compressed in another format"],
+]);
 
 /** Help lines for skopeo's compression flags, aligned at `column`. */
-export const skopeoCompressionHelp = (column: number): string =>
-  [
-    ["--dest-compress", "Compress uncompressed layers even where the destination keeps them as they are"],
-    ["--dest-compress-format gzip|zstd", "The format for --dest-compress"],
-    ["--dest-compress-level N", "The level for --dest-compress"],
-    ["--dest-decompress", "Write every layer uncompressed"],
-  ]
-    .map(([flag, text]) => `      ${(flag ?? "").padEnd(column)}${text ?? ""}\n`)
-    .join("");
+export const skopeoCompressionHelp = helpLines([
+  ["--dest-compress", "Compress uncompressed layers even where the destination keeps them as they are"],
+  ["--dest-compress-format gzip|zstd", "The format for --dest-compress"],
+  ["--dest-compress-level N", "The level for --dest-compress"],
+  ["--dest-decompress", "Write every layer uncompressed"],
+]);
 
 const formatOf = (value: unknown, flag: string): CompressionFormat | undefined | string => {
   if (value === undefined) return undefined;

@@ -1,5 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import {
+  compressionAfter,
   compressionOf,
   layerTypeFor,
   planCopy,
@@ -18,7 +19,7 @@ import type { Digest } from "../../core/reference/index.ts";
 import type { StoredSignature } from "../../core/signature/index.ts";
 import type { CommitResult, ImageDestination, ImageSource, RawManifest } from "../../plugins/contract.ts";
 import type { BlobInfoCache } from "../store/blob-info.ts";
-import { measuredStream, sha256Digest, verifiedStream } from "../store/hash.ts";
+import { measuredStream, sha256Digest, verifiedStream, type StreamMismatch } from "../store/hash.ts";
 import { compressedAs, decompressed } from "../tar/compression.ts";
 
 /** Progress of a copy, for bars and logs. */
@@ -228,13 +229,12 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
     if (E.isLeft(reserved)) return reserved;
   }
   // Where layers may change compression, what earlier copies made of them may stand in.
-  const counterparts = new Map<string, ReadonlyArray<Counterpart>>();
+  // Only where a layer can change: a pull into the store, which keeps layers as they are, reads no cache.
   const cache = options.blobInfo;
-  if (cache !== undefined && capabilities.takesNewBlobs === true) {
-    for (const l of instances.flatMap((i) => i.manifest.layers)) {
-      if (!counterparts.has(l.digest) && compressionOf(l.mediaType) !== undefined) counterparts.set(l.digest, await cache.counterparts(l.digest).catch(() => []));
-    }
-  }
+  const c = options.compression ?? {};
+  const changing = capabilities.takesNewBlobs === true && (capabilities.compression === "compress" || c.compress === true || c.decompress === true || c.format !== undefined);
+  const layers = cache === undefined || !changing ? [] : [...new Set(instances.flatMap((i) => i.manifest.layers).filter((l) => compressionOf(l.mediaType) !== undefined).map((l) => l.digest))];
+  const counterparts = new Map<string, ReadonlyArray<Counterpart>>(await Promise.all(layers.map(async (l) => [l, (await cache?.counterparts(l).catch(() => [])) ?? []] as const)));
   const asked = [...blobs, ...[...counterparts.values()].flat().map((c) => c.descriptor)];
   const has = await Promise.all(asked.map((d) => dst.hasBlob(d).catch(() => false)));
   const present = new Set(asked.filter((_, i) => has[i] === true).map((d) => d.digest));
@@ -277,6 +277,17 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
     if (cache !== undefined && pushedTo !== undefined) await cache.recordLocation(digest, pushedTo).catch(() => undefined);
   };
 
+  /**
+   * Whose fault a blob's failed copy is: Ctrl-C's; the source's, when its bytes were not what it promised
+   * (`mismatch`), its stream broke (`readFailure`) or the code says so; else the side the failure names.
+   */
+  const blamed = (f: CopyFailure, d: Descriptor, readFailure: Error | undefined, mismatch: StreamMismatch | undefined, sourceCode: (code: string) => boolean): E.Either<CopyFailure, never> => {
+    if (aborted()) return E.left(failure("INTERRUPTED", "interrupted"));
+    if (mismatch !== undefined) return E.left(at("source")(failure(mismatch.code, mismatch.message)));
+    if (readFailure !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${readFailure.message}`)));
+    return E.left(at(sourceCode(f.code) ? "source" : (f.stage ?? "destination"))(f));
+  };
+
   /** Copies a layer changing its compression on the way: the source's bytes verified, the new blob's digest learnt at its end. */
   const copyChanged = async (step: BlobStep, change: LayerChange): Promise<E.Either<CopyFailure, void>> => {
     const d = step.descriptor;
@@ -292,15 +303,9 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
       const put = await putNewBlob(made.stream);
       return E.isLeft(put) ? put : E.right({ ...put.right, uncompressed: made.uncompressed() });
     }, "destination").finally(() => release(stream.right));
-    if (E.isLeft(r)) {
-      if (aborted()) return interrupted;
-      const mismatch = checked.state.mismatch;
-      if (mismatch !== undefined) return E.left(at("source")(failure(mismatch.code, mismatch.message)));
-      if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
-      return E.left(at(r.left.code === "INVALID_ARCHIVE" ? "source" : r.left.stage ?? "destination")(r.left));
-    }
-    const after = change.action === "compress" ? change.to : "none";
-    const mediaType = layerTypeFor(after, d.mediaType) ?? d.mediaType;
+    // A source that does not decompress is the source's fault, though the compressor finds it.
+    if (E.isLeft(r)) return blamed(r.left, d, read.state.failed, checked.state.mismatch, (code) => code === "INVALID_ARCHIVE");
+    const mediaType = layerTypeFor(compressionAfter(d, change) ?? "none", d.mediaType) ?? d.mediaType;
     const made: Descriptor = { mediaType, digest: r.right.digest, size: r.right.size };
     replaced.set(d.digest, made);
     const uncompressed = r.right.uncompressed;
@@ -350,9 +355,7 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
           options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
           return r;
         }
-        if (aborted()) return interrupted;
-        if (read.state.failed !== undefined) return E.left(at("source")(failure("BLOB_READ", `reading blob ${d.digest}: ${read.state.failed.message}`)));
-        return E.left(at(sourceCodes.has(r.left.code) ? "source" : "destination")(r.left));
+        return blamed(r.left, d, read.state.failed, undefined, (code) => sourceCodes.has(code));
       }),
     );
     if (E.isLeft(copied)) return copied;

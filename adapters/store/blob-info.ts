@@ -30,6 +30,17 @@ const fileOf = (dir: string, digest: string): string | undefined => {
   return E.isRight(d) ? join(dir, `${d.right.slice(0, d.right.indexOf(":"))}-${digestHex(d.right)}.json`) : undefined;
 };
 
+/** A blob's entry; missing or unreadable, an empty one. */
+const readEntry = async (dir: string, digest: string): Promise<BlobInfoEntry> => {
+  const file = fileOf(dir, digest);
+  if (file === undefined) return {};
+  try {
+    return decodeBlobInfo(JSON.parse(await readFile(file, "utf8")));
+  } catch {
+    return {};
+  }
+};
+
 /**
  * The cache of the store at `storeRoot`. Entries are written whole (a temp
  * file renamed over the old), without the store's lock and without fsync:
@@ -39,15 +50,7 @@ const fileOf = (dir: string, digest: string): string | undefined => {
  */
 export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
   const dir = blobInfoDir(storeRoot);
-  const read = async (digest: string): Promise<BlobInfoEntry> => {
-    const file = fileOf(dir, digest);
-    if (file === undefined) return {};
-    try {
-      return decodeBlobInfo(JSON.parse(await readFile(file, "utf8")));
-    } catch {
-      return {};
-    }
-  };
+  const read = (digest: string): Promise<BlobInfoEntry> => readEntry(dir, digest);
   const update = async (digest: string, change: (e: BlobInfoEntry) => BlobInfoEntry): Promise<void> => {
     const file = fileOf(dir, digest);
     if (file === undefined) return;
@@ -87,14 +90,7 @@ export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
 export const forgetBlobInfo = async (storeRoot: string, digests: ReadonlyArray<string>): Promise<void> => {
   const dir = blobInfoDir(storeRoot);
   for (const d of digests) {
-    const file = fileOf(dir, d);
-    if (file === undefined) continue;
-    let variants: ReadonlyArray<string> = [];
-    try {
-      variants = (decodeBlobInfo(JSON.parse(await readFile(file, "utf8"))).variants ?? []).map((v) => v.digest);
-    } catch {
-      // No entry, or an unreadable one: nothing more to forget.
-    }
-    for (const f of [file, ...variants.map((v) => fileOf(dir, v))]) if (f !== undefined) await rm(f, { force: true }).catch(() => undefined);
+    const variants = ((await readEntry(dir, d)).variants ?? []).map((v) => v.digest);
+    for (const f of [d, ...variants].map((x) => fileOf(dir, x))) if (f !== undefined) await rm(f, { force: true }).catch(() => undefined);
   }
 };

@@ -1,4 +1,5 @@
 import { pipeline, Readable } from "node:stream";
+import { giveBack } from "../bytes/slabs.ts";
 import { unzstd } from "./zstd.ts";
 // node:zlib is loaded on first use (process.getBuiltinModule): most commands read no gzip, and loading it at start cost each one ~1 ms.
 
@@ -102,6 +103,8 @@ async function* blocksOf(source: AsyncIterable<Uint8Array>, pool: ReturnType<typ
         have = 0;
       }
     }
+    // Copied: a slab the chunk was read into (the store's, the network's) can take the next read.
+    giveBack(chunk);
   }
   if (have > 0 || !any) yield block.subarray(0, have);
 }

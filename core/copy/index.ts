@@ -2,6 +2,7 @@
 export { describePlan } from "./describe.ts";
 export {
   checkCompression,
+  compressionAfter,
   compressionOf,
   describeChange,
   layerChange,

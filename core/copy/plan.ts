@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../failure.ts";
-import { compressionAfter, layerChange, type CompressionOptions, type DestinationCompression, type LayerChange, type LayerCompression } from "./compression.ts";
+import { layerChange, type CompressionOptions, type DestinationCompression, type LayerChange, type LayerCompression } from "./compression.ts";
 import {
   choosePlatform,
   convertManifest,
@@ -181,7 +181,7 @@ const manifestStep = (
 ): E.Either<Failure, ManifestStep> => {
   const rewritten = layers.some((l) => l.change !== undefined || l.written !== undefined);
   // zstd has no Docker schema 2 media type: such an image is written as OCI, unless Docker's format was asked for.
-  const zstd = instance.manifest.layers.some((l, i) => compressionAfter(l, layers[i]?.change) === "zstd" && layers[i]?.change !== undefined);
+  const zstd = layers.some((l) => l.change?.action === "compress" && l.change.to === "zstd");
   const asked = zstd && options.format === undefined && formatOf(instance.mediaType) === "v2s2" ? "oci" : options.format;
   const target = targetType(instance.mediaType, capabilities, asked);
   const format = target === undefined ? undefined : formatOf(target);

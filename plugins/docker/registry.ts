@@ -306,6 +306,32 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
 
   const base = `/v2/${endpoint.repository}`;
 
+  /** Where the registry says an upload goes on: only on its own origin, where credentials may be sent. */
+  const uploadLocation = (location: string | undefined, what: string): E.Either<Failure, URL> => {
+    if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: ${what} without a location`));
+    const url = new URL(location, origin());
+    return url.origin === origin() ? E.right(url) : E.left(failure("REGISTRY_ERROR", `${where}: upload location ${url.host} is another origin; refusing to send credentials there`));
+  };
+
+  /** Opens an upload session: where its data goes. */
+  const startUpload = async (): Promise<E.Either<Failure, URL>> => {
+    const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
+    if (E.isLeft(start)) return start;
+    if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
+    await start.right.dump();
+    return uploadLocation(start.right.headers["location"], "upload started");
+  };
+
+  /** A streamed body can be sent once: a second attempt (after a 401) cannot resend it. */
+  const once = (body: () => AsyncIterable<Uint8Array>): (() => AsyncIterable<Uint8Array>) => {
+    let used = false;
+    return () => {
+      if (used) throw new Error("the upload was refused and its data is already spent");
+      used = true;
+      return body();
+    };
+  };
+
   return {
     endpoint,
     getManifest: async (reference) => {
@@ -419,52 +445,26 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       return E.right(false);
     },
     putBlob: async (digest, size, body) => {
-      const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
-      if (E.isLeft(start)) return start;
-      if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
-      await start.right.dump();
-      const location = start.right.headers["location"];
-      if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: upload started without a location`));
-      const url = new URL(location, origin());
-      url.searchParams.set("digest", digest);
-      if (url.origin !== origin()) return E.left(failure("REGISTRY_ERROR", `${where}: upload location ${url.host} is another origin; refusing to send credentials there`));
-      let used = false;
-      const put = await call("PUT", url.toString(), { "content-type": "application/octet-stream", "content-length": String(size) }, uploadAnswerFactor, () => {
-        // A stream can be sent once; a second attempt (after a 401) cannot resend it.
-        if (used) throw new Error("the upload was refused and its data is already spent");
-        used = true;
-        return body();
-      });
+      const started = await startUpload();
+      if (E.isLeft(started)) return started;
+      started.right.searchParams.set("digest", digest);
+      const put = await call("PUT", started.right.toString(), { "content-type": "application/octet-stream", "content-length": String(size) }, uploadAnswerFactor, once(body));
       if (E.isLeft(put)) return put;
       if (put.right.status !== 201) return E.left(await unexpected(put.right, `uploading blob ${digest}`));
       await put.right.dump();
       return E.right("uploaded");
     },
     putStreamedBlob: async (body, digestOf) => {
-      const start = await call("POST", `${base}/blobs/uploads/`, { "content-length": "0" });
-      if (E.isLeft(start)) return start;
-      if (start.right.status !== 202) return E.left(await unexpected(start.right, "starting an upload"));
-      await start.right.dump();
-      const sameOrigin = (location: string | undefined, what: string): E.Either<Failure, URL> => {
-        if (location === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: ${what} without a location`));
-        const url = new URL(location, origin());
-        return url.origin === origin() ? E.right(url) : E.left(failure("REGISTRY_ERROR", `${where}: upload location ${url.host} is another origin; refusing to send credentials there`));
-      };
-      const first = sameOrigin(start.right.headers["location"], "upload started");
-      if (E.isLeft(first)) return first;
-      let used = false;
+      const started = await startUpload();
+      if (E.isLeft(started)) return started;
       // No length: the body goes in chunked coding, as it is made.
-      const patch = await call("PATCH", first.right.toString(), { "content-type": "application/octet-stream" }, uploadAnswerFactor, () => {
-        if (used) throw new Error("the upload was refused and its data is already spent");
-        used = true;
-        return body;
-      });
+      const patch = await call("PATCH", started.right.toString(), { "content-type": "application/octet-stream" }, uploadAnswerFactor, once(() => body));
       if (E.isLeft(patch)) return patch;
       if (patch.right.status !== 202) return E.left(await unexpected(patch.right, "uploading a blob"));
       await patch.right.dump();
       const digest = digestOf();
       if (digest === undefined) return E.left(failure("REGISTRY_ERROR", `${where}: the upload ended before its data did`));
-      const next = sameOrigin(patch.right.headers["location"], "upload continued");
+      const next = uploadLocation(patch.right.headers["location"], "upload continued");
       if (E.isLeft(next)) return next;
       next.right.searchParams.set("digest", digest);
       const put = await call("PUT", next.right.toString(), { "content-length": "0" }, uploadAnswerFactor);
