@@ -19,7 +19,7 @@ export const skopeoCompressionFlags = {
 const helpLines =
   (rows: ReadonlyArray<readonly [string, string]>) =>
   (column: number): string =>
-    rows.map(([flag, text]) => `      ${flag.padEnd(column)}${text}\n`).join("");
+    rows.map(([flag, text]) => `      ${`${flag} `.padEnd(column)}${text}\n`).join("");
 
 /** Help lines for podman's compression flags, aligned at `column`. */
 export const podmanCompressionHelp = helpLines([
