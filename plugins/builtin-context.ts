@@ -30,6 +30,8 @@ export interface BuiltinContext {
   readonly registriesD?: string;
   /** More names for what is written, where the transport records names (a docker archive's RepoTags: skopeo's `--additional-tag`). */
   readonly additionalTags?: ReadonlyArray<Reference>;
+  /** The most bytes a layer may decompress to where a transport decompresses one (a docker archive): more is a bomb. */
+  readonly maxLayerBytes?: number;
   /** Opens a conversation with the repository `ref` names (`push` asks for push access too). */
   readonly registry: (ref: Reference, push: boolean) => Promise<E.Either<Failure, RegistryConversation>>;
 }

@@ -1,4 +1,5 @@
 /** OCI layouts built by the tests themselves: several images in one directory, layers shared where the test says. */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,16 @@ export interface LayoutImage {
   readonly layers: ReadonlyArray<Buffer>;
   /** Store the layers gzip-compressed (`tar+gzip`), as registries usually hold them. */
   readonly gzip?: boolean;
+  /** Store the layers zstd-compressed (`tar+zstd`) by the zstd program at its highest level. */
+  readonly zstd?: boolean;
 }
+
+/** `bytes` compressed by the zstd program. */
+const zstdOf = (bytes: Buffer): Buffer => {
+  const r = spawnSync("zstd", ["-q", "-c", "-19"], { input: bytes, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`zstd: ${r.stderr}`);
+  return r.stdout;
+};
 
 /** Writes an OCI layout at `dir` holding `images`; a layer given to several images is stored once. */
 export const writeLayout = (dir: string, images: ReadonlyArray<LayoutImage>): void => {
@@ -24,7 +34,11 @@ export const writeLayout = (dir: string, images: ReadonlyArray<LayoutImage>): vo
   };
   const manifests = images.map((image) => {
     const layers = image.layers.map((l) =>
-      image.gzip === true ? { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...put(gzipSync(l)) } : { mediaType: "application/vnd.oci.image.layer.v1.tar", ...put(l) },
+      image.gzip === true
+        ? { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...put(gzipSync(l)) }
+        : image.zstd === true
+          ? { mediaType: "application/vnd.oci.image.layer.v1.tar+zstd", ...put(zstdOf(l)) }
+          : { mediaType: "application/vnd.oci.image.layer.v1.tar", ...put(l) },
     );
     const config = put(
       JSON.stringify({

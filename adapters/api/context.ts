@@ -53,7 +53,7 @@ export interface BerthOptions {
    * 10 s, everything else 30 s.
    */
   readonly networkTimeoutMs?: number;
-  /** The largest layer `create` unpacks, in bytes (default `$BERTH_MAX_LAYER_BYTES`, else 64 GiB). */
+  /** The most bytes a layer may decompress to where berth decompresses one (`create`, `save`, a copy that changes its compression): more is a bomb. Default `$BERTH_MAX_LAYER_BYTES`, else 64 GiB. */
   readonly maxLayerBytes?: number;
   /** More transports, used beside the built-in ones by `copy` (the plugin contract); each parses its own reference type. */
   // deno-lint-ignore no-explicit-any -- a plugin's reference type is its own: invariant, so only `any` admits every plugin.
@@ -172,6 +172,7 @@ export const createContext = async (options: BerthOptions = {}): Promise<E.Eithe
       store,
       lookup,
       http: client,
+      maxLayerBytes: maxLayerBytesOf(host, options.maxLayerBytes),
       ...(options.registriesD === undefined ? {} : { registriesD: options.registriesD }),
       registry: (ref, push) => registry(ref, a, client, push),
     }),

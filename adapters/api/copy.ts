@@ -153,7 +153,7 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E
   return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
     const allow = policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures));
-    const r = await copyImage(src, dst, engineOptions(req, req, allow, blobInfoCache(ctx.store.root)));
+    const r = await copyImage(src, dst, { ...engineOptions(req, req, allow, blobInfoCache(ctx.store.root)), maxLayerBytes: ctx.maxLayerBytes });
     if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
     const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
     return E.isLeft(signed) ? signed : r;

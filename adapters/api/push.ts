@@ -90,7 +90,7 @@ const pushing = async <A>(
  */
 export const pushImage = (ctx: BerthContext, req: PushRequest): Promise<E.Either<Failure, CopyResult>> =>
   pushing(ctx, req, async ({ image, dest, destination, allow }) => {
-    const r = await copyImage(storeSource(ctx.store, image), destination, engineOptions(choicesOf(image, req), req, allow, blobInfoCache(ctx.store.root)));
+    const r = await copyImage(storeSource(ctx.store, image), destination, { ...engineOptions(choicesOf(image, req), req, allow, blobInfoCache(ctx.store.root)), maxLayerBytes: ctx.maxLayerBytes });
     if (E.isLeft(r) || req.signer === undefined) return r;
     req.onSigning?.();
     const http = ctx.http(ctx.access(req.access), req.signal);

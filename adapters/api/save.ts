@@ -76,7 +76,7 @@ export const saveImages = async (ctx: BerthContext, req: SaveRequest): Promise<E
   const options = (image: ImageRecord) => ({ platform: { os: image.os, architecture: image.architecture }, ...(req.signal === undefined ? {} : { signal: req.signal }), allow: allow(image) });
   if (format === "docker-archive") {
     const target: ArchiveOutput = typeof req.output === "string" ? { kind: "file", path: req.output } : { kind: "stream", stream: req.output, label: "standard output" };
-    const writer = dockerArchiveWriter(target);
+    const writer = dockerArchiveWriter(target, ctx.maxLayerBytes);
     try {
       for (const w of wanted) {
         const r = await copyImage(storeSource(ctx.store, w.image), writer.destination(w.names), options(w.image));

@@ -48,6 +48,8 @@ export interface CopyOptions extends PlanOptions {
   readonly allow?: (manifestDigest: string) => Promise<E.Either<Failure, void>>;
   /** What earlier copies learnt: compressions of layers and where they are (consulted and added to where layers change compression or are pushed). */
   readonly blobInfo?: BlobInfoCache;
+  /** The most bytes a layer may decompress to where its compression changes: more is a bomb (default: no limit). */
+  readonly maxLayerBytes?: number;
 }
 
 /** What a copy did. */
@@ -248,18 +250,33 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
   return E.right({ plan: plan.right, manifests, images: new Map(instances.map((i) => [i.digest, i.manifest])), signatures: signatures.right });
 };
 
-/** A layer's bytes as the change makes them, from the source's bytes (verified as they stream); with the digest of its uncompressed content, once read. */
+/**
+ * A layer's bytes as the change makes them, from the source's bytes (verified
+ * as they stream); with the digest of its uncompressed content, once read,
+ * and why decompressing the source failed, if it did (a corrupt stream, or
+ * more than `maxLayerBytes`: the source's fault, though the destination's
+ * writer is the one that stops).
+ */
 const changedStream = async (
   source: AsyncIterable<Uint8Array>,
   change: LayerChange,
   digest: Digest,
-): Promise<{ readonly stream: AsyncIterable<Uint8Array>; readonly uncompressed: () => Digest | undefined }> => {
+  maxLayerBytes = Number.POSITIVE_INFINITY,
+): Promise<{ readonly stream: AsyncIterable<Uint8Array>; readonly uncompressed: () => Digest | undefined; readonly failed: () => Error | undefined }> => {
   // An uncompressed source is its own uncompressed content: its digest is verified as it streams, not hashed twice.
-  if (change.action === "compress" && change.from === "none") return { stream: compressedAs(change.to, change.level)(source), uncompressed: () => digest };
-  const plain = (await decompressed(source)).stream;
-  const tapped = measuredStream(plain);
+  if (change.action === "compress" && change.from === "none") return { stream: compressedAs(change.to, change.level)(source), uncompressed: () => digest, failed: () => undefined };
+  let failed: Error | undefined;
+  async function* watched(plain: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    try {
+      yield* plain;
+    } catch (e) {
+      failed = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    }
+  }
+  const tapped = measuredStream(watched((await decompressed(source, maxLayerBytes)).stream));
   const uncompressed = (): Digest | undefined => tapped.result()?.digest;
-  return { stream: change.action === "decompress" ? tapped.stream : compressedAs(change.to, change.level)(tapped.stream), uncompressed };
+  return { stream: change.action === "decompress" ? tapped.stream : compressedAs(change.to, change.level)(tapped.stream), uncompressed, failed: () => failed };
 };
 
 /** Carries a plan out: blobs (mounted, copied or skipped as planned), manifests, signatures, commit. */
@@ -298,13 +315,14 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
     if (E.isLeft(stream)) return stream;
     const read = tracked(stream.right, d.digest, d.size, options.onEvent);
     const checked = verifiedStream(read.stream, d);
+    let changed: Awaited<ReturnType<typeof changedStream>> | undefined;
     const r = await settled(async () => {
-      const made = await changedStream(checked.stream, change, d.digest);
-      const put = await putNewBlob(made.stream);
-      return E.isLeft(put) ? put : E.right({ ...put.right, uncompressed: made.uncompressed() });
+      changed = await changedStream(checked.stream, change, d.digest, options.maxLayerBytes);
+      const put = await putNewBlob(changed.stream);
+      return E.isLeft(put) ? put : E.right({ ...put.right, uncompressed: changed.uncompressed() });
     }, "destination").finally(() => release(stream.right));
     // A source that does not decompress is the source's fault, though the compressor finds it.
-    if (E.isLeft(r)) return blamed(r.left, d, read.state.failed, checked.state.mismatch, (code) => code === "INVALID_ARCHIVE");
+    if (E.isLeft(r)) return blamed(r.left, d, read.state.failed ?? changed?.failed(), checked.state.mismatch, (code) => code === "INVALID_ARCHIVE");
     const mediaType = layerTypeFor(compressionAfter(d, change) ?? "none", d.mediaType) ?? d.mediaType;
     const made: Descriptor = { mediaType, digest: r.right.digest, size: r.right.size };
     replaced.set(d.digest, made);

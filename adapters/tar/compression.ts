@@ -68,7 +68,7 @@ async function* capped(source: AsyncIterable<Uint8Array>, limit: number): AsyncI
   let total = 0;
   for await (const chunk of source) {
     total += chunk.byteLength;
-    if (total > limit) throw new Error(`more than ${limit} bytes after decompression`);
+    if (total > limit) throw new Error(`expands to more than ${limit} bytes (a decompression bomb?)`);
     yield chunk;
   }
 }

@@ -140,7 +140,7 @@ export async function* unzstd(source: AsyncIterable<Uint8Array>, limit = Number.
   let total = 0;
   const decoder = new Decompress((chunk) => {
     total += chunk.byteLength;
-    if (total > limit) throw new TooMuch(`more than ${limit} bytes after decompression`);
+    if (total > limit) throw new TooMuch(`expands to more than ${limit} bytes (a decompression bomb?)`);
     // fzstd may hand out views of its own window, which it writes again: copied.
     ready.push(chunk.slice());
     readyBytes += chunk.byteLength;

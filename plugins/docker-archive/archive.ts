@@ -106,7 +106,7 @@ const readOpened = async (ref: DockerArchiveReference, archive: ArchiveFile): Pr
 };
 
 /** `docker-archive:FILE[:NAME|:@INDEX]` as a plugin: reads one image of an archive, writes an archive of one image. */
-export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, { readonly additionalTags?: ReadonlyArray<Reference> }> = {
+export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, { readonly additionalTags?: ReadonlyArray<Reference>; readonly maxLayerBytes?: number }> = {
   // A docker archive has no scopes but the transport's default, as containers/image has it.
   policy: { transport: "docker-archive", validateScope: defaultScopeOnly("docker-archive"), identity: async () => ({ scopes: [] }) },
   ...dockerArchiveSyntax,
@@ -114,5 +114,5 @@ export const dockerArchivePlugin: TransportPlugin<DockerArchiveReference, { read
   openDestination: async (ref, ctx) =>
     ref.index !== undefined
       ? E.left(failure("INVALID_REFERENCE", `docker-archive:${ref.path}:@${ref.index}: an index names an image to read, not one to write`))
-      : E.right(dockerArchiveDestination(ref.path, [...(ref.name === undefined ? [] : [ref.name]), ...(ctx.additionalTags ?? [])])),
+      : E.right(dockerArchiveDestination(ref.path, [...(ref.name === undefined ? [] : [ref.name]), ...(ctx.additionalTags ?? [])], ctx.maxLayerBytes)),
 };

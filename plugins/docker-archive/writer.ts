@@ -43,7 +43,7 @@ const configTypes: ReadonlySet<string> = new Set([mediaTypes.dockerConfig, media
  * checked twice: its bytes against the manifest's digest as they arrive, and
  * its decompressed bytes against the config's diff_id.
  */
-export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter => {
+export const dockerArchiveWriter = (output: ArchiveOutput, maxLayerBytes = Number.POSITIVE_INFINITY): DockerArchiveWriter => {
   const where = output.kind === "file" ? output.path : output.label;
   const temp = output.kind === "file" ? tempBeside(output.path) : tempFile("save");
   let opened: Promise<TarFileWriter> | undefined;
@@ -84,7 +84,7 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
       }
     }
     try {
-      const plain = (await decompressed(verified.stream)).stream;
+      const plain = (await decompressed(verified.stream, maxLayerBytes)).stream;
       const tar = await tarFile();
       let diffId = "";
       await tar.addStream(hashed(plain), () => {
@@ -191,8 +191,8 @@ export const dockerArchiveWriter = (output: ArchiveOutput): DockerArchiveWriter 
 };
 
 /** A destination writing one image to a docker archive file (`docker-archive:FILE[:NAME]`), under `names` (its RepoTags). */
-export const dockerArchiveDestination = (path: string, names: ReadonlyArray<Reference>): ImageDestination => {
-  const writer = dockerArchiveWriter({ kind: "file", path });
+export const dockerArchiveDestination = (path: string, names: ReadonlyArray<Reference>, maxLayerBytes?: number): ImageDestination => {
+  const writer = dockerArchiveWriter({ kind: "file", path }, maxLayerBytes);
   const one = writer.destination(names);
   return {
     ...one,

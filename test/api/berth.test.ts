@@ -143,6 +143,31 @@ describe("archives and tarballs through the library", () => {
   });
 });
 
+describe("zstd layers through the library", () => {
+  it("writes zstd layers, then reads them back into a store, a root filesystem and an archive", async () => {
+    const lib = await openBerth({ root: join(root, "store"), signaturePolicy: join(etc, "policy.json") });
+    const layout = join(root, "zstd-layout");
+    await lib.copy("store:app", `oci:${layout}:app`, { compression: { format: "zstd", level: 5 } });
+    const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as { manifests: Array<{ digest: string }> };
+    const blob = (digest: string): Buffer => readFileSync(join(layout, "blobs", "sha256", digest.slice("sha256:".length)));
+    const manifest = JSON.parse(blob(index.manifests[0]?.digest ?? "").toString("utf8")) as { layers: Array<{ mediaType: string; digest: string }> };
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual(["application/vnd.oci.image.layer.v1.tar+zstd"]);
+    expect([...blob(manifest.layers[0]?.digest ?? "").subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+
+    const other = await openBerth({ root: join(root, "zstd-store"), signaturePolicy: join(etc, "policy.json") });
+    await other.copy(`oci:${layout}:app`, "store:zapp");
+    expect((await other.inspect("zapp")).Id).toBe((await lib.inspect("app")).Id);
+    const c = await other.create("zapp", { name: "zwork" });
+    expect(readFileSync(join(c.rootfs, "etc/hello"), "utf8")).toBe("library\n");
+    const archive = join(root, "zapp.tar");
+    await other.save({ images: ["zapp"], output: archive });
+    const loaded = await openBerth({ root: join(root, "zstd-loaded"), signaturePolicy: join(etc, "policy.json") });
+    await loaded.load(archive);
+    expect((await loaded.inspect("zapp")).Id).toBe((await lib.inspect("app")).Id);
+    expect((await other.check()).findings).toEqual([]);
+  });
+});
+
 describe("push, resolve and history through the library", () => {
   it("pushes an image of the store, explains a name, and shows history", async () => {
     const lib = await openBerth({ root: join(root, "store"), tlsVerify: false, signaturePolicy: join(etc, "policy.json") });
