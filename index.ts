@@ -34,6 +34,7 @@ export {
   type RegistryOptions,
   type RemoveOptions,
   type SignRequest,
+  type SyncOptions,
   type TrustReport,
 } from "./adapters/api/berth.ts";
 export type { BlobStep, CopyPlan, InstanceStep, Location, ManifestStep, SignatureStep } from "./core/copy/index.ts";
@@ -43,6 +44,8 @@ export { exitCodes, type ExitCode } from "./adapters/api/exit-codes.ts";
 export type { CopyEvent, CopyResult } from "./adapters/copy/engine.ts";
 export type { TransportPlugin, ImageSource, ImageDestination, RawManifest, StoredSignature } from "./plugins/contract.ts";
 export type { SaveFormat, SaveRequest } from "./adapters/api/save.ts";
+export type { SyncEvent, SyncResult, SyncedImage } from "./adapters/api/sync.ts";
+export type { SyncDestinationKind, SyncSourceKind, SyncStep } from "./core/sync/index.ts";
 export type { Descriptor, HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform, RunConfig } from "./core/manifest/index.ts";
 export type { RemovalPlan, RemovalStep, ImageRecord } from "./core/store/index.ts";
 export type { Signer } from "./adapters/signature/signer.ts";

@@ -19,6 +19,8 @@ import { readImageDocuments } from "../store/documents.ts";
 import { readState } from "../store/store.ts";
 import { createContext, type BerthContext, type BerthOptions, type RegistryAccess } from "./context.ts";
 import { copyByName, planByName, type CopyRequest } from "./copy.ts";
+import { sync, type SyncEvent, type SyncResult } from "./sync.ts";
+import type { SyncDestinationKind, SyncSourceKind } from "../../core/sync/index.ts";
 import { BerthError } from "./errors.ts";
 import { imageJson, selectImages, type ImageSummary } from "./images.ts";
 import { historyRows, inspectJson, type HistoryRow, type ImageDetails } from "./inspect.ts";
@@ -98,6 +100,33 @@ export interface CopyOptions extends OperationOptions {
   readonly additionalTags?: ReadonlyArray<string>;
 }
 
+/** Syncing many images (see {@link Berth.sync}), as skopeo sync's options say it. */
+export interface SyncOptions extends OperationOptions {
+  /** What the source names: a registry repository or image (default), a directory of `dir:` images, or a YAML file. */
+  readonly sourceKind?: SyncSourceKind;
+  /** What the destination names: a registry and namespace (default), or a directory. */
+  readonly destinationKind?: SyncDestinationKind;
+  /** Keep the source's whole name (registry included) under the destination. */
+  readonly scoped?: boolean;
+  /** Appended to every destination name (a tag suffix). */
+  readonly appendSuffix?: string;
+  readonly all?: boolean;
+  readonly platform?: Platform;
+  readonly format?: ManifestFormat;
+  readonly preserveDigests?: boolean;
+  readonly removeSignatures?: boolean;
+  /** Go on after an image fails; the sync still fails at the end. */
+  readonly keepGoing?: boolean;
+  /** Only plan: which images would be copied and which are already there. */
+  readonly dryRun?: boolean;
+  /** Images copied at once (default 4). */
+  readonly jobs?: number;
+  readonly src?: RegistryOptions & { readonly noCreds?: boolean };
+  readonly dest?: RegistryOptions & { readonly noCreds?: boolean };
+  /** Each image as it starts, ends or fails. */
+  readonly onImage?: (event: SyncEvent) => void;
+}
+
 /** Pushing an image of the store (see {@link Berth.push}). */
 export interface PushOptions extends OperationOptions, RegistryOptions {
   readonly format?: ManifestFormat;
@@ -155,6 +184,7 @@ export interface BerthTaskEithers {
   readonly planPull: (name: string, request?: PullRequest) => TE.TaskEither<ReadonlyArray<Failure>, { readonly name: string; readonly plan: CopyPlan }>;
   readonly copy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyResult>;
   readonly planCopy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyPlan>;
+  readonly sync: (source: string, destination: string, options?: SyncOptions) => TE.TaskEither<Failure, SyncResult>;
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
   readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
@@ -198,6 +228,8 @@ export interface Berth {
   readonly copy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyResult>;
   /** The plan a copy would carry out; nothing is written on either side. */
   readonly planCopy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyPlan>;
+  /** Copies every image of a repository, directory or YAML list to a registry or directory, as `skopeo sync`, skipping what is already there. */
+  readonly sync: (source: string, destination: string, options?: SyncOptions) => Promise<SyncResult>;
   /** The store's images, newest first, filtered as `berth images --filter` filters them. */
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => Promise<ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => Promise<ImageDetails>;
@@ -388,6 +420,28 @@ const berthOver = (ctx: BerthContext): Berth => {
       return E.isLeft(signer) ? signer : copyByName(ctx, copyRequest(source, destination, o, signer.right));
     },
     planCopy: (source, destination, o = {}) => () => planByName(ctx, copyRequest(source, destination, o, undefined)),
+    sync: (source, destination, o = {}) => () =>
+      sync(ctx, {
+        source,
+        destination,
+        sourceKind: o.sourceKind ?? "docker",
+        destinationKind: o.destinationKind ?? "docker",
+        src: accessOf(o.src ?? {}),
+        dest: accessOf(o.dest ?? {}),
+        ...(o.scoped === undefined ? {} : { scoped: o.scoped }),
+        ...(o.appendSuffix === undefined ? {} : { appendSuffix: o.appendSuffix }),
+        ...(o.all === undefined ? {} : { all: o.all }),
+        ...(o.platform === undefined ? {} : { platform: platformOf(o.platform) }),
+        ...(o.format === undefined ? {} : { format: o.format }),
+        ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
+        ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
+        ...(o.keepGoing === undefined ? {} : { keepGoing: o.keepGoing }),
+        ...(o.dryRun === undefined ? {} : { dryRun: o.dryRun }),
+        ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
+        ...(o.onImage === undefined ? {} : { onImage: o.onImage }),
+        ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+      }),
     images: (o = {}) => async () => {
       const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;
@@ -488,6 +542,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     planPull: (name, request) => run(te.planPull(name, request)),
     copy: (source, destination, o) => run(te.copy(source, destination, o)),
     planCopy: (source, destination, o) => run(te.planCopy(source, destination, o)),
+    sync: (source, destination, o) => run(te.sync(source, destination, o)),
     images: (o) => run(te.images(o)),
     inspect: (name) => run(te.inspect(name)),
     tag: (name, ...names) => run(te.tag(name, ...names)),

@@ -95,11 +95,19 @@ const open = async <K extends "openSource" | "openDestination">(
   }
 };
 
-/** Both sides of a copy, opened on berth's terms and closed (with their HTTP clients) whatever happens. */
+/** What many copies of one run (a sync) share: one connection pool per side (closed by the caller), and the blobs being uploaded. */
+export interface SharedClients {
+  readonly src: HttpClient;
+  readonly dest: HttpClient;
+  readonly uploads?: Map<string, Promise<boolean>>;
+}
+
+/** Both sides of a copy, opened on berth's terms and closed (with the HTTP clients made for it) whatever happens. */
 const withSides = async <A>(
   ctx: BerthContext,
   req: CopyRequest,
   body: (src: ImageSource, dst: ImageDestination, destHttp: HttpClient) => Promise<E.Either<Failure, A>>,
+  shared?: SharedClients,
 ): Promise<E.Either<Failure, A>> => {
   const srcAccess = ctx.access(req.src);
   const destAccess = ctx.access(req.dest);
@@ -110,8 +118,8 @@ const withSides = async <A>(
     if (r.right.digest !== undefined) return E.left(failure("INVALID_REFERENCE", `--additional-tag "${t}": a tag, not a digest`));
     tags.push(tagNameOnly(r.right));
   }
-  const srcHttp = ctx.http(srcAccess, req.signal);
-  const destHttp = ctx.http(destAccess, req.signal);
+  const srcHttp = shared?.src ?? ctx.http(srcAccess, req.signal);
+  const destHttp = shared?.dest ?? ctx.http(destAccess, req.signal);
   try {
     const source = await open("openSource", req.source, ctx.transportContext(srcAccess, srcHttp), ctx.plugins);
     if (E.isLeft(source)) return source;
@@ -122,8 +130,10 @@ const withSides = async <A>(
     }
     return await body(source.right, destination.right, destHttp);
   } finally {
-    await srcHttp.close();
-    await destHttp.close();
+    if (shared === undefined) {
+      await srcHttp.close();
+      await destHttp.close();
+    }
   }
 };
 
@@ -141,7 +151,7 @@ export const signWritten = async (ctx: BerthContext, signer: Signer, dest: Refer
  * policy asked before anything is written, signatures carried where both
  * sides keep them, and the result signed if asked.
  */
-export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E.Either<CopyFailure, CopyResult>> => {
+export const copyByName = async (ctx: BerthContext, req: CopyRequest, shared?: SharedClients): Promise<E.Either<CopyFailure, CopyResult>> => {
   const writable = writableCompression(req.compression);
   if (E.isLeft(writable)) return writable;
   const policy = await ctx.policy();
@@ -153,11 +163,15 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest): Promise<E
   return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
     const allow = policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures));
-    const r = await copyImage(src, dst, { ...engineOptions(req, req, allow, blobInfoCache(ctx.store.root)), maxLayerBytes: ctx.maxLayerBytes });
+    const r = await copyImage(src, dst, {
+      ...engineOptions(req, req, allow, blobInfoCache(ctx.store.root)),
+      maxLayerBytes: ctx.maxLayerBytes,
+      ...(shared?.uploads === undefined ? {} : { uploads: shared.uploads }),
+    });
     if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
     const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
     return E.isLeft(signed) ? signed : r;
-  });
+  }, shared);
 };
 
 /** The plan `copyByName` would carry out, with the policy asked and nothing written on either side. */

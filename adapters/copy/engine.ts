@@ -50,6 +50,14 @@ export interface CopyOptions extends PlanOptions {
   readonly blobInfo?: BlobInfoCache;
   /** The most bytes a layer may decompress to where its compression changes: more is a bomb (default: no limit). */
   readonly maxLayerBytes?: number;
+  /**
+   * Blobs other copies of the same run (a sync) are writing into a registry
+   * repository, by repository and digest, each settling to whether it was
+   * written: a copy waits for the one already uploading a blob instead of
+   * uploading it again (concurrent uploads of one blob to one repository
+   * also race inside the distribution registry).
+   */
+  readonly uploads?: Map<string, Promise<boolean>>;
 }
 
 /** What a copy did. */
@@ -362,18 +370,32 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
           }
         }
         if (step.change !== undefined) return copyChanged(step, step.change);
-        options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
-        const stream = await settled(() => src.blob(d), "source");
-        if (E.isLeft(stream)) return stream;
-        const read = tracked(stream.right, d.digest, d.size, options.onEvent);
-        // Released whatever the destination did: it may have failed before reading.
-        const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
-        if (E.isRight(r)) {
-          if (step.role === "layer") await seen(d.digest);
-          options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
-          return r;
+        const key = options.uploads === undefined || pushedTo === undefined ? undefined : `${pushedTo.registry}/${pushedTo.repository}@${d.digest}`;
+        const other = key === undefined ? undefined : options.uploads?.get(key);
+        if (other !== undefined && (await other)) {
+          options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
+          return E.right(undefined);
         }
-        return blamed(r.left, d, read.state.failed, undefined, (code) => sourceCodes.has(code));
+        let done: (written: boolean) => void = () => undefined;
+        if (key !== undefined) options.uploads?.set(key, new Promise<boolean>((resolve) => (done = resolve)));
+        let written = false;
+        try {
+          options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
+          const stream = await settled(() => src.blob(d), "source");
+          if (E.isLeft(stream)) return stream;
+          const read = tracked(stream.right, d.digest, d.size, options.onEvent);
+          // Released whatever the destination did: it may have failed before reading.
+          const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
+          if (E.isRight(r)) {
+            written = true;
+            if (step.role === "layer") await seen(d.digest);
+            options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
+            return r;
+          }
+          return blamed(r.left, d, read.state.failed, undefined, (code) => sourceCodes.has(code));
+        } finally {
+          done(written);
+        }
       }),
     );
     if (E.isLeft(copied)) return copied;

@@ -217,6 +217,22 @@ describe("registries through the library", () => {
     expect(await lib.logout(registry.host)).toBe(true);
     expect(await lib.logout(registry.host)).toBe(false);
   });
+
+  it("syncs every tag of a repository, reporting each image, and a second sync copies nothing", async () => {
+    const lib = await openBerth({ root: join(root, "store"), tlsVerify: false, signaturePolicy: join(etc, "policy.json") });
+    for (const t of ["a", "b"]) await lib.copy("store:app", `docker://${registry.host}/sync-src/app:${t}`);
+    const heard: string[] = [];
+    const first = await lib.sync(`${registry.host}/sync-src/app`, `${registry.host}/sync-dest`, { onImage: (e) => heard.push(`${e.kind} ${e.destination}`) });
+    expect(first.images.map((i) => [i.destination, i.outcome]).sort()).toEqual([
+      [`docker://${registry.host}/sync-dest/app:a`, "copied"],
+      [`docker://${registry.host}/sync-dest/app:b`, "copied"],
+    ]);
+    expect(heard.filter((h) => h.startsWith("image-done")).length).toBe(2);
+    const again = await lib.sync(`${registry.host}/sync-src/app`, `${registry.host}/sync-dest`);
+    expect(again.images.map((i) => i.outcome)).toEqual(["skipped", "skipped"]);
+    const planned = await lib.sync(`${registry.host}/sync-src/app:a`, join(root, "sync-dir"), { destinationKind: "dir", dryRun: true });
+    expect(planned.images).toEqual([{ source: `docker://${registry.host}/sync-src/app:a`, destination: `dir:${join(root, "sync-dir")}/app:a`, action: "copy", digest: first.images[0]?.digest, outcome: "planned" }]);
+  });
 });
 
 describe("trust through the library", () => {

@@ -14,6 +14,7 @@ export const commands: ReadonlyArray<Command> = [
   lazy("login", "Log in to a registry (the credentials are checked first)", async () => (await import("./login.ts")).loginCommand),
   lazy("logout", "Remove the credentials for a registry", async () => (await import("./login.ts")).logoutCommand),
   lazy("copy", "Copy an image between transports (docker://, store:)", async () => (await import("./copy.ts")).copyCommand),
+  lazy("sync", "Copy every image of a repository, directory or YAML list, skipping what is there", async () => (await import("./sync.ts")).syncCommand),
   lazy("save", "Save images to a docker archive, OCI archive or directory", async () => (await import("./save.ts")).saveCommand),
   lazy("load", "Load images from a docker archive, OCI archive or OCI layout", async () => (await import("./load.ts")).loadCommand),
   lazy("tags", "List the tags of a repository in a registry", async () => (await import("./remote.ts")).tagsCommand),
