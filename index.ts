@@ -35,6 +35,9 @@ export {
   type RemoveOptions,
   type SignRequest,
   type SyncOptions,
+  type ListAddOptions,
+  type ListDocument,
+  type InspectImageOptions,
   type TrustReport,
 } from "./adapters/api/berth.ts";
 export type { BlobStep, CopyPlan, InstanceStep, Location, ManifestStep, SignatureStep } from "./core/copy/index.ts";
@@ -46,6 +49,8 @@ export type { TransportPlugin, ImageSource, ImageDestination, RawManifest, Store
 export type { SaveFormat, SaveRequest } from "./adapters/api/save.ts";
 export type { SyncEvent, SyncResult, SyncedImage } from "./adapters/api/sync.ts";
 export type { SyncDestinationKind, SyncSourceKind, SyncStep } from "./core/sync/index.ts";
+export type { EntryChanges, ListInstance, ListRecord } from "./core/store/index.ts";
+export type { Inspected } from "./adapters/api/inspect-any.ts";
 export type { Descriptor, HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform, RunConfig } from "./core/manifest/index.ts";
 export type { RemovalPlan, RemovalStep, ImageRecord } from "./core/store/index.ts";
 export type { Signer } from "./adapters/signature/signer.ts";

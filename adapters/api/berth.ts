@@ -20,6 +20,10 @@ import { readState } from "../store/store.ts";
 import { createContext, type BerthContext, type BerthOptions, type RegistryAccess } from "./context.ts";
 import { copyByName, planByName, type CopyRequest } from "./copy.ts";
 import { sync, type SyncEvent, type SyncResult } from "./sync.ts";
+import { inspectByName, type Inspected } from "./inspect-any.ts";
+import { parseImageName } from "../../core/transport/index.ts";
+import { addToList, annotateList, createList, findList, planListPush, pushList, removeFromList, removeLists } from "./manifest-lists.ts";
+import type { EntryChanges, ListRecord } from "../../core/store/index.ts";
 import type { SyncDestinationKind, SyncSourceKind } from "../../core/sync/index.ts";
 import { BerthError } from "./errors.ts";
 import { imageJson, selectImages, type ImageSummary } from "./images.ts";
@@ -127,6 +131,34 @@ export interface SyncOptions extends OperationOptions {
   readonly onImage?: (event: SyncEvent) => void;
 }
 
+/** Adding an image to a manifest list (podman's `manifest add` options). */
+export interface ListAddOptions extends EntryChanges, RegistryOptions {
+  /** Every image of an index, not only this machine's. */
+  readonly all?: boolean;
+  /** Which image of an index (default: this machine's). */
+  readonly platform?: Platform;
+  readonly signal?: AbortSignal;
+}
+
+/** A manifest list as `manifest inspect` shows it: the store's list, or the index or manifest a registry serves. */
+export interface ListDocument {
+  readonly bytes: Uint8Array;
+  readonly mediaType: string;
+  readonly digest: string;
+  /** The store's record, when the list is a local one. */
+  readonly list?: ListRecord;
+}
+
+/** What {@link Berth.inspectImage} shows. */
+export interface InspectImageOptions extends RegistryOptions {
+  /** The manifest as stored (an index as it is). */
+  readonly raw?: boolean;
+  /** The image's config. */
+  readonly config?: boolean;
+  /** Which image of an index (default: this machine's). */
+  readonly platform?: Platform;
+}
+
 /** Pushing an image of the store (see {@link Berth.push}). */
 export interface PushOptions extends OperationOptions, RegistryOptions {
   readonly format?: ManifestFormat;
@@ -185,6 +217,18 @@ export interface BerthTaskEithers {
   readonly copy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyResult>;
   readonly planCopy: (source: string, destination: string, options?: CopyOptions) => TE.TaskEither<Failure, CopyPlan>;
   readonly sync: (source: string, destination: string, options?: SyncOptions) => TE.TaskEither<Failure, SyncResult>;
+  readonly manifestCreate: (name: string, images?: ReadonlyArray<string>, options?: ListAddOptions) => TE.TaskEither<Failure, ListRecord>;
+  readonly manifestAdd: (list: string, image: string, options?: ListAddOptions) => TE.TaskEither<Failure, ListRecord>;
+  readonly manifestAnnotate: (list: string, instance: string, changes: EntryChanges) => TE.TaskEither<Failure, ListRecord>;
+  readonly manifestRemove: (list: string, instance: string) => TE.TaskEither<Failure, ListRecord>;
+  readonly manifestInspect: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, ListDocument>;
+  readonly manifestPush: (list: string, destination: string, options?: OperationOptions & RegistryOptions & { readonly rm?: boolean }) => TE.TaskEither<Failure, CopyResult>;
+  readonly planManifestPush: (list: string, destination: string, options?: RegistryOptions) => TE.TaskEither<Failure, CopyPlan>;
+  readonly manifestRm: (names: ReadonlyArray<string>) => TE.TaskEither<Failure, ReadonlyArray<E.Either<Failure, ListRecord>>>;
+  readonly manifestExists: (name: string) => TE.TaskEither<Failure, boolean>;
+  readonly inspectImage: (name: string, options?: InspectImageOptions) => TE.TaskEither<Failure, Inspected>;
+  readonly digest: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
+  readonly exists: (name: string) => TE.TaskEither<Failure, boolean>;
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
   readonly tag: (name: string, ...names: ReadonlyArray<string>) => TE.TaskEither<Failure, void>;
@@ -230,6 +274,30 @@ export interface Berth {
   readonly planCopy: (source: string, destination: string, options?: CopyOptions) => Promise<CopyPlan>;
   /** Copies every image of a repository, directory or YAML list to a registry or directory, as `skopeo sync`, skipping what is already there. */
   readonly sync: (source: string, destination: string, options?: SyncOptions) => Promise<SyncResult>;
+  /** Makes a manifest list (an OCI index under a name in the store), with `images` in it; gives its record. */
+  readonly manifestCreate: (name: string, images?: ReadonlyArray<string>, options?: ListAddOptions) => Promise<ListRecord>;
+  /** Adds an image (`docker://` unless another transport is named) to a list, recording its descriptor and platform without pulling its layers. */
+  readonly manifestAdd: (list: string, image: string, options?: ListAddOptions) => Promise<ListRecord>;
+  /** Changes what a list records about an instance (by digest, or an image of the store). */
+  readonly manifestAnnotate: (list: string, instance: string, changes: EntryChanges) => Promise<ListRecord>;
+  /** Takes an instance out of a list. */
+  readonly manifestRemove: (list: string, instance: string) => Promise<ListRecord>;
+  /** A list of the store, or else the index or manifest a registry serves for the name. */
+  readonly manifestInspect: (name: string, options?: RegistryOptions) => Promise<ListDocument>;
+  /** Pushes a list: every instance (digests kept, blobs read from where each was added from), then the index. */
+  readonly manifestPush: (list: string, destination: string, options?: OperationOptions & RegistryOptions & { readonly rm?: boolean }) => Promise<CopyResult>;
+  /** Removes lists; one result per name, in order. */
+  /** What pushing a list would do (every instance's copy plan, then the index); nothing is written. */
+  readonly planManifestPush: (list: string, destination: string, options?: RegistryOptions) => Promise<CopyPlan>;
+  readonly manifestRm: (names: ReadonlyArray<string>) => Promise<ReadonlyArray<E.Either<Failure, ListRecord>>>;
+  /** Whether the store has a list of that name. */
+  readonly manifestExists: (name: string) => Promise<boolean>;
+  /** An image in any transport (`oci:`, `dir:`, `oci-archive:`, `docker-archive:`, `docker://`, yours) as skopeo inspect shows it: details, or with `raw`/`config` the documents. */
+  readonly inspectImage: (name: string, options?: InspectImageOptions) => Promise<Inspected>;
+  /** The digest of the manifest a name points to (an index's, for a multi-platform image), as crane digest: a transport-qualified name, else an image of the store, else a registry's. */
+  readonly digest: (name: string, options?: RegistryOptions) => Promise<string>;
+  /** Whether the store has an image by that name or ID (podman's `image exists`). */
+  readonly exists: (name: string) => Promise<boolean>;
   /** The store's images, newest first, filtered as `berth images --filter` filters them. */
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => Promise<ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => Promise<ImageDetails>;
@@ -379,6 +447,12 @@ const berthOver = (ctx: BerthContext): Berth => {
     ...(request.signal === undefined ? {} : { signal: request.signal }),
   });
 
+  const listAddOptions = (o: ListAddOptions) => ({
+    ...o,
+    access: accessOf(o),
+    ...(o.platform === undefined ? {} : { platform: platformOf(o.platform) }),
+  });
+
   const copyRequest = (source: string, destination: string, o: CopyOptions, signer: Signer | undefined): CopyRequest => ({
     source,
     destination,
@@ -420,6 +494,50 @@ const berthOver = (ctx: BerthContext): Berth => {
       return E.isLeft(signer) ? signer : copyByName(ctx, copyRequest(source, destination, o, signer.right));
     },
     planCopy: (source, destination, o = {}) => () => planByName(ctx, copyRequest(source, destination, o, undefined)),
+    manifestCreate: (name, images = [], o = {}) => () => createList(ctx, name, images, listAddOptions(o)),
+    manifestAdd: (list, image, o = {}) => () => addToList(ctx, list, image, listAddOptions(o)),
+    manifestAnnotate: (list, instance, changes) => () => annotateList(ctx, list, instance, changes),
+    manifestRemove: (list, instance) => () => removeFromList(ctx, list, instance),
+    manifestInspect: (name, o = {}) => async () => {
+      if (!name.startsWith("docker://")) {
+        const local = await findList(ctx, name);
+        if (E.isLeft(local)) return local;
+        if (local.right !== undefined) return E.right({ bytes: local.right.bytes, mediaType: local.right.list.mediaType, digest: local.right.list.digest, list: local.right.list });
+      }
+      return withRemote(ctx, name, accessOf(o), false, remoteManifest);
+    },
+    manifestPush: (list, destination, o = {}) => () =>
+      pushList(ctx, list, destination, {
+        access: accessOf(o),
+        ...(o.rm === undefined ? {} : { rm: o.rm }),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+        ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
+      }),
+    planManifestPush: (list, destination, o = {}) => () => planListPush(ctx, list, destination, { access: accessOf(o) }),
+    manifestRm: (names) => async () => E.right(await removeLists(ctx, names)),
+    inspectImage: (name, o = {}) => () =>
+      inspectByName(ctx, name, o.raw === true ? "raw" : o.config === true ? "config" : "details", { access: accessOf(o), ...(o.platform === undefined ? {} : { platform: o.platform }) }),
+    digest: (name, o = {}) => async () => {
+      if (E.isRight(parseImageName(name, ctx.plugins))) {
+        const r = await inspectByName(ctx, name, "raw", { access: accessOf(o) });
+        return E.isLeft(r) ? r : r.right.kind === "raw" ? E.right(r.right.manifest.digest) : E.left(failure("INVALID_MANIFEST", `${name}: no manifest`));
+      }
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      const local = ctx.lookup(name, state.right.images);
+      if (E.isRight(local)) return E.right(local.right.image.manifestDigest);
+      const remote = await withRemote(ctx, name, accessOf(o), false, remoteManifest);
+      return E.isLeft(remote) ? remote : E.right(remote.right.digest);
+    },
+    exists: (name) => async () => {
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      return E.right(E.isRight(ctx.lookup(name, state.right.images)));
+    },
+    manifestExists: (name) => async () => {
+      const found = await findList(ctx, name);
+      return E.isLeft(found) ? found : E.right(found.right !== undefined);
+    },
     sync: (source, destination, o = {}) => () =>
       sync(ctx, {
         source,
@@ -543,6 +661,18 @@ const berthOver = (ctx: BerthContext): Berth => {
     copy: (source, destination, o) => run(te.copy(source, destination, o)),
     planCopy: (source, destination, o) => run(te.planCopy(source, destination, o)),
     sync: (source, destination, o) => run(te.sync(source, destination, o)),
+    manifestCreate: (name, images, o) => run(te.manifestCreate(name, images, o)),
+    manifestAdd: (list, image, o) => run(te.manifestAdd(list, image, o)),
+    manifestAnnotate: (list, instance, changes) => run(te.manifestAnnotate(list, instance, changes)),
+    manifestRemove: (list, instance) => run(te.manifestRemove(list, instance)),
+    manifestInspect: (name, o) => run(te.manifestInspect(name, o)),
+    manifestPush: (list, destination, o) => run(te.manifestPush(list, destination, o)),
+    planManifestPush: (list, destination, o) => run(te.planManifestPush(list, destination, o)),
+    manifestRm: (names) => run(te.manifestRm(names)),
+    manifestExists: (name) => run(te.manifestExists(name)),
+    inspectImage: (name, o) => run(te.inspectImage(name, o)),
+    digest: (name, o) => run(te.digest(name, o)),
+    exists: (name) => run(te.exists(name)),
     images: (o) => run(te.images(o)),
     inspect: (name) => run(te.inspect(name)),
     tag: (name, ...names) => run(te.tag(name, ...names)),

@@ -95,6 +95,35 @@ const open = async <K extends "openSource" | "openDestination">(
   }
 };
 
+/**
+ * One side of a copy opened by its transport-qualified name on berth's terms
+ * under `access`, with an HTTP client of its own; `close` ends both. For
+ * callers that read or write images outside a copy (a manifest list).
+ */
+export const openByName = async <K extends "openSource" | "openDestination">(
+  ctx: BerthContext,
+  kind: K,
+  text: string,
+  access: RegistryAccess | undefined,
+  signal?: AbortSignal,
+): Promise<E.Either<Failure, { readonly side: K extends "openSource" ? ImageSource : ImageDestination; readonly http: HttpClient; readonly close: () => Promise<void> }>> => {
+  const a = ctx.access(access);
+  const http = ctx.http(a, signal);
+  const side = await open(kind, text, ctx.transportContext(a, http), ctx.plugins);
+  if (E.isLeft(side)) {
+    await http.close();
+    return side;
+  }
+  return E.right({
+    side: side.right,
+    http,
+    close: async () => {
+      await side.right.close().catch(() => undefined);
+      await http.close();
+    },
+  });
+};
+
 /** What many copies of one run (a sync) share: one connection pool per side (closed by the caller), and the blobs being uploaded. */
 export interface SharedClients {
   readonly src: HttpClient;

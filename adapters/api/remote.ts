@@ -6,6 +6,7 @@ import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } fro
 import { pullSources } from "../../core/registries/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
+import { readConfigStream } from "./small-blob.ts";
 
 /** An open conversation with the repository a `docker://NAME` names. */
 export interface Remote {
@@ -61,7 +62,7 @@ export const withRemote = async <A>(
 /** The manifest a name points to, as the registry serves it. */
 export const remoteManifest = (r: Remote) => r.client.getManifest(tagNameOnly(r.ref).digest ?? tagNameOnly(r.ref).tag ?? "latest");
 
-/** An image's config, as text (capped at 4 MiB). */
+/** An image's config, as text (at most its descriptor's size and 4 MiB, and verified against its digest). */
 export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Failure, { text: string; manifest: { digest: string; layers: ReadonlyArray<string>; descriptors: ReadonlyArray<Descriptor> } }>> => {
   const m = await remoteManifest(r);
   if (E.isLeft(m)) return m;
@@ -70,14 +71,9 @@ export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Fa
   if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${name} is an index; use --raw to see it`));
   const stream = await r.client.getBlob(parsed.right.manifest.config.digest);
   if (E.isLeft(stream)) return stream;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const c of stream.right) {
-    size += c.byteLength;
-    if (size > 4 << 20) return E.left(failure("CONFIG_TOO_LARGE", `${name}: config larger than 4 MiB`));
-    chunks.push(c);
-  }
-  return E.right({ text: Buffer.concat(chunks).toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.right.manifest.layers.map((l) => l.digest), descriptors: parsed.right.manifest.layers } });
+  const config = await readConfigStream(stream.right, parsed.right.manifest.config, name);
+  if (E.isLeft(config)) return config;
+  return E.right({ text: config.right.toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.right.manifest.layers.map((l) => l.digest), descriptors: parsed.right.manifest.layers } });
 };
 
 /** skopeo-like details of an image in a registry. */

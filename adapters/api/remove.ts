@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
-import { applyRemoval, orphanedBlobs, planRemoval, type RemovalPlan, type RemovalRequest, type RemovalStep, type StoreState } from "../../core/store/index.ts";
+import { applyRemoval, blobsInUse, orphanedBlobs, planRemoval, type RemovalPlan, type RemovalRequest, type RemovalStep, type StoreState } from "../../core/store/index.ts";
 import { exitCodeFor } from "./errors.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import { deleteUnclaimed } from "../store/claims.ts";
@@ -36,7 +36,7 @@ export const removeWith = async (ctx: BerthContext, request: (state: StoreState)
       afterCommit: async () => {
         for (const c of goneContainers) await rm(join(ctx.store.containersDir, c.id), { recursive: true, force: true });
         // A blob a pull or load in progress has claimed stays: it is about to be used again.
-        await deleteUnclaimed(ctx.store, orphanedBlobs(removed, next.images));
+        await deleteUnclaimed(ctx.store, orphanedBlobs(removed, blobsInUse(next)));
       },
     });
   });

@@ -84,10 +84,10 @@ export const runCli = async (
     return exitCodes.ok;
   }
   if (first.startsWith("-")) return usageError(io, `unknown flag: ${first}`);
-  // `berth image ls`, `berth image rm`, `berth trust show`, … name commands within their group.
+  // `berth image ls`, `berth image rm`, `berth trust show`, `berth manifest add`, … name commands within their group.
   // podman's `image trust show` is berth's `trust show`.
   const imageTrust = first === "image" && tail[0] === "trust" && tail[1] !== undefined;
-  const grouped = imageTrust ? `trust ${tail[1]}` : (first === "image" || first === "trust") && tail[0] !== undefined ? `${first} ${tail[0]}` : undefined;
+  const grouped = imageTrust ? `trust ${tail[1]}` : (first === "image" || first === "trust" || first === "manifest") && tail[0] !== undefined ? `${first} ${tail[0]}` : undefined;
   const name = grouped !== undefined ? (groupAliases[grouped] ?? grouped) : first;
   const commandArgs = imageTrust ? tail.slice(2) : grouped !== undefined ? tail.slice(1) : tail;
   const command = commands.find((c) => c.name === name);

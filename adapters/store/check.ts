@@ -7,7 +7,7 @@ import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { imageIndex } from "../../core/manifest/index.ts";
 import { parseDigest } from "../../core/reference/index.ts";
-import { ociIndexOf, rebuildState, type StoreState, type WrittenImage } from "../../core/store/index.ts";
+import { blobsInUse, listBlobs, ociIndexOf, rebuildState, type StoreState, type WrittenImage } from "../../core/store/index.ts";
 import { systemMessage } from "../fs/errors.ts";
 import { isAlive, sweepStale } from "../fs/temp-names.ts";
 import { tmpdir } from "node:os";
@@ -100,6 +100,16 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
     }
   }
   const kept = state.images.filter((i) => !broken.has(i.id));
+  // A list needs its index and its instances' manifests (their layers are read from the instances' sources when it is pushed).
+  const brokenLists = new Set<string>();
+  for (const list of state.lists ?? []) {
+    for (const b of listBlobs(list)) {
+      const d = parseDigest(b);
+      if (E.isRight(d) && (await stat(blobPath(store, d.right)).then((s) => s.isFile(), () => false))) continue;
+      findings.push({ severity: "error", message: `manifest list ${list.name}: blob ${b} is missing` });
+      brokenLists.add(list.id);
+    }
+  }
   const containersOk = state.containers.filter((c) => kept.some((i) => i.id === c.imageId));
   for (const c of state.containers.filter((c) => !containersOk.includes(c))) {
     findings.push({ severity: "error", message: `container ${c.id.slice(0, 12)}: its image ${c.imageId.slice(0, 12)} is gone` });
@@ -148,7 +158,7 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
   }
   // Claims of dead writers go as a side effect of reading them.
   const claimed = await claimedBlobs(store);
-  const used = new Set(state.images.flatMap((i) => i.blobs));
+  const used = blobsInUse(state);
   const now = Date.now();
   for (const hex of await list(join(store.root, "blobs", "sha256"))) {
     if (used.has(`sha256:${hex}`) || claimed.has(`sha256:${hex}`)) continue;
@@ -164,11 +174,13 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
     // Temporary files of saves, loads and archive reads killed before they cleaned up.
     for (const p of await sweepStale(tmpdir())) repaired.push(`swept ${p}`);
     for (const id of broken) repaired.push(`dropped image ${id.slice(0, 12)} (incomplete)`);
+    for (const l of (state.lists ?? []).filter((l) => brokenLists.has(l.id))) repaired.push(`dropped manifest list ${l.name} (incomplete)`);
     for (const c of state.containers.filter((c) => !withRootfs.includes(c))) repaired.push(`dropped container ${c.id.slice(0, 12)}`);
     if (findings.some((f) => f.message.startsWith("index.json"))) repaired.push("rewrote index.json");
   }
-  const changed = broken.size > 0 || withRootfs.length !== state.containers.length;
-  return { findings, repaired, next: changed ? { ...state, images: kept, containers: withRootfs } : state };
+  const changed = broken.size > 0 || brokenLists.size > 0 || withRootfs.length !== state.containers.length;
+  const lists = (state.lists ?? []).filter((l) => !brokenLists.has(l.id));
+  return { findings, repaired, next: changed ? { ...state, images: kept, containers: withRootfs, ...(state.lists === undefined ? {} : { lists }) } : state };
 };
 
 /**

@@ -4,7 +4,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseDigest } from "../../core/reference/index.ts";
-import { emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../core/store/index.ts";
+import { blobsInUse, emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../core/store/index.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { hasBlob, type BlobStore } from "./blobs.ts";
 import { systemMessage } from "../fs/errors.ts";
@@ -67,7 +67,7 @@ export const openStore = async (root: string): Promise<E.Either<Failure, Store>>
 /** Every blob the committed records use; `undefined` when they cannot be read (then nothing may be deleted). */
 export const usedBlobs = async (store: Store): Promise<ReadonlySet<string> | undefined> => {
   const state = await readState(store);
-  return E.isLeft(state) ? undefined : new Set(state.right.images.flatMap((i) => i.blobs));
+  return E.isLeft(state) ? undefined : blobsInUse(state.right);
 };
 
 /** What a transaction's body returns: the new state, a result, and work to do after commit while still locked. */

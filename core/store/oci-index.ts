@@ -26,8 +26,12 @@ export interface OciIndex {
 export const ociIndexOf = (state: StoreState): OciIndex => ({
   schemaVersion: 2,
   mediaType: "application/vnd.oci.image.index.v1+json",
-  manifests: state.images.flatMap((i) => {
-    const base = { mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize };
-    return i.names.length === 0 ? [base] : i.names.map((n) => ({ ...base, annotations: { [refNameAnnotation]: n } }));
-  }),
+  manifests: [
+    ...state.images.flatMap((i) => {
+      const base = { mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize };
+      return i.names.length === 0 ? [base] : i.names.map((n) => ({ ...base, annotations: { [refNameAnnotation]: n } }));
+    }),
+    // A list is an index under its name: skopeo reads `oci:STORE:NAME` as the list.
+    ...(state.lists ?? []).map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: { [refNameAnnotation]: l.name } })),
+  ],
 });

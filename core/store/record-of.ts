@@ -34,8 +34,6 @@ export const imageRecordOf = (w: WrittenImage, digestOf: (text: string) => strin
   blobs: [w.manifestDigest, w.manifest.config.digest, ...w.manifest.layers.map((l) => l.digest)],
 });
 
-/** Blobs that no image in `keep` uses any more, among those `removed` used. */
-export const orphanedBlobs = (removed: ReadonlyArray<ImageRecord>, keep: ReadonlyArray<ImageRecord>): ReadonlyArray<string> => {
-  const used = new Set(keep.flatMap((i) => i.blobs));
-  return [...new Set(removed.flatMap((i) => i.blobs))].filter((b) => !used.has(b));
-};
+/** Blobs nothing uses any more (`inUse`: what the records that stay keep alive, see `blobsInUse`), among those `removed` used. */
+export const orphanedBlobs = (removed: ReadonlyArray<ImageRecord>, inUse: ReadonlySet<string>): ReadonlyArray<string> =>
+  [...new Set(removed.flatMap((i) => i.blobs))].filter((b) => !inUse.has(b));

@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { listBlobs, listRecord, type ListRecord } from "./lists.ts";
 
 /**
  * What the store keeps about one image: everything listing needs, computed
@@ -93,17 +94,25 @@ export interface StoreState {
   version: 1;
   images: Array<ImageRecord>;
   containers: Array<ContainerRecord>;
+  /** Manifest lists (absent in stores written before lists existed). */
+  lists?: Array<ListRecord>;
 }
 
 /** The codec of {@link StoreState}. */
-export const storeState: t.Type<StoreState> = t.type(
-  {
-    version: t.literal(1),
-    images: t.array(imageRecord),
-    containers: t.array(containerRecord),
-  },
+export const storeState: t.Type<StoreState> = t.intersection(
+  [
+    t.type({
+      version: t.literal(1),
+      images: t.array(imageRecord),
+      containers: t.array(containerRecord),
+    }),
+    t.partial({ lists: t.array(listRecord) }),
+  ],
   "a berth store state",
 );
+
+/** Every blob the records keep alive: the images' and the lists'. */
+export const blobsInUse = (state: StoreState): ReadonlySet<string> => new Set([...state.images.flatMap((i) => i.blobs), ...(state.lists ?? []).flatMap(listBlobs)]);
 
 
 /** A store with nothing in it. */

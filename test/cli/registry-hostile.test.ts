@@ -179,6 +179,19 @@ describe("a store that cannot be written", () => {
     return e;
   };
 
+  it("believes no config that is not what its digest says: inspect and manifest add refuse it", async () => {
+    const e = env();
+    proxy.faults.push({ kind: "corrupt", path: new RegExp(`/blobs/${configDigest}$`), times: 2 });
+    const shown = await berthAsync(["inspect", "--tls-verify=false", "--creds", creds, `docker://${proxy.host}/team/app:1`], { env: e });
+    expect([shown.status, shown.stdout]).toEqual([125, ""]);
+    expect(lines(shown.stderr)).toEqual([expect.stringMatching(new RegExp(`^Error: .*config ${configDigest} has digest sha256:[0-9a-f]{64}$`))]);
+    expect(berth(["manifest", "create", "list"], { env: e }).status).toBe(0);
+    const added = await berthAsync(["manifest", "add", "--tls-verify=false", "--creds", creds, "list", `${proxy.host}/team/app:1`], { env: e });
+    expect(added.status).toBe(125);
+    expect(lines(added.stderr)).toEqual([expect.stringMatching(new RegExp(`^Error: .*config ${configDigest} has digest sha256:[0-9a-f]{64}$`))]);
+    expect(JSON.parse(berth(["manifest", "inspect", "list"], { env: e }).stdout)).toMatchObject({ manifests: [] });
+  });
+
   it("fails a pull in one line that names the store, not the source", async () => {
     const e = brokenStore();
     const r = await pull(e, "team/app:1");

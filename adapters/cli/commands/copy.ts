@@ -1,10 +1,10 @@
-import { writeFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import type { CopyPlan } from "../../../core/copy/index.ts";
 import { failure } from "../../../core/failure.ts";
 import type { CopyOptions } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
+import { writeDigestFile } from "../digest-file.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
 import { formatWithDryRun, printPlan } from "../plans.ts";
@@ -109,14 +109,6 @@ ${policyHelp}${signingHelp}`,
     // skopeo's copy exits 125 for a missing image, as for any other failure of the copy.
     if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left, exitCodes.failure);
     if (!quiet) io.stderr("Writing manifest to image destination\n");
-    const digestFile = stringOption(p.values, "digestfile");
-    if (digestFile !== undefined) {
-      try {
-        await writeFile(digestFile, r.right.manifestDigest);
-      } catch (e) {
-        return report(io, failure("OUTPUT_WRITE", `--digestfile ${digestFile}: ${(e as Error).message}`));
-      }
-    }
-    return exitCodes.ok;
+    return (await writeDigestFile(io, stringOption(p.values, "digestfile"), r.right.manifestDigest)) ?? exitCodes.ok;
   },
 });

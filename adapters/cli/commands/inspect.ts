@@ -4,13 +4,15 @@ import { defineCommand } from "../command.ts";
 import { exitCodeFor } from "../../api/errors.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
+import { registryOptionsOf } from "../flags.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 import { remoteInspect, remoteOptions } from "./remote.ts";
 
 /** `berth inspect IMAGE...` */
 export const inspectCommand = defineCommand({
-  usage: "Usage: berth inspect IMAGE [IMAGE...]\n       berth inspect [--raw|--config] [--tls-verify=false] [--creds U:P] docker://NAME",
+  usage:
+    "Usage: berth inspect IMAGE [IMAGE...]\n       berth inspect [--raw|--config] [--tls-verify=false] [--creds U:P] docker://NAME\n       berth inspect [--raw|--config] oci:DIR[:NAME]|oci-archive:FILE[:NAME]|docker-archive:FILE[:NAME]|dir:DIR",
   options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
@@ -18,6 +20,21 @@ export const inspectCommand = defineCommand({
     if (first.startsWith("docker://")) {
       if (p.positionals.length > 1) return usageError(io, "inspect takes one docker://NAME");
       return remoteInspect(p, io, globals, first);
+    }
+    // skopeo's transports: a local image literally named `oci` (or `dir`, …) is still `localhost/oci:TAG`.
+    if (/^(oci|oci-archive|docker-archive|dir):/.test(first)) {
+      if (p.positionals.length > 1) return usageError(io, "inspect takes one transport-qualified name");
+      const registry = registryOptionsOf(p.values);
+      if (typeof registry === "string") return usageError(io, registry);
+      const berth = await openFor(io, globals);
+      if (failed(berth)) return berth;
+      // As skopeo: --config (with or without --raw) is the config as stored.
+      const config = p.values["config"] === true;
+      const r = await berth.te.inspectImage(first, { ...registry, raw: !config && p.values["raw"] === true, config })();
+      if (E.isLeft(r)) return report(io, r.left);
+      const shown = r.right;
+      io.stdout(shown.kind === "raw" ? new TextDecoder().decode(shown.manifest.bytes) : shown.kind === "config" ? `${shown.text}\n` : `${JSON.stringify(shown.details, null, 4)}\n`);
+      return exitCodes.ok;
     }
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);

@@ -47,8 +47,8 @@ export const tagsCommand = defineCommand({
 
 /** `berth inspect docker://NAME`: skopeo-like details of an image in a registry, `--raw` or `--config` for the documents. */
 export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
-  if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => io.stdout(new TextDecoder().decode(m.bytes)));
   if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => io.stdout(`${text}\n`));
+  if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => io.stdout(new TextDecoder().decode(m.bytes)));
   return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, o)(), (d) => io.stdout(`${JSON.stringify(d, null, 4)}\n`));
 };
 

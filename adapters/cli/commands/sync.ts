@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure } from "../../../core/failure.ts";
 import type { SyncDestinationKind, SyncSourceKind } from "../../../core/sync/index.ts";
@@ -6,6 +5,7 @@ import { describeSync } from "../../../core/sync/index.ts";
 import type { SyncOptions } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
+import { writeDigestFile } from "../digest-file.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
@@ -139,15 +139,9 @@ ${policyHelp}`,
     const skipped = images.filter((i) => i.outcome === "skipped").length;
     const failures = images.filter((i) => i.outcome === "failed").length;
     if (!quiet) io.stderr(`Synced ${copied + skipped} of ${images.length} images: ${copied} copied, ${skipped} already there${failures > 0 ? `, ${failures} failed` : ""}\n`);
-    const digestFile = stringOption(p.values, "digestfile");
-    if (digestFile !== undefined) {
-      const lines = images.filter((i) => i.outcome !== "failed" && i.digest !== undefined).map((i) => `${i.digest} ${i.destination}\n`);
-      try {
-        await writeFile(digestFile, lines.join(""));
-      } catch (e) {
-        return report(io, failure("OUTPUT_WRITE", `--digestfile ${digestFile}: ${(e as Error).message}`));
-      }
-    }
+    const lines = images.filter((i) => i.outcome !== "failed" && i.digest !== undefined).map((i) => `${i.digest} ${i.destination}\n`);
+    const unwritten = await writeDigestFile(io, stringOption(p.values, "digestfile"), lines.join(""));
+    if (unwritten !== undefined) return unwritten;
     if (failures > 0) {
       io.stderr("Error: the sync failed for one or more images (reported above)\n");
       return exitCodes.failure;
