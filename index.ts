@@ -37,6 +37,7 @@ export {
   type SyncOptions,
   type ListAddOptions,
   type ListDocument,
+  type ListPushRequest,
   type InspectImageOptions,
   type TrustReport,
 } from "./adapters/api/berth.ts";

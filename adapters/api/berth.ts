@@ -102,6 +102,8 @@ export interface CopyOptions extends OperationOptions {
   readonly sign?: SignRequest;
   /** More names for what is written, where the destination records names (a docker archive's RepoTags). */
   readonly additionalTags?: ReadonlyArray<string>;
+  /** Also copy what refers to the image (OCI 1.1 referrers: signatures, attestations), registry to registry; digests are kept. */
+  readonly referrers?: boolean;
 }
 
 /** Syncing many images (see {@link Berth.sync}), as skopeo sync's options say it. */
@@ -125,6 +127,8 @@ export interface SyncOptions extends OperationOptions {
   readonly dryRun?: boolean;
   /** Images copied at once (default 4). */
   readonly jobs?: number;
+  /** Also copy what refers to each image (OCI 1.1 referrers). */
+  readonly referrers?: boolean;
   readonly src?: RegistryOptions & { readonly noCreds?: boolean };
   readonly dest?: RegistryOptions & { readonly noCreds?: boolean };
   /** Each image as it starts, ends or fails. */
@@ -138,6 +142,14 @@ export interface ListAddOptions extends EntryChanges, RegistryOptions {
   /** Which image of an index (default: this machine's). */
   readonly platform?: Platform;
   readonly signal?: AbortSignal;
+}
+
+/** Pushing a manifest list (podman's `manifest push` options). */
+export interface ListPushRequest extends OperationOptions, RegistryOptions {
+  /** Remove the list from the store once pushed. */
+  readonly rm?: boolean;
+  /** The list's format: an OCI index (default), or a Docker manifest list where every instance is a Docker image. */
+  readonly format?: "oci" | "v2s2";
 }
 
 /** A manifest list as `manifest inspect` shows it: the store's list, or the index or manifest a registry serves. */
@@ -222,8 +234,8 @@ export interface BerthTaskEithers {
   readonly manifestAnnotate: (list: string, instance: string, changes: EntryChanges) => TE.TaskEither<Failure, ListRecord>;
   readonly manifestRemove: (list: string, instance: string) => TE.TaskEither<Failure, ListRecord>;
   readonly manifestInspect: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, ListDocument>;
-  readonly manifestPush: (list: string, destination: string, options?: OperationOptions & RegistryOptions & { readonly rm?: boolean }) => TE.TaskEither<Failure, CopyResult>;
-  readonly planManifestPush: (list: string, destination: string, options?: RegistryOptions) => TE.TaskEither<Failure, CopyPlan>;
+  readonly manifestPush: (list: string, destination: string, options?: ListPushRequest) => TE.TaskEither<Failure, CopyResult>;
+  readonly planManifestPush: (list: string, destination: string, options?: ListPushRequest) => TE.TaskEither<Failure, CopyPlan>;
   readonly manifestRm: (names: ReadonlyArray<string>) => TE.TaskEither<Failure, ReadonlyArray<E.Either<Failure, ListRecord>>>;
   readonly manifestExists: (name: string) => TE.TaskEither<Failure, boolean>;
   readonly inspectImage: (name: string, options?: InspectImageOptions) => TE.TaskEither<Failure, Inspected>;
@@ -285,10 +297,10 @@ export interface Berth {
   /** A list of the store, or else the index or manifest a registry serves for the name. */
   readonly manifestInspect: (name: string, options?: RegistryOptions) => Promise<ListDocument>;
   /** Pushes a list: every instance (digests kept, blobs read from where each was added from), then the index. */
-  readonly manifestPush: (list: string, destination: string, options?: OperationOptions & RegistryOptions & { readonly rm?: boolean }) => Promise<CopyResult>;
+  readonly manifestPush: (list: string, destination: string, options?: ListPushRequest) => Promise<CopyResult>;
   /** Removes lists; one result per name, in order. */
   /** What pushing a list would do (every instance's copy plan, then the index); nothing is written. */
-  readonly planManifestPush: (list: string, destination: string, options?: RegistryOptions) => Promise<CopyPlan>;
+  readonly planManifestPush: (list: string, destination: string, options?: ListPushRequest) => Promise<CopyPlan>;
   readonly manifestRm: (names: ReadonlyArray<string>) => Promise<ReadonlyArray<E.Either<Failure, ListRecord>>>;
   /** Whether the store has a list of that name. */
   readonly manifestExists: (name: string) => Promise<boolean>;
@@ -465,6 +477,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
     ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
     ...(o.additionalTags === undefined ? {} : { additionalTags: o.additionalTags }),
+    ...(o.referrers === undefined ? {} : { referrers: o.referrers }),
     ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     ...(signer === undefined ? {} : { signer }),
@@ -510,10 +523,11 @@ const berthOver = (ctx: BerthContext): Berth => {
       pushList(ctx, list, destination, {
         access: accessOf(o),
         ...(o.rm === undefined ? {} : { rm: o.rm }),
+        ...(o.format === undefined ? {} : { format: o.format }),
         ...(o.signal === undefined ? {} : { signal: o.signal }),
         ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
       }),
-    planManifestPush: (list, destination, o = {}) => () => planListPush(ctx, list, destination, { access: accessOf(o) }),
+    planManifestPush: (list, destination, o = {}) => () => planListPush(ctx, list, destination, { access: accessOf(o), ...(o.format === undefined ? {} : { format: o.format }) }),
     manifestRm: (names) => async () => E.right(await removeLists(ctx, names)),
     inspectImage: (name, o = {}) => () =>
       inspectByName(ctx, name, o.raw === true ? "raw" : o.config === true ? "config" : "details", { access: accessOf(o), ...(o.platform === undefined ? {} : { platform: o.platform }) }),
@@ -556,6 +570,7 @@ const berthOver = (ctx: BerthContext): Berth => {
         ...(o.keepGoing === undefined ? {} : { keepGoing: o.keepGoing }),
         ...(o.dryRun === undefined ? {} : { dryRun: o.dryRun }),
         ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
+        ...(o.referrers === undefined ? {} : { referrers: o.referrers }),
         ...(o.onImage === undefined ? {} : { onImage: o.onImage }),
         ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
         ...(o.signal === undefined ? {} : { signal: o.signal }),

@@ -17,6 +17,7 @@ import { hostArchitecture } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { subjectOf } from "./policy-identity.ts";
+import { copyReferrers } from "./referrers.ts";
 
 /** How a copy is carried out beyond what is copied: progress and Ctrl-C. */
 export interface CopyRun {
@@ -57,6 +58,12 @@ export interface CopyRequest extends CopyRun, CopyChoices {
   readonly signer?: Signer;
   /** More names for what is written, where the destination records names (docker-archive). */
   readonly additionalTags?: ReadonlyArray<string>;
+  /**
+   * Also copy what refers to the image (signatures, attestations: OCI 1.1
+   * referrers), registry to registry. Implies preserved digests: a referrer
+   * names its subject by digest.
+   */
+  readonly referrers?: boolean;
 }
 
 /** The engine's options for a copy of these choices. */
@@ -180,7 +187,8 @@ export const signWritten = async (ctx: BerthContext, signer: Signer, dest: Refer
  * policy asked before anything is written, signatures carried where both
  * sides keep them, and the result signed if asked.
  */
-export const copyByName = async (ctx: BerthContext, req: CopyRequest, shared?: SharedClients): Promise<E.Either<CopyFailure, CopyResult>> => {
+export const copyByName = async (ctx: BerthContext, asked: CopyRequest, shared?: SharedClients): Promise<E.Either<CopyFailure, CopyResult>> => {
+  const req: CopyRequest = asked.referrers === true ? { ...asked, preserveDigests: true } : asked;
   const writable = writableCompression(req.compression);
   if (E.isLeft(writable)) return writable;
   const policy = await ctx.policy();
@@ -189,6 +197,10 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest, shared?: S
   const target = await subjectOf(ctx.plugins, req.destination);
   const destRef = target.transport === "docker" ? target.reference : undefined;
   if (req.signer !== undefined && destRef === undefined) return E.left(failure("UNSUPPORTED", "signing is supported only when copying to docker://"));
+  const origin = req.referrers === true ? await subjectOf(ctx.plugins, req.source) : undefined;
+  if (origin !== undefined && (origin.transport !== "docker" || origin.reference === undefined || destRef === undefined)) {
+    return E.left(failure("UNSUPPORTED", "--referrers copies between registries only (docker:// to docker://)"));
+  }
   return withSides(ctx, req, async (src, dst, destHttp) => {
     // Signatures come from where the source keeps them (registries.d for docker://, signature-N files for dir:).
     const allow = policyCheck(policy.right, await subjectOf(ctx.plugins, req.source), signatureSourcesOf(src.signatures));
@@ -197,9 +209,28 @@ export const copyByName = async (ctx: BerthContext, req: CopyRequest, shared?: S
       maxLayerBytes: ctx.maxLayerBytes,
       ...(shared?.uploads === undefined ? {} : { uploads: shared.uploads }),
     });
-    if (E.isLeft(r) || req.signer === undefined || destRef === undefined) return r;
-    const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
-    return E.isLeft(signed) ? signed : r;
+    if (E.isLeft(r)) {
+      // --referrers asked for the digests to be kept; say so where the plan names only --preserve-digests.
+      const implied = asked.referrers === true && asked.preserveDigests !== true && r.left.message.endsWith("--preserve-digests forbids that");
+      return implied ? E.left({ ...r.left, message: `${r.left.message} (--referrers keeps digests)` }) : r;
+    }
+    if (req.signer !== undefined && destRef !== undefined) {
+      const signed = await signWritten(ctx, req.signer, destRef, ctx.access(req.dest), destHttp, r.right.manifestDigest);
+      if (E.isLeft(signed)) return signed;
+    }
+    if (origin?.reference !== undefined && destRef !== undefined) {
+      // What refers to the image as copied: the index with --all, else the image.
+      const subject = req.all === true ? (r.right.indexDigest ?? r.right.manifestDigest) : r.right.manifestDigest;
+      const base = {
+        ...(req.src === undefined ? {} : { src: req.src }),
+        ...(req.dest === undefined ? {} : { dest: req.dest }),
+        ...(req.signal === undefined ? {} : { signal: req.signal }),
+        ...(req.onEvent === undefined ? {} : { onEvent: req.onEvent }),
+      };
+      const copied = await copyReferrers(ctx, origin.reference, destRef, subject, base, shared);
+      if (E.isLeft(copied)) return copied;
+    }
+    return r;
   }, shared);
 };
 

@@ -51,6 +51,8 @@ export interface AddOptions extends EntryChanges {
 /** How a list is pushed. */
 export interface ListPushOptions {
   readonly access?: RegistryAccess;
+  /** The list's own format: an OCI index (default) or, where every instance is a Docker image, a Docker manifest list. */
+  readonly format?: "oci" | "v2s2";
   /** Remove the list from the store once it is pushed. */
   readonly rm?: boolean;
   readonly signal?: AbortSignal;
@@ -288,7 +290,24 @@ export const removeLists = async (ctx: BerthContext, names: ReadonlyArray<string
  * store, and each blob from the store if it is there, else from the source
  * of the instance that names it (opened on first need, closed with the list).
  */
-const listSource = (ctx: BerthContext, list: ListRecord, indexBytesRead: Uint8Array, access: RegistryAccess | undefined, signal: AbortSignal | undefined): ImageSource => {
+/**
+ * The list as a Docker manifest list (`push --format v2s2`): the same entries
+ * (their platforms; Docker lists have no annotations), refused if an instance
+ * is an OCI image, which a Docker list cannot name and which cannot be
+ * converted without changing the digest the list names it by.
+ */
+const asDockerList = (list: ListRecord, bytes: Uint8Array): E.Either<Failure, RawManifest> => {
+  const parsed = parseManifest(bytes, list.mediaType, list.name);
+  if (E.isLeft(parsed)) return parsed;
+  if (parsed.right.kind !== "index") return E.left(failure("INVALID_MANIFEST", `${list.name}: its stored document is not an index`));
+  const oci = parsed.right.index.manifests.find((m) => m.mediaType !== mediaTypes.dockerManifest);
+  if (oci !== undefined) return E.left(failure("UNSUPPORTED_MANIFEST", `${list.name}: instance ${oci.digest} is ${oci.mediaType}, which a Docker manifest list cannot name; push it as an OCI index`));
+  const manifests = parsed.right.index.manifests.map(({ annotations: _dropped, ...entry }) => entry);
+  const text = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.dockerManifestList, manifests }));
+  return E.right({ bytes: text, mediaType: mediaTypes.dockerManifestList, digest: sha256(text) });
+};
+
+const listSource = (ctx: BerthContext, list: ListRecord, top: RawManifest, access: RegistryAccess | undefined, signal: AbortSignal | undefined): ImageSource => {
   const owner = new Map<string, ListInstance>();
   const opened = new Map<string, Promise<E.Either<Failure, Awaited<ReturnType<typeof openByName<"openSource">>> extends E.Either<Failure, infer A> ? A : never>>>();
   const open = (source: string) => {
@@ -301,7 +320,7 @@ const listSource = (ctx: BerthContext, list: ListRecord, indexBytesRead: Uint8Ar
   };
   return {
     manifest: async (digest) => {
-      if (digest === undefined) return E.right({ bytes: indexBytesRead, mediaType: list.mediaType, digest: list.digest } satisfies RawManifest);
+      if (digest === undefined) return E.right(top);
       const instance = list.instances.find((i) => i.digest === digest);
       const bytes = await readSmallBlob(ctx.store, digest);
       if (E.isLeft(bytes)) return bytes;
@@ -346,10 +365,12 @@ const withListPush = async <A>(
   if (E.isLeft(found)) return found;
   if (found.right === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${name}: image not known`));
   const { list, bytes } = found.right;
+  const top = options.format === "v2s2" ? asDockerList(list, bytes) : E.right({ bytes, mediaType: list.mediaType, digest: list.digest });
+  if (E.isLeft(top)) return top;
   const dest = destination.startsWith("docker://") ? destination : `docker://${destination}`;
   const dst = await openByName(ctx, "openDestination", dest, options.access, options.signal);
   if (E.isLeft(dst)) return dst;
-  const src = listSource(ctx, list, bytes, options.access, options.signal);
+  const src = listSource(ctx, list, top.right, options.access, options.signal);
   try {
     // Every instance, digests kept: a list names its instances by digest. A list has no signatures of its own.
     const r = await body(src, dst.right.side, {

@@ -50,6 +50,8 @@ export interface SyncRequest extends CopyRun {
   readonly dryRun?: boolean;
   /** Images copied at once (default 4). */
   readonly jobs?: number;
+  /** Also copy what refers to each image (OCI 1.1 referrers), registry to registry. */
+  readonly referrers?: boolean;
   readonly src?: RegistryAccess;
   readonly dest?: RegistryAccess;
   readonly onImage?: (e: SyncEvent) => void;
@@ -307,6 +309,7 @@ export const sync = async (ctx: BerthContext, req: SyncRequest): Promise<E.Eithe
             ...(req.format === undefined ? {} : { format: req.format }),
             ...(req.preserveDigests === undefined ? {} : { preserveDigests: req.preserveDigests }),
             ...(req.removeSignatures === undefined ? {} : { removeSignatures: req.removeSignatures }),
+            ...(req.referrers === undefined ? {} : { referrers: req.referrers }),
             ...(req.onEvent === undefined ? {} : { onEvent: req.onEvent }),
           },
           // A dir: destination needs no HTTP; its side's pool then stays unused.

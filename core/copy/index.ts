@@ -32,3 +32,4 @@ export {
   type Selection,
   type SignatureStep,
 } from "./plan.ts";
+export { referrersIn, referrersTag, withReferrers } from "./referrers.ts";

@@ -106,6 +106,12 @@ export interface RegistryClient {
   /** PUT a manifest under a tag or digest; gives the digest the registry says it stored. */
   readonly putManifest: (reference: string, bytes: Uint8Array, mediaType: string) => Promise<E.Either<Failure, Digest>>;
   readonly listTags: () => Promise<E.Either<Failure, ReadonlyArray<string>>>;
+  /**
+   * What points at a manifest through the OCI 1.1 referrers API: the index the
+   * registry gives, as bytes; `undefined` when the registry has no such API
+   * (then the referrers tag schema, tag `ALG-HEX`, is the fallback).
+   */
+  readonly referrers: (subject: Digest) => Promise<E.Either<Failure, Uint8Array | undefined>>;
   readonly deleteManifest: (digest: Digest) => Promise<E.Either<Failure, void>>;
   /** `GET /v2/`, authenticating if asked: whether these credentials are accepted. */
   readonly ping: () => Promise<E.Either<Failure, void>>;
@@ -509,6 +515,21 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
         }
       }
       return E.right(tags);
+    },
+    referrers: async (subject) => {
+      const r = await call("GET", `${base}/referrers/${subject}`, { accept: mediaTypes.ociIndex });
+      if (E.isLeft(r)) return r;
+      // A registry with the API answers 200 (an empty index when nothing refers); 404 is one without it.
+      if (r.right.status === 404) {
+        await r.right.dump();
+        return E.right(undefined);
+      }
+      if (r.right.status !== 200) return E.left(await unexpected(r.right, `listing referrers of ${subject}`));
+      try {
+        return E.right(await r.right.bytes(maxManifestBytes));
+      } catch {
+        return E.left(failure("MANIFEST_TOO_LARGE", `${where}: referrers of ${subject}: larger than ${maxManifestBytes} bytes`));
+      }
     },
     ping: async () => {
       const r = await call("GET", "/v2/");

@@ -130,6 +130,27 @@ describe("manifest lists", () => {
     expect(pulled.stdout.trim()).toBe(localId);
   });
 
+  it("pushes a list of Docker images as a Docker manifest list with --format v2s2, and refuses one with OCI images", () => {
+    const docker: string[] = [];
+    for (const arch of ["amd64", "arm64"]) {
+      expect(run("skopeo", ["copy", "-q", "--format", "v2s2", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${registry.host}/team/app:${arch}`, `docker://${registry.host}/team/docker:${arch}`]).status).toBe(0);
+      docker.push(rawDigest(`docker://${registry.host}/team/docker:${arch}`));
+    }
+    expect(b("manifest", "create", "--tls-verify=false", "dlist", `${registry.host}/team/docker:amd64`, `${registry.host}/team/docker:arm64`).status).toBe(0);
+    const pushed = b("manifest", "push", "-q", "--format", "v2s2", "--tls-verify=false", "dlist", `${registry.host}/team/dlist:1`);
+    expect([pushed.status, pushed.stderr]).toEqual([0, ""]);
+    const remote = rawOf(`docker://${registry.host}/team/dlist:1`);
+    expect([remote.mediaType, remote.manifests.map((m) => [m.mediaType, m.digest, m.platform?.architecture])]).toEqual([
+      "application/vnd.docker.distribution.manifest.list.v2+json",
+      [
+        ["application/vnd.docker.distribution.manifest.v2+json", docker[0], "amd64"],
+        ["application/vnd.docker.distribution.manifest.v2+json", docker[1], "arm64"],
+      ],
+    ]);
+    const refused = b("manifest", "push", "--format", "v2s2", "--tls-verify=false", "copyall", `${registry.host}/team/never:1`);
+    expect([refused.status, refused.stderr]).toEqual([125, `Error: localhost/copyall:latest: instance ${digests["amd64"]} is application/vnd.oci.image.manifest.v1+json, which a Docker manifest list cannot name; push it as an OCI index\n`]);
+  });
+
   it("keeps a list's blobs when images go, and passes check", () => {
     expect(b("manifest", "create", "keeps", "store:local").status).toBe(0);
     expect(b("rmi", "-f", "local", `${registry.host}/team/mixed:1`).status).toBe(0);

@@ -38,6 +38,7 @@ Options:
 ${podmanCompressionHelp(48)}${skopeoCompressionHelp(48)}
       --digestfile FILE                                 Write the digest of what was written to FILE
       --additional-tag NAME                             Another name for the image (docker-archive destinations; repeatable)
+      --referrers                                       Also copy what refers to the image (OCI 1.1: signatures, attestations); keeps digests
       --dry-run                                         Print the plan; write nothing anywhere
   -q, --quiet                                           Print nothing but errors
 ${policyHelp}${signingHelp}`,
@@ -60,6 +61,7 @@ ${policyHelp}${signingHelp}`,
     digestfile: { type: "string" },
     "additional-tag": { type: "string", multiple: true },
     "dry-run": { type: "boolean" },
+    referrers: { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     ...podmanCompressionFlags,
     ...skopeoCompressionFlags,
@@ -100,6 +102,7 @@ ${policyHelp}${signingHelp}`,
       ...(compression === undefined ? {} : { compression }),
       ...(sign === undefined ? {} : { sign }),
       additionalTags: (p.values["additional-tag"] as string[] | undefined) ?? [],
+      referrers: p.values["referrers"] === true,
     };
     if (dryRun) {
       const plan = await berth.te.planCopy(src, dest, options)();

@@ -196,12 +196,13 @@ or from where each was added from), then the list itself, to DESTINATION
 
 Options:
       --all                          Push every image of the list (the default; the only way)
+  -f, --format oci|v2s2              The list's format: an OCI index (default) or a Docker manifest list
       --rm                           Remove the list from the store once it is pushed
       --digestfile FILE              Write the digest of the pushed list to FILE
       --dry-run                      Print the plan (every image's blobs, then the list); write nothing
   -q, --quiet                        Print nothing but errors
 ${registryHelp}`,
-  options: { ...registryFlags, all: { type: "boolean" }, rm: { type: "boolean" }, digestfile: { type: "string" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" } },
+  options: { ...registryFlags, all: { type: "boolean" }, format: { type: "string", short: "f" }, rm: { type: "boolean" }, digestfile: { type: "string" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" } },
   run: async (p, io, globals) => {
     const [list, destination, ...extra] = p.positionals;
     if (list === undefined || extra.length > 0) return usageError(io, "manifest push takes a LIST and an optional DESTINATION");
@@ -210,11 +211,14 @@ ${registryHelp}`,
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
+    const format = stringOption(p.values, "format");
+    if (format !== undefined && format !== "oci" && format !== "v2s2") return usageError(io, `unknown format "${format}": choose oci or v2s2`);
+    const formatted: { format?: "oci" | "v2s2" } = format === "oci" || format === "v2s2" ? { format } : {};
     if (p.values["dry-run"] === true) {
-      const plan = await berth.te.planManifestPush(list, destination ?? list, registry)();
+      const plan = await berth.te.planManifestPush(list, destination ?? list, { ...registry, ...formatted })();
       return printPlan(io, E.map((plan: CopyPlan) => ({ plan, shown: plan }))(plan), false, (f) => failedWith(io, f));
     }
-    const r = await berth.te.manifestPush(list, destination ?? list, { ...registry, rm: p.values["rm"] === true, signal: interruptSignal(), onEvent: progressReporter(io, quiet) })();
+    const r = await berth.te.manifestPush(list, destination ?? list, { ...registry, ...formatted, rm: p.values["rm"] === true, signal: interruptSignal(), onEvent: progressReporter(io, quiet) })();
     if (E.isLeft(r)) return failedWith(io, r.left);
     if (!quiet) io.stderr("Writing manifest list to image destination\n");
     return (await writeDigestFile(io, stringOption(p.values, "digestfile"), r.right.manifestDigest)) ?? exitCodes.ok;

@@ -37,6 +37,7 @@ Options:
       --preserve-digests                                Fail rather than change a manifest digest
       --keep-going                                      Go on after an image fails (the sync still fails at the end)
   -j, --jobs N                                          Images copied at once (default 4)
+      --referrers                                       Also copy what refers to each image (OCI 1.1 referrers; registries only)
       --dry-run                                         Print which images would be copied and which are already there
       --digestfile FILE                                 Write "DIGEST DESTINATION" for every image synced to FILE
       --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
@@ -59,6 +60,7 @@ ${policyHelp}`,
     "preserve-digests": { type: "boolean" },
     "keep-going": { type: "boolean" },
     jobs: { type: "string", short: "j" },
+    referrers: { type: "boolean" },
     "dry-run": { type: "boolean" },
     digestfile: { type: "string" },
     "src-tls-verify": { type: "string" },
@@ -119,6 +121,7 @@ ${policyHelp}`,
       preserveDigests: p.values["preserve-digests"] === true,
       removeSignatures: p.values["remove-signatures"] === true,
       keepGoing,
+      referrers: p.values["referrers"] === true,
       dryRun,
       ...(jobs === undefined ? {} : { jobs }),
       signal: interruptSignal(),
