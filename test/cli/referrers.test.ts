@@ -4,16 +4,20 @@
  * attestation with a signature of its own) is found through the referrers tag
  * schema, copied by digest, and listed under the destination's referrers tag.
  * skopeo copies no referrers; berth without the flag copies none either.
+ * A proxy that answers the referrers API in front of each registry stands in
+ * for registries that have it: then the API's list is what is copied, and the
+ * destination's tag is left alone.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFaultProxy } from "../peers/fault-proxy.ts";
 import { startRegistry, type Registry } from "../peers/registry.ts";
 import { noise, writeLayout } from "../layouts.ts";
 import { tempDir } from "../tmp.ts";
-import { berth } from "./berth.ts";
+import { berth, berthAsync } from "./berth.ts";
 
 const root = tempDir();
 const env = { BERTH_ROOT: join(root, "store"), HOME: join(root, "home"), BERTH_SYSTEM_CONFIG_DIR: join(root, "etc") };
@@ -108,6 +112,27 @@ describe("referrers", () => {
     expect([r.status, r.stderr]).toEqual([0, ""]);
     expect(await listedUnder(target.host, "synced/app", subject.digest)).toEqual(referrers.slice(0, 2));
     for (const d of referrers) expect(await has(target.host, "synced/app", d)).toBe(true);
+  });
+
+  it("come from the referrers API where a registry has one, and are not tagged where the destination has it", async () => {
+    const withApi = await startRegistry(join(root, "with-api"), "  relativeurls: true");
+    const from = await startFaultProxy(source.host);
+    const to = await startFaultProxy(withApi.host);
+    try {
+      // The API lists only the attestation: the signature that only the tag lists is not copied.
+      const listed = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: referrers[1], size: 1, artifactType: "application/vnd.example.sbom" }] });
+      from.faults.push({ kind: "serve", path: new RegExp(`/referrers/${subject.digest}$`), contentType: "application/vnd.oci.image.index.v1+json", body: listed, times: 1 });
+      to.faults.push({ kind: "serve", path: /\/referrers\//, contentType: "application/vnd.oci.image.index.v1+json", body: '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}', times: 10 });
+      const r = await berthAsync(["copy", "-q", "--referrers", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${from.host}/team/app:1`, `docker://${to.host}/api/app:1`], { env });
+      expect([r.status, r.stderr]).toEqual([0, ""]);
+      expect([await has(withApi.host, "api/app", referrers[0] ?? ""), await has(withApi.host, "api/app", referrers[1] ?? ""), await has(withApi.host, "api/app", referrers[2] ?? "")]).toEqual([false, true, true]);
+      expect(await listedUnder(withApi.host, "api/app", subject.digest)).toEqual([]);
+      expect(to.seen.some((s) => s.method === "PUT" && s.path.includes(subject.digest.replace(":", "-")))).toBe(false);
+    } finally {
+      await from.stop();
+      await to.stop();
+      await withApi.stop();
+    }
   });
 
   it("are copied only between registries, and never with a changed digest", () => {
