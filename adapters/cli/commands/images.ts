@@ -1,5 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
+import { failure } from "../../../core/failure.ts";
 import { splitStoredName } from "../../../core/store/index.ts";
+import { parseFormat, renderRows } from "../../../core/template/index.ts";
+import type { ImageSummary } from "../../api/images.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
@@ -14,11 +17,86 @@ Lists images in the local store. REFERENCE acts as --filter reference=REFERENCE.
 Options:
   -a, --all            Show intermediate images too
   -f, --filter F       Filter: before, after/since, until, dangling, intermediate, id, digest, label, reference, containers, manifest (KEY=VALUE or KEY!=VALUE)
-      --format FORMAT  json or table
+      --format FORMAT  json, or a Go template as podman takes it ("table {{.ID}}\\t{{.Repository}}")
+      --sort FIELD     created (default, newest first), id, repository, size or tag
+  -n, --noheading      No header row
       --digests        Show digests
       --no-trunc       Do not truncate IDs
   -q, --quiet          Print only IDs
 `;
+
+/** The columns podman names in `images` tables; a field not here heads its column with `<no value>`, as in podman. */
+const headers: ReadonlyMap<string, string> = new Map([
+  ["ID", "IMAGE ID"],
+  ["Repository", "REPOSITORY"],
+  ["Tag", "TAG"],
+  ["Digest", "DIGEST"],
+  ["Created", "CREATED"],
+  ["Size", "SIZE"],
+  ["VirtualSize", "VIRTUAL SIZE"],
+  ["SharedSize", "SHARED SIZE"],
+  ["ReadOnly", "R/O"],
+  ["History", "HISTORY"],
+  ["Names", "NAMES"],
+  ["Labels", "LABELS"],
+  ["Containers", "CONTAINERS"],
+  ["Dangling", "DANGLING"],
+  ["ParentId", "PARENT ID"],
+  ["RepoTags", "REPO TAGS"],
+  ["RepoDigests", "REPO DIGESTS"],
+]);
+
+/** Go's time.Time String() of a time in whole seconds since the epoch (podman's listing keeps seconds), in UTC: `2026-01-01 00:00:00 +0000 UTC`. */
+const goTime = (seconds: number): string => {
+  const d = new Date(seconds * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000 UTC`;
+};
+
+/** One row as podman's templates see an image under one of its names (its imageReporter's fields). */
+const reporterRow = (i: ImageSummary, repository: string, tag: string, noTrunc: boolean, now: number) => {
+  const since = i.CreatedAt === "" ? "" : humanAgo(Date.parse(i.CreatedAt), now);
+  return {
+    ID: shownId(i.Id, noTrunc),
+    Id: i.Id,
+    Repository: repository,
+    Tag: tag,
+    Digest: i.Digest,
+    Created: since,
+    CreatedSince: since,
+    CreatedAt: goTime(i.Created),
+    CreatedTime: goTime(i.Created),
+    Size: humanSize(i.Size),
+    VirtualSize: i.VirtualSize,
+    SharedSize: i.SharedSize,
+    ReadOnly: false,
+    IsReadOnly: false,
+    History: i.History.join(", "),
+    Names: [...i.Names],
+    // A map, not a struct: a label it lacks prints <no value> (see core/template).
+    Labels: new Map(Object.entries(i.Labels)),
+    Containers: i.Containers,
+    Dangling: i.Dangling,
+    ParentId: i.ParentId,
+    RepoTags: [...i.RepoTags],
+    RepoDigests: [...i.RepoDigests],
+  };
+};
+
+const sortFields = ["created", "id", "repository", "size", "tag"] as const;
+type SortField = (typeof sortFields)[number];
+
+/** podman's orders: newest first by default; ID, repository and tag ascending; size ascending. */
+const sortRows = <R extends { readonly row: ReturnType<typeof reporterRow>; readonly image: ImageSummary }>(rows: R[], by: SortField): R[] => {
+  const key: Record<SortField, (a: R, b: R) => number> = {
+    created: (a, b) => b.image.Created - a.image.Created,
+    id: (a, b) => (a.image.Id < b.image.Id ? -1 : a.image.Id > b.image.Id ? 1 : 0),
+    repository: (a, b) => (a.row.Repository < b.row.Repository ? -1 : a.row.Repository > b.row.Repository ? 1 : 0),
+    size: (a, b) => a.image.Size - b.image.Size,
+    tag: (a, b) => (a.row.Tag < b.row.Tag ? -1 : a.row.Tag > b.row.Tag ? 1 : 0),
+  };
+  return [...rows].sort(key[by]);
+};
 
 /** `berth images` */
 export const imagesCommand = defineCommand({
@@ -27,13 +105,18 @@ export const imagesCommand = defineCommand({
     all: { type: "boolean", short: "a" },
     filter: { type: "string", short: "f", multiple: true },
     format: { type: "string" },
+    sort: { type: "string" },
+    noheading: { type: "boolean", short: "n" },
     digests: { type: "boolean" },
     "no-trunc": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
   },
   run: async (p, io, globals) => {
     const format = stringOption(p.values, "format");
-    if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
+    const template = format === undefined || format === "json" || format === "table" ? undefined : parseFormat(format);
+    if (template !== undefined && E.isLeft(template)) return report(io, template.left);
+    const sortBy = stringOption(p.values, "sort") ?? "created";
+    if (!(sortFields as ReadonlyArray<string>).includes(sortBy)) return report(io, failure("INVALID_ARGUMENT", `"${sortBy}" is not a valid field for sorting. Choose from: ${sortFields.join(", ")}`));
     if (p.positionals.length > 1) return usageError(io, "images takes at most one REFERENCE");
     const filters = [...((p.values["filter"] as string[] | undefined) ?? []), ...p.positionals.map((r) => `reference=${r}`)];
     const berth = await openFor(io, globals);
@@ -51,13 +134,24 @@ export const imagesCommand = defineCommand({
     }
     const now = Date.now();
     const digests = p.values["digests"] === true;
-    const rows = images.right.flatMap((i) =>
-      (i.Names.length === 0 ? ["<none>:<none>"] : i.Names).map((n) => {
-        const { repository: repo, tag } = n === "<none>:<none>" ? { repository: "<none>", tag: "<none>" } : splitStoredName(n);
-        return [repo, tag, ...(digests ? [i.Digest] : []), shownId(i.Id, noTrunc), i.CreatedAt === "" ? "" : humanAgo(Date.parse(i.CreatedAt), now), humanSize(i.Size)];
-      }),
+    const noHeading = p.values["noheading"] === true;
+    const named = sortRows(
+      images.right.flatMap((image) =>
+        (image.Names.length === 0 ? ["<none>:<none>"] : image.Names).map((n) => {
+          const { repository, tag } = n === "<none>:<none>" ? { repository: "<none>", tag: "<none>" } : splitStoredName(n);
+          return { image, row: reporterRow(image, repository, tag, noTrunc, now) };
+        }),
+      ),
+      sortBy as SortField,
     );
-    io.stdout(table([["REPOSITORY", "TAG", ...(digests ? ["DIGEST"] : []), "IMAGE ID", "CREATED", "SIZE"], ...rows]));
+    if (template !== undefined && E.isRight(template)) {
+      const text = renderRows(template.right, named.map((n) => n.row), headers, "images", noHeading);
+      if (E.isLeft(text)) return report(io, text.left);
+      io.stdout(text.right);
+      return exitCodes.ok;
+    }
+    const rows = named.map(({ row }) => [row.Repository, row.Tag, ...(digests ? [row.Digest] : []), row.ID, row.Created, row.Size]);
+    io.stdout(table([...(noHeading ? [] : [["REPOSITORY", "TAG", ...(digests ? ["DIGEST"] : []), "IMAGE ID", "CREATED", "SIZE"]]), ...rows]));
     return exitCodes.ok;
   },
 });
