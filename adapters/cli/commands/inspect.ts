@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { parseFormat, renderRows } from "../../../core/template/index.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodeFor } from "../../api/errors.ts";
@@ -37,7 +38,8 @@ export const inspectCommand = defineCommand({
       return exitCodes.ok;
     }
     const format = stringOption(p.values, "format");
-    if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
+    const template = format === undefined || format === "json" ? undefined : parseFormat(format);
+    if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const out: unknown[] = [];
@@ -51,19 +53,58 @@ export const inspectCommand = defineCommand({
         exit = exitCodeFor(details.left.code);
       } else return report(io, details.left);
     }
+    if (template !== undefined && E.isRight(template)) {
+      // As podman: each image through the template, what rendered printed even if a later one fails.
+      for (const details of out) {
+        const text = renderRows(template.right, [templateData(details)], new Map(), "inspect");
+        if (E.isLeft(text)) return report(io, text.left);
+        io.stdout(text.right);
+      }
+      return exit;
+    }
     io.stdout(`${JSON.stringify(out, null, 4)}\n`);
     return exit;
   },
 });
 
+/**
+ * A JSON document as podman's template data: objects are structs, except the
+ * maps podman keeps as maps (`Labels`, `Annotations`, anywhere), so that a
+ * label an image lacks prints `<no value>` as in podman.
+ */
+const templateData = (v: unknown, key = ""): unknown => {
+  if (Array.isArray(v)) return v.map((x) => templateData(x));
+  if (typeof v !== "object" || v === null) return v;
+  const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, templateData(x, k)] as const);
+  return key === "Labels" || key === "Annotations" ? new Map(entries) : Object.fromEntries(entries);
+};
+
+/** The columns podman names in `history` tables. */
+const historyHeaders: ReadonlyMap<string, string> = new Map([
+  ["ID", "ID"],
+  ["Created", "CREATED"],
+  ["CreatedBy", "CREATED BY"],
+  ["Size", "SIZE"],
+  ["Comment", "COMMENT"],
+  ["Tags", "TAGS"],
+]);
+
+/** Go's time.Time String() in UTC, whole seconds, of an RFC 3339 instant. */
+const goTime = (iso: string): string => {
+  const t = Date.parse(iso);
+  const d = new Date(Number.isNaN(t) ? -62135596800000 : Math.floor(t / 1000) * 1000);
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+};
+
 /** `berth history IMAGE` */
 export const historyCommand = defineCommand({
-  usage: "Usage: berth history [--format json] [--no-trunc] [-q] IMAGE",
-  options: { format: { type: "string" }, "no-trunc": { type: "boolean" }, quiet: { type: "boolean", short: "q" } },
+  usage: "Usage: berth history [--format json|TEMPLATE] [--no-trunc] [-q] IMAGE",
+  options: { format: { type: "string" }, "no-trunc": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, noheading: { type: "boolean", short: "n" } },
   run: async (p, io, globals) => {
     if (p.positionals.length !== 1) return usageError(io, "history takes exactly one IMAGE");
     const format = stringOption(p.values, "format");
-    if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
+    const template = format === undefined || format === "json" || format === "table" ? undefined : parseFormat(format);
+    if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const rows = await berth.te.historyRows(p.positionals[0] ?? "")();
@@ -86,6 +127,16 @@ export const historyCommand = defineCommand({
     }
     const now = Date.now();
     const by = (s: string): string => (noTrunc || s.length <= 45 ? s : `${s.slice(0, 42)}...`);
+    if (template !== undefined && E.isRight(template)) {
+      const rows = entries.map((e) => {
+        const since = e.created === "" ? "" : humanAgo(Date.parse(e.created), now);
+        return { ID: e.id === "<missing>" ? e.id : shownId(e.id, noTrunc), Created: since, CreatedSince: since, CreatedAt: goTime(e.created), CreatedBy: by(e.createdBy), Size: humanSize(e.size), Comment: e.comment, Tags: [...e.tags] };
+      });
+      const text = renderRows(template.right, rows, historyHeaders, "history", p.values["noheading"] === true);
+      if (E.isLeft(text)) return report(io, text.left);
+      io.stdout(text.right);
+      return exitCodes.ok;
+    }
     io.stdout(
       table([
         ["ID", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
