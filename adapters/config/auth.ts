@@ -42,8 +42,8 @@ const authEnvironment = (host: HostEnvironment, options: AuthOptions): AuthEnvir
   ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
 });
 
-const readAuthFile = async (location: AuthFileLocation): Promise<E.Either<Failure, AuthFile | undefined>> => {
-  const text = await readConfigText(location.path);
+const readAuthFile = async (location: AuthFileLocation, explicit: boolean): Promise<E.Either<Failure, AuthFile | undefined>> => {
+  const text = await readConfigText(location.path, !explicit);
   if (text === undefined) return E.right(undefined);
   if (isReadError(text)) return E.left(text);
   const value = parseJsonText(location.path, text);
@@ -54,8 +54,10 @@ const readAuthFile = async (location: AuthFileLocation): Promise<E.Either<Failur
 /** Reads every auth file in podman's order; missing files are skipped, a malformed one is an error. */
 export const readAuthFiles = async (host: HostEnvironment, options: AuthOptions = {}): Promise<E.Either<Failure, ReadonlyArray<AuthFile>>> => {
   const out: AuthFile[] = [];
+  // A file the user named (--authfile, REGISTRY_AUTH_FILE) must be readable; a default one they may not read is none of theirs.
+  const named = options.authFile ?? host.env["REGISTRY_AUTH_FILE"];
   for (const location of authFileSearchPath(authEnvironment(host, options))) {
-    const f = await readAuthFile(location);
+    const f = await readAuthFile(location, location.path === named);
     if (E.isLeft(f)) return f;
     if (f.right !== undefined) out.push(f.right);
   }
@@ -128,7 +130,8 @@ const editPrimaryAuthFile = async <R>(
   edit: (doc: AuthDocument) => { document: AuthDocument; result: R },
 ): Promise<E.Either<Failure, R>> => {
   const path = primaryAuthFile(authEnvironment(host, options));
-  const current = await readAuthFile({ path, legacy: false });
+  // The file about to be written must be readable: an edit must not drop entries it could not see.
+  const current = await readAuthFile({ path, legacy: false }, true);
   if (E.isLeft(current)) return current;
   const { document, result } = edit(current.right?.document ?? { auths: {} });
   try {

@@ -8,15 +8,19 @@ export type ReadError = Failure<"INVALID_CONFIG" | "CONFIG_NOT_FOUND">;
 /** Largest config file berth reads: they are small, and a huge one is a mistake or an attack. */
 export const maxConfigBytes = 4 * 1024 * 1024;
 
-/** The file's text, `undefined` when it does not exist, or a one-line error. */
-export const readConfigText = async (path: string): Promise<string | undefined | ReadError> => {
+/**
+ * The file's text, `undefined` when it does not exist (or, with
+ * `unreadableIsAbsent`, when this user may not read it: a default location
+ * under another user's directory holds nothing of theirs), or a one-line error.
+ */
+export const readConfigText = async (path: string, unreadableIsAbsent = false): Promise<string | undefined | ReadError> => {
   try {
     const bytes = await readFile(path);
     if (bytes.byteLength > maxConfigBytes) return failure("INVALID_CONFIG", `${path}: larger than ${maxConfigBytes} bytes`);
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (code === "ENOENT" || code === "ENOTDIR" || (unreadableIsAbsent && code === "EACCES")) return undefined;
     if (e instanceof TypeError) return failure("INVALID_CONFIG", `${path}: not valid UTF-8`);
     return failure("INVALID_CONFIG", `${path}: ${(e as Error).message}`);
   }

@@ -117,7 +117,7 @@ describe("store commands", () => {
     expect(b("import", join(root, "missing.tar")).stderr).toBe(`Error: ${join(root, "missing.tar")}: no such file\n`);
     expect(b("images", "--filter", "colour=red").stderr).toMatch(/^Error: invalid filter "colour=red": unknown filter key/);
     expect(b("tag", "one", "Bad Name").stderr).toBe('Error: "Bad Name": invalid reference format\n');
-    expect(b("inspect", "nothere").status).toBe(1);
+    expect(b("inspect", "nothere").status).toBe(125);
     expect(b("--root").status).toBe(125);
     expect(berth(["--root", join(root, "other"), "images", "-q"], { env }).stdout).toBe("");
   });

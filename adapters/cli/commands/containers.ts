@@ -83,7 +83,7 @@ export const mountCommand = defineCommand({
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const c = await berth.te.container(p.positionals[0] ?? "")();
-    if (E.isLeft(c)) return report(io, c.left);
+    if (E.isLeft(c)) return report(io, c.left, exitCodes.failure);
     io.stdout(`${c.right.rootfs}\n`);
     return exitCodes.ok;
   },

@@ -2,7 +2,6 @@ import * as E from "fp-ts/lib/Either.js";
 import { parseFormat, renderRows } from "../../../core/template/index.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
-import { exitCodeFor } from "../../api/errors.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { humanAgo, humanSize, shownId, table } from "../format.ts";
 import { registryOptionsOf } from "../flags.ts";
@@ -48,9 +47,9 @@ export const inspectCommand = defineCommand({
       const details = await berth.te.inspect(name)();
       if (E.isRight(details)) out.push(details.right);
       else if (details.left.code === "IMAGE_NOT_FOUND") {
-        // podman lists what it found and says what it did not, in order.
+        // podman lists what it found and says what it did not, in order; a missing image is an error (125) to podman's inspect.
         io.stderr(`Error: ${details.left.message}\n`);
-        exit = exitCodeFor(details.left.code);
+        exit = exitCodes.failure;
       } else return report(io, details.left);
     }
     if (template !== undefined && E.isRight(template)) {
@@ -108,7 +107,7 @@ export const historyCommand = defineCommand({
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const rows = await berth.te.historyRows(p.positionals[0] ?? "")();
-    if (E.isLeft(rows)) return report(io, rows.left);
+    if (E.isLeft(rows)) return report(io, rows.left, exitCodes.failure);
     const entries = rows.right;
     const noTrunc = p.values["no-trunc"] === true;
     if (p.values["quiet"] === true) {

@@ -52,7 +52,8 @@ ${registryHelp}${policyHelp}${signingHelp}`,
       return printPlan(io, E.map((p: CopyPlan) => ({ plan: p, shown: p }))(plan), planJson, (f) => report(io, f));
     }
     const r = await berth.te.push(image, destination, options)();
-    if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left);
+    // A missing image is an error like any other to podman's push (125).
+    if (E.isLeft(r)) return interrupted() ? report(io, failure("INTERRUPTED", "interrupted")) : report(io, r.left, r.left.code === "IMAGE_NOT_FOUND" ? exitCodes.failure : undefined);
     if (!quiet) io.stderr(`Writing manifest to image destination\n`);
     return exitCodes.ok;
   },

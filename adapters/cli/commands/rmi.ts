@@ -25,7 +25,7 @@ Removes images. By one of several names, only that name goes.
 
 Options:
   -a, --all        Remove all images
-  -f, --force      Remove images with several names by ID, and the containers using them
+  -f, --force      Remove images with several names by ID, and the containers using them; ignore images that do not exist
   -i, --ignore     Ignore images that do not exist
       --no-prune   Keep dangling parents
       --dry-run    Print the removal plan as JSON and change nothing
@@ -51,7 +51,8 @@ export const rmiCommand = defineCommand({
     const r = await berth.te.remove(p.positionals, {
       all,
       force: p.values["force"] === true,
-      ignore: p.values["ignore"] === true,
+      // As podman's: --force does not fail on an image that is not there.
+      ignore: p.values["ignore"] === true || p.values["force"] === true,
       noPrune: p.values["no-prune"] === true,
       dryRun,
     })();

@@ -8,12 +8,12 @@ import { failed, openFor, report } from "../session.ts";
 import type { GlobalOptions } from "../command.ts";
 import { usageError } from "../usage.ts";
 
-/** Tags or untags through the library, printing the failure as podman does. */
+/** Tags or untags through the library, printing the failure as podman does (125 for a missing image too: only rmi says 1). */
 const rename = async (io: CliIO, globals: GlobalOptions, call: (berth: Berth) => Promise<E.Either<Failure, void>>): Promise<ExitCode> => {
   const berth = await openFor(io, globals);
   if (failed(berth)) return berth;
   const r = await call(berth);
-  return E.isLeft(r) ? report(io, r.left) : exitCodes.ok;
+  return E.isLeft(r) ? report(io, r.left, exitCodes.failure) : exitCodes.ok;
 };
 
 /** `berth tag IMAGE NAME...`: short names go under localhost/, :latest is added; a name moves from any image that had it. */
