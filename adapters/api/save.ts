@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { stat } from "node:fs/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseNormalizedNamed, referenceString, tagNameOnly, type Reference } from "../../core/reference/index.ts";
@@ -51,6 +52,11 @@ export const saveImages = async (ctx: BerthContext, req: SaveRequest): Promise<E
   if (req.images.length === 0) return E.left(failure("INVALID_ARGUMENT", "save needs at least one image"));
   if (req.multiImage === true && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", "saving several images needs the docker-archive format"));
   if (typeof req.output !== "string" && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", `--format ${format} writes to a path, not a stream`));
+  // Archives are files: found out before anything is read, not when the finished archive cannot be renamed over a directory.
+  const archive = format === "docker-archive" || format === "oci-archive";
+  if (archive && typeof req.output === "string" && (await stat(req.output).then((s) => s.isDirectory(), () => false))) {
+    return E.left(failure("ARCHIVE_WRITE", `${req.output}: is a directory; ${format} writes a file (give a file name)`));
+  }
   const state = await readState(ctx.store);
   if (E.isLeft(state)) return state;
   // What a killed save left beside its output or in the temp directory goes first.

@@ -1,4 +1,5 @@
 /** Flags several commands share, and how their values read: registries, formats, platforms. */
+import { hostArchitecture } from "../platform.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { parsePlatform } from "../../core/manifest/index.ts";
 import type { Credentials, RegistryOptions } from "../api/berth.ts";
@@ -13,7 +14,12 @@ export const formatOption = (value: string | undefined): ManifestFormat | undefi
   value === undefined ? undefined : value === "oci" || value === "v2s2" ? value : "invalid";
 
 /** `--platform OS/ARCH[/VARIANT]`: `undefined` when not given (this machine's), `"invalid"` when malformed. */
-export const platformOption = (value: string | undefined): Platform | undefined | "invalid" => (value === undefined ? undefined : (parsePlatform(value) ?? "invalid"));
+export const platformOption = (value: string | undefined): Platform | undefined | "invalid" => {
+  if (value === undefined) return undefined;
+  // As podman: an OS alone (`--platform linux`) means this machine's architecture on it.
+  if (/^[a-z0-9]+$/.test(value)) return { os: value, architecture: hostArchitecture() };
+  return parsePlatform(value) ?? "invalid";
+};
 
 /** `--creds USER[:PASSWORD]` */
 export const credsOption = (value: string | undefined): Credentials | undefined => {

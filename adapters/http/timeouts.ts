@@ -53,7 +53,8 @@ export const networkErrorMessage = (e: unknown, url: URL, timeouts: NetworkTimeo
       return `${url.host}: the connection was closed by the other end`;
     case "ERR_SSL_WRONG_VERSION_NUMBER":
     case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
-      return `${url.host}: the server gave an HTTP response to an HTTPS client`;
+      // What to do, too: the usual cause is a plain-HTTP registry used without saying so.
+      return `${url.host}: the server gave an HTTP response to an HTTPS client (use --tls-verify=false for it, or mark it insecure in registries.conf)`;
     default: {
       const inner = (e as { cause?: { message?: unknown } }).cause?.message;
       const text = typeof inner === "string" && inner !== "" ? inner : e instanceof Error ? e.message : String(e);

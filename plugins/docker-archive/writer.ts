@@ -178,6 +178,8 @@ export const dockerArchiveWriter = (output: ArchiveOutput, maxLayerBytes = Numbe
       finished = true;
       return E.right(undefined);
     } catch (e) {
+      // Renaming over a directory: say what is wrong, not what rename(2) says.
+      if ((e as NodeJS.ErrnoException).code === "EISDIR") return E.left(failure("ARCHIVE_WRITE", `${where}: is a directory; an archive is written to a file (give a file name)`));
       return E.left(failure("ARCHIVE_WRITE", `${where}: ${(e as Error).message}`));
     }
   };

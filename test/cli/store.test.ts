@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gzip, smallRootfs } from "../tarballs.ts";
@@ -78,7 +78,7 @@ describe("store commands", () => {
     expect([plan.steps.map((s) => s.kind), plan.exitCode]).toEqual([["delete-image"], 0]);
     expect(names()).toHaveLength(2);
     const forced = b("rmi", "-f", id.slice(0, 10));
-    expect([forced.status, forced.stdout]).toEqual([0, `Deleted: ${id}\n`]);
+    expect([forced.status, forced.stdout]).toEqual([0, `Untagged: localhost/second:latest\nUntagged: localhost/second:extra\nDeleted: ${id}\n`]);
     expect(names()).toEqual([["localhost/one:latest"]]);
     expect(b("check").stdout).toBe("the store is consistent\n");
   });
@@ -118,6 +118,10 @@ describe("store commands", () => {
     expect(b("images", "--filter", "colour=red").stderr).toMatch(/^Error: invalid filter "colour=red": unknown filter key/);
     expect(b("tag", "one", "Bad Name").stderr).toBe('Error: "Bad Name": invalid reference format\n');
     expect(b("inspect", "nothere").status).toBe(125);
+    // Messages that say what to do.
+    expect(b("pull", "dir:/nowhere").stderr).toBe("Error: pull takes an image in a registry, not dir: (use berth copy dir:/nowhere store:NAME)\nTry 'berth --help' for more information.\n");
+    mkdirSync(join(root, "a-directory"), { recursive: true });
+    expect(b("save", "-o", join(root, "a-directory"), "one").stderr).toBe(`Error: ${join(root, "a-directory")}: is a directory; docker-archive writes a file (give a file name)\n`);
     expect(b("--root").status).toBe(125);
     expect(berth(["--root", join(root, "other"), "images", "-q"], { env }).stdout).toBe("");
   });

@@ -57,6 +57,12 @@ export const pullCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "pull takes one NAME");
+    // Other transports are copied into the store, or loaded: say how, rather than "invalid reference format".
+    const transport = /^(dir|oci|oci-archive|docker-archive|docker-daemon|containers-storage|store|tarball):/.exec(name)?.[1];
+    if (transport !== undefined) {
+      const how = transport === "oci-archive" || transport === "docker-archive" ? `berth load -i ${name.slice(transport.length + 1).split(":")[0] ?? ""}, or berth copy ${name} store:NAME` : `berth copy ${name} store:NAME`;
+      return usageError(io, `pull takes an image in a registry, not ${transport}: (use ${how})`);
+    }
     const platform = platformOption(stringOption(p.values, "platform"));
     if (platform === "invalid") return usageError(io, `invalid --platform "${stringOption(p.values, "platform") ?? ""}": use OS/ARCH[/VARIANT]`);
     const registry = registryOptionsOf(p.values);

@@ -14,7 +14,12 @@ const printRemoval = (io: CliIO, report: RemovalReport, dryRun: boolean): ExitCo
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return report.exitCode;
   }
-  for (const step of report.steps) if (step.kind !== "remove-container") io.stdout(`${describeStep(step)}\n`);
+  for (const step of report.steps) {
+    if (step.kind === "remove-container") continue;
+    // As podman: an image's names are untagged, each said, before it is deleted.
+    if (step.kind === "delete-image") for (const name of step.names) io.stdout(`${describeStep({ kind: "untag", imageId: step.imageId, name })}\n`);
+    io.stdout(`${describeStep(step)}\n`);
+  }
   for (const e of report.errors) io.stderr(`Error: ${e.message}\n`);
   return report.exitCode;
 };
