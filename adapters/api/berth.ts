@@ -721,3 +721,6 @@ const berthOver = (ctx: BerthContext): Berth => {
     warnings: ctx.warnings,
   };
 };
+
+/** The architecture this machine runs, as image platforms name it (`amd64`, `arm64`, …). */
+export { hostArchitecture } from "../platform.ts";

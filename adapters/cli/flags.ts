@@ -1,8 +1,7 @@
 /** Flags several commands share, and how their values read: registries, formats, platforms. */
-import { hostArchitecture } from "../platform.ts";
 import type { ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { parsePlatform } from "../../core/manifest/index.ts";
-import type { Credentials, RegistryOptions } from "../api/berth.ts";
+import { hostArchitecture, type Credentials, type RegistryOptions } from "../api/berth.ts";
 import { stringOption } from "./args.ts";
 
 /** `--tls-verify[=true|false]`; `undefined` means what registries.conf says. */

@@ -12,23 +12,29 @@ export const humanSize = (bytes: number): string => {
   return `${Number(v.toPrecision(3))} ${units[i]}`;
 };
 
-/** How long ago, in docker's words: `Less than a second ago`, `3 minutes ago`, `About an hour ago`. */
+/**
+ * How long ago, in docker's words (go-units HumanDuration, which podman
+ * prints): seconds and minutes truncated, hours rounded, then days, weeks
+ * and months in whole units of the rounded hours. `About a minute ago`
+ * covers 60 to 119 seconds, so nothing says "1 minutes".
+ */
 export const humanAgo = (thenMs: number, nowMs: number): string => {
   const s = Math.max(0, (nowMs - thenMs) / 1000);
   const text = (() => {
-    if (s < 1) return "Less than a second";
-    if (s < 2) return "1 second";
-    if (s < 60) return `${Math.floor(s)} seconds`;
-    const m = s / 60;
-    if (Math.round(m) === 1) return "About a minute";
-    if (m < 60) return `${Math.floor(m)} minutes`;
-    const h = m / 60;
-    if (Math.round(h) === 1) return "About an hour";
-    if (h < 48) return `${Math.floor(h)} hours`;
-    if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
-    if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
-    if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
-    return `${Math.floor(h / 24 / 365)} years`;
+    const seconds = Math.floor(s);
+    if (seconds < 1) return "Less than a second";
+    if (seconds === 1) return "1 second";
+    if (seconds < 60) return `${seconds} seconds`;
+    const minutes = Math.floor(s / 60);
+    if (minutes === 1) return "About a minute";
+    if (minutes < 60) return `${minutes} minutes`;
+    const hours = Math.round(s / 3600);
+    if (hours === 1) return "About an hour";
+    if (hours < 48) return `${hours} hours`;
+    if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+    if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+    if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+    return `${Math.floor(s / 3600 / 24 / 365)} years`;
   })();
   return `${text} ago`;
 };

@@ -17,7 +17,7 @@ export interface ImportFacts {
   readonly config: RunConfig;
   /** `--message`, kept as the history comment. */
   readonly message?: string;
-  /** What was imported, for the history's created_by. */
+  /** What was imported, for messages (the history does not record it, as podman's does not). */
   readonly source: string;
 }
 
@@ -29,7 +29,8 @@ export const importedConfig = (f: ImportFacts): ImageConfig => ({
   ...(f.variant === undefined ? {} : { variant: f.variant }),
   config: f.config,
   rootfs: { type: "layers", diff_ids: [f.diffId] },
-  history: [{ created: f.created, created_by: `/bin/sh -c #(nop) ADD file:${f.diffId.replace(/^sha256:/, "")} in / (berth import ${f.source})`, ...(f.message === undefined ? {} : { comment: f.message }) }],
+  // As podman's import writes it: the layer, not where it came from (a host path is nobody's business), and its comment.
+  history: [{ created: f.created, created_by: `/bin/sh -c #(nop) ADD file:${f.diffId.replace(/^sha256:/, "")} in /`, comment: f.message ?? "imported from tarball" }],
 });
 
 /** The OCI manifest tying a config blob to the imported layer. */
