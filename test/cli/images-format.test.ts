@@ -81,6 +81,16 @@ describe("images --format", () => {
     expect(b("images", "--sort", field, "--format", format).stdout).toBe((await p("images", "--sort", field, "--format", format)).stdout);
   });
 
+  it("prints --format json key for key as podman does", async () => {
+    type Doc = Record<string, unknown>;
+    const ours = JSON.parse(b("images", "--sort", "repository", "--format", "json").stdout) as Doc[];
+    const theirs = JSON.parse((await p("images", "--sort", "repository", "--format", "json")).stdout) as Doc[];
+    expect(ours.map((d) => Object.keys(d))).toEqual(theirs.map((d) => Object.keys(d)));
+    // Sizes are left out (podman counts unpacked storage, berth blobs), and so are digests (podman's are of the manifest it made on load).
+    const same = (d: Doc) => ({ Id: d["Id"], ParentId: d["ParentId"], RepoTags: d["RepoTags"], Labels: d["Labels"], Containers: d["Containers"], Names: d["Names"], Created: d["Created"], CreatedAt: d["CreatedAt"] });
+    expect(ours.map(same)).toEqual(theirs.map(same));
+  });
+
   it("leaves the header out with --noheading", async () => {
     const format = "table {{.ID}} {{.Repository}}";
     const ours = b("images", "--noheading", "--sort", "repository", "--format", format);

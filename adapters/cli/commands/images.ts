@@ -83,6 +83,30 @@ const reporterRow = (i: ImageSummary, repository: string, tag: string, noTrunc: 
   };
 };
 
+/**
+ * One image as podman 4.3's `images --format json` prints it, key for key:
+ * `RepoTags` null (podman fills it only for Docker's API; `Names` has them),
+ * empty `Labels` null, `CreatedAt` in whole seconds, `Dangling` only when
+ * true, and no `Digests`. The library's ImageSummary keeps the fuller form.
+ */
+const podmanJson = (i: ImageSummary) => ({
+  Id: i.Id,
+  ParentId: i.ParentId,
+  RepoTags: null,
+  RepoDigests: i.RepoDigests,
+  Size: i.Size,
+  SharedSize: i.SharedSize,
+  VirtualSize: i.VirtualSize,
+  Labels: Object.keys(i.Labels).length === 0 ? null : i.Labels,
+  Containers: i.Containers,
+  Names: i.Names,
+  Digest: i.Digest,
+  History: i.History,
+  Created: i.Created,
+  CreatedAt: new Date(i.Created * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+  ...(i.Dangling ? { Dangling: true } : {}),
+});
+
 const sortFields = ["created", "id", "repository", "size", "tag"] as const;
 type SortField = (typeof sortFields)[number];
 
@@ -128,10 +152,6 @@ export const imagesCommand = defineCommand({
       io.stdout([...new Set(images.right.map((i) => shownId(i.Id, noTrunc)))].map((id) => `${id}\n`).join(""));
       return exitCodes.ok;
     }
-    if (format === "json") {
-      io.stdout(`${JSON.stringify(images.right, null, 2)}\n`);
-      return exitCodes.ok;
-    }
     const now = Date.now();
     const digests = p.values["digests"] === true;
     const noHeading = p.values["noheading"] === true;
@@ -144,6 +164,13 @@ export const imagesCommand = defineCommand({
       ),
       sortBy as SortField,
     );
+    if (format === "json") {
+      // One document per image, in the order of its first row.
+      const seen = new Set<string>();
+      const ordered = named.map((n) => n.image).filter((i) => !seen.has(i.Id) && seen.add(i.Id) !== undefined);
+      io.stdout(`${JSON.stringify(ordered.map(podmanJson), null, 4)}\n`);
+      return exitCodes.ok;
+    }
     if (template !== undefined && E.isRight(template)) {
       const text = renderRows(template.right, named.map((n) => n.row), headers, "images", noHeading);
       if (E.isLeft(text)) return report(io, text.left);
