@@ -49,6 +49,17 @@ describe("history and inspect --format", () => {
   });
 });
 
+describe("history --format json", () => {
+  it("prints podman's keys in podman's order, on one line", async () => {
+    // berth names the image on its newest entry (tags); podman 4.3 leaves them out.
+    const ours = (JSON.parse(b("history", "--format", "json", "app").stdout) as Array<Record<string, unknown>>).map(({ tags: _t, ...rest }) => rest);
+    const theirs = JSON.parse((await p("history", "--format", "json", "app")).stdout) as Array<Record<string, unknown>>;
+    expect(ours.map((d) => Object.keys(d))).toEqual(theirs.map((d) => Object.keys(d)));
+    expect(ours.map(({ id, CreatedBy, comment, Created }) => ({ id, CreatedBy, comment, Created }))).toEqual(theirs.map(({ id, CreatedBy, comment, Created }) => ({ id, CreatedBy, comment, Created })));
+    expect(b("history", "--format", "json", "app").stdout.split("\n")).toHaveLength(2);
+  });
+});
+
 describe("images --format", () => {
   const formats = [
     "{{.ID}}",

@@ -41,7 +41,7 @@ describe("store commands", () => {
     });
     const history = JSON.parse(b("history", "--format", "json", "one").stdout) as Array<Record<string, unknown>>;
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ id, Comment: "first import", Tags: ["localhost/one:latest", "quay.io/team/one:2", "localhost/two:latest"] });
+    expect(history[0]).toMatchObject({ id, comment: "first import", tags: ["localhost/one:latest", "quay.io/team/one:2", "localhost/two:latest"] });
   });
 
   it("imports a gzip tarball from standard input", async () => {

@@ -115,13 +115,17 @@ export const historyCommand = defineCommand({
       return exitCodes.ok;
     }
     if (format === "json") {
-      io.stdout(
-        `${JSON.stringify(
-          entries.map((e) => ({ id: e.id, created: e.created, CreatedBy: e.createdBy, Size: e.size, Comment: e.comment, Tags: e.tags })),
-          null,
-          4,
-        )}\n`,
-      );
+      // As podman 4.3 prints it: one line, its keys in its order, empty ones left out, and `Created` in whole seconds.
+      const doc = entries.map((e) => ({
+        id: e.id,
+        ...(e.created === "" ? {} : { created: e.created }),
+        ...(e.createdBy === "" ? {} : { CreatedBy: e.createdBy }),
+        ...(e.tags.length === 0 ? {} : { tags: e.tags }),
+        size: e.size,
+        ...(e.comment === "" ? {} : { comment: e.comment }),
+        Created: e.created === "" ? "0001-01-01T00:00:00Z" : new Date(Math.floor(Date.parse(e.created) / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z"),
+      }));
+      io.stdout(`${JSON.stringify(doc)}\n`);
       return exitCodes.ok;
     }
     const now = Date.now();
