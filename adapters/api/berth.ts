@@ -11,7 +11,7 @@ import { importTarball, type ImportOptions } from "../../plugins/tarball/import.
 import type { Credentials } from "../config/auth.ts";
 import { loadAliasCache } from "../config/registries.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import { checkStore, type CheckReport } from "../store/check.ts";
 import { createContainer, findContainer, removeContainers, rootfsOf } from "../store/containers.ts";
@@ -19,7 +19,7 @@ import { readImageDocuments } from "../store/documents.ts";
 import { readState } from "../store/store.ts";
 import { createContext, type BerthContext, type BerthOptions, type RegistryAccess } from "./context.ts";
 import { copyByName, planByName, type CopyRequest } from "./copy.ts";
-import { sync, type SyncEvent, type SyncResult } from "./sync.ts";
+import { sync, type SyncRequest, type SyncResult } from "./sync.ts";
 import { inspectByName, type Inspected } from "./inspect-any.ts";
 import { parseImageName } from "../../core/transport/index.ts";
 import { addToList, annotateList, createList, findList, planListPush, pushList, removeFromList, removeLists } from "./manifest-lists.ts";
@@ -106,33 +106,14 @@ export interface CopyOptions extends OperationOptions {
   readonly referrers?: boolean;
 }
 
-/** Syncing many images (see {@link Berth.sync}), as skopeo sync's options say it. */
-export interface SyncOptions extends OperationOptions {
+/** Syncing many images (see {@link Berth.sync}): skopeo sync's options, from a registry repository to a registry unless the kinds say otherwise. */
+export interface SyncOptions extends Omit<SyncRequest, "source" | "destination" | "sourceKind" | "destinationKind" | "src" | "dest"> {
   /** What the source names: a registry repository or image (default), a directory of `dir:` images, or a YAML file. */
   readonly sourceKind?: SyncSourceKind;
   /** What the destination names: a registry and namespace (default), or a directory. */
   readonly destinationKind?: SyncDestinationKind;
-  /** Keep the source's whole name (registry included) under the destination. */
-  readonly scoped?: boolean;
-  /** Appended to every destination name (a tag suffix). */
-  readonly appendSuffix?: string;
-  readonly all?: boolean;
-  readonly platform?: Platform;
-  readonly format?: ManifestFormat;
-  readonly preserveDigests?: boolean;
-  readonly removeSignatures?: boolean;
-  /** Go on after an image fails; the sync still fails at the end. */
-  readonly keepGoing?: boolean;
-  /** Only plan: which images would be copied and which are already there. */
-  readonly dryRun?: boolean;
-  /** Images copied at once (default 4). */
-  readonly jobs?: number;
-  /** Also copy what refers to each image (OCI 1.1 referrers). */
-  readonly referrers?: boolean;
   readonly src?: RegistryOptions & { readonly noCreds?: boolean };
   readonly dest?: RegistryOptions & { readonly noCreds?: boolean };
-  /** Each image as it starts, ends or fails. */
-  readonly onImage?: (event: SyncEvent) => void;
 }
 
 /** Adding an image to a manifest list (podman's `manifest add` options). */
@@ -435,7 +416,7 @@ const signerOf = async (o: { readonly signer?: Signer; readonly sign?: SignReque
   o.signer !== undefined ? E.right(o.signer) : o.sign === undefined ? E.right(undefined) : signerFor(o.sign);
 
 const berthOver = (ctx: BerthContext): Berth => {
-  const platformOf = (p: Platform | undefined): Platform => p ?? { os: "linux", architecture: hostArchitecture() };
+  const platformOf = (p: Platform | undefined): Platform => p ?? hostPlatform();
 
   /** Looks an image up by name and reads its manifest and config, then gives `f` of them. */
   const withImage =
@@ -462,7 +443,6 @@ const berthOver = (ctx: BerthContext): Berth => {
   const listAddOptions = (o: ListAddOptions) => ({
     ...o,
     access: accessOf(o),
-    ...(o.platform === undefined ? {} : { platform: platformOf(o.platform) }),
   });
 
   const copyRequest = (source: string, destination: string, o: CopyOptions, signer: Signer | undefined): CopyRequest => ({
@@ -552,29 +532,10 @@ const berthOver = (ctx: BerthContext): Berth => {
       const found = await findList(ctx, name);
       return E.isLeft(found) ? found : E.right(found.right !== undefined);
     },
-    sync: (source, destination, o = {}) => () =>
-      sync(ctx, {
-        source,
-        destination,
-        sourceKind: o.sourceKind ?? "docker",
-        destinationKind: o.destinationKind ?? "docker",
-        src: accessOf(o.src ?? {}),
-        dest: accessOf(o.dest ?? {}),
-        ...(o.scoped === undefined ? {} : { scoped: o.scoped }),
-        ...(o.appendSuffix === undefined ? {} : { appendSuffix: o.appendSuffix }),
-        ...(o.all === undefined ? {} : { all: o.all }),
-        ...(o.platform === undefined ? {} : { platform: platformOf(o.platform) }),
-        ...(o.format === undefined ? {} : { format: o.format }),
-        ...(o.preserveDigests === undefined ? {} : { preserveDigests: o.preserveDigests }),
-        ...(o.removeSignatures === undefined ? {} : { removeSignatures: o.removeSignatures }),
-        ...(o.keepGoing === undefined ? {} : { keepGoing: o.keepGoing }),
-        ...(o.dryRun === undefined ? {} : { dryRun: o.dryRun }),
-        ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
-        ...(o.referrers === undefined ? {} : { referrers: o.referrers }),
-        ...(o.onImage === undefined ? {} : { onImage: o.onImage }),
-        ...(o.onEvent === undefined ? {} : { onEvent: o.onEvent }),
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
-      }),
+    sync: (source, destination, o = {}) => () => {
+      const { sourceKind = "docker", destinationKind = "docker", src, dest, ...rest } = o;
+      return sync(ctx, { ...rest, source, destination, sourceKind, destinationKind, src: accessOf(src), dest: accessOf(dest) });
+    },
     images: (o = {}) => async () => {
       const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;

@@ -13,7 +13,7 @@ import { policyCheck, signatureSourcesOf } from "../config/policy.ts";
 import { copyImage, dryRunCopy, type CopyEvent, type CopyFailure, type CopyOptions as EngineOptions, type CopyResult } from "../copy/engine.ts";
 import type { HttpClient } from "../http/client.ts";
 import { blobInfoCache, type BlobInfoCache } from "../store/blob-info.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import type { Signer } from "../signature/signer.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { subjectOf } from "./policy-identity.ts";
@@ -68,7 +68,7 @@ export interface CopyRequest extends CopyRun, CopyChoices {
 
 /** The engine's options for a copy of these choices. */
 export const engineOptions = (choices: CopyChoices, run: CopyRun, allow?: EngineOptions["allow"], blobInfo?: BlobInfoCache): EngineOptions => ({
-  platform: choices.platform ?? { os: "linux", architecture: hostArchitecture() },
+  platform: choices.platform ?? hostPlatform(),
   ...(run.signal === undefined ? {} : { signal: run.signal }),
   ...(run.onEvent === undefined ? {} : { onEvent: run.onEvent }),
   all: choices.all === true,
@@ -102,6 +102,13 @@ const open = async <K extends "openSource" | "openDestination">(
   }
 };
 
+/** One side of a copy opened outside a copy, with its own HTTP client; `close` ends both. */
+export interface OpenedSide<S> {
+  readonly side: S;
+  readonly http: HttpClient;
+  readonly close: () => Promise<void>;
+}
+
 /**
  * One side of a copy opened by its transport-qualified name on berth's terms
  * under `access`, with an HTTP client of its own; `close` ends both. For
@@ -113,7 +120,7 @@ export const openByName = async <K extends "openSource" | "openDestination">(
   text: string,
   access: RegistryAccess | undefined,
   signal?: AbortSignal,
-): Promise<E.Either<Failure, { readonly side: K extends "openSource" ? ImageSource : ImageDestination; readonly http: HttpClient; readonly close: () => Promise<void> }>> => {
+): Promise<E.Either<Failure, OpenedSide<K extends "openSource" ? ImageSource : ImageDestination>>> => {
   const a = ctx.access(access);
   const http = ctx.http(a, signal);
   const side = await open(kind, text, ctx.transportContext(a, http), ctx.plugins);

@@ -6,16 +6,14 @@
  * machine's by default), as skopeo does, under the index's digest; `--raw`
  * shows the index itself.
  */
-import { createHash } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
-import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { choosePlatform, imageConfig, parseManifest, type Platform } from "../../core/manifest/index.ts";
+import { choosePlatform, parseManifest, type Platform } from "../../core/manifest/index.ts";
 import type { RawManifest } from "../../plugins/contract.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { openByName } from "./copy.ts";
-import { readConfigStream } from "./small-blob.ts";
+import { imageConfigOf, instanceManifest } from "./source-documents.ts";
 import type { RemoteDetails } from "./remote.ts";
 
 /** What `inspect` shows of an image outside the store and the registries' own path. */
@@ -24,7 +22,6 @@ export type Inspected =
   | { readonly kind: "config"; readonly text: string }
   | { readonly kind: "details"; readonly details: Omit<RemoteDetails, "Name"> };
 
-const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 /** Inspects the image a transport-qualified name names. */
 export const inspectByName = async (
@@ -44,32 +41,21 @@ export const inspectByName = async (
     let parsed = parseManifest(raw.bytes, raw.mediaType, text);
     if (E.isLeft(parsed)) return parsed;
     if (parsed.right.kind === "index") {
-      const want = options.platform ?? { os: "linux", architecture: hostArchitecture() };
+      const want = options.platform ?? hostPlatform();
       const entry = choosePlatform(parsed.right.index, want);
       if (entry === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${text}: no image found in image index for architecture ${want.architecture}, variant ${JSON.stringify(want.variant ?? "")}, OS ${want.os}`));
-      const instance = await src.manifest(entry.digest);
+      const instance = await instanceManifest(src, entry, text);
       if (E.isLeft(instance)) return instance;
-      if (sha256(instance.right.bytes) !== entry.digest) return E.left(failure("DIGEST_MISMATCH", `${text}: instance ${entry.digest} has another digest`));
       raw = instance.right;
       parsed = parseManifest(raw.bytes, raw.mediaType, text);
       if (E.isLeft(parsed)) return parsed;
       if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${text}: an index inside an index`));
     }
     const manifest = parsed.right.manifest;
-    const stream = await src.blob(manifest.config);
-    if (E.isLeft(stream)) return stream;
-    const bytes = await readConfigStream(stream.right, manifest.config, text);
-    if (E.isLeft(bytes)) return bytes;
-    const configText = bytes.right.toString("utf8");
-    if (what === "config") return E.right({ kind: "config", text: configText });
-    let doc: unknown;
-    try {
-      doc = JSON.parse(configText);
-    } catch (e) {
-      return E.left(failure("INVALID_CONFIG", `config of ${text}: ${(e as Error).message}`));
-    }
-    const config = decodeDocument(imageConfig, `config of ${text}`)(doc);
-    if (E.isLeft(config)) return config;
+    const read = await imageConfigOf(src, manifest, text);
+    if (E.isLeft(read)) return read;
+    if (what === "config") return E.right({ kind: "config", text: read.right.text });
+    const config = read.right.config;
     return E.right({
       kind: "details",
       details: {
@@ -77,13 +63,13 @@ export const inspectByName = async (
         Digest: top.right.digest,
         // Only registries have tags to list; skopeo shows none for the other transports.
         RepoTags: [],
-        Created: config.right.created ?? "",
-        Labels: config.right.config?.Labels ?? null,
-        Architecture: config.right.architecture,
-        Os: config.right.os,
+        Created: config.created ?? "",
+        Labels: config.config?.Labels ?? null,
+        Architecture: config.architecture,
+        Os: config.os,
         Layers: manifest.layers.map((l) => l.digest),
         LayersData: manifest.layers.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: l.annotations ?? null })),
-        Env: config.right.config?.Env ?? null,
+        Env: config.config?.Env ?? null,
       },
     });
   } finally {

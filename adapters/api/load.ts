@@ -16,7 +16,7 @@ import { ociLayoutSource, ociPlugin } from "../../plugins/oci/layout.ts";
 import { storeDestination } from "../../plugins/store/transport.ts";
 import { policyCheck, type PolicySubject } from "../config/policy.ts";
 import { copyImage } from "../copy/engine.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import { plainTar, readJsonEntry } from "../tar/archive-file.ts";
 import { indexTar } from "../tar/index.ts";
 import type { BerthContext } from "./context.ts";
@@ -176,7 +176,7 @@ export const loadArchive = async (
       const src = await image.open();
       if (E.isLeft(src)) return src;
       const r = await copyImage(src.right, storeDestination(ctx.store, image.names), {
-        platform: { os: "linux", architecture: hostArchitecture() },
+        platform: hostPlatform(),
         allow: async (digest) => policyCheck(policy.right, await image.subject())(digest),
       });
       if (E.isLeft(r)) return r;

@@ -6,11 +6,10 @@
  * from, or its config) without pulling its layers; pushing copies every
  * instance through the copy engine, digests kept, and then the index.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
-import { choosePlatform, imageConfig, mediaTypes, parseManifest, type Descriptor, type ImageIndex, type IndexEntry, type Platform } from "../../core/manifest/index.ts";
-import { decodeDocument } from "../../core/codec.ts";
+import { choosePlatform, mediaTypes, parseManifest, type Descriptor, type ImageIndex, type IndexEntry, type Platform } from "../../core/manifest/index.ts";
 import { parseDigest, parseNormalizedNamed, repositoryName, type Digest } from "../../core/reference/index.ts";
 import {
   annotatedInstance,
@@ -33,10 +32,11 @@ import type { CopyPlan } from "../../core/copy/index.ts";
 import { blobPath, blobStream, hasBlob, putBytes, readSmallBlob } from "../store/blobs.ts";
 import { deleteUnclaimed } from "../store/claims.ts";
 import { inspection, transaction } from "../store/store.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
-import { openByName } from "./copy.ts";
-import { readConfigStream } from "./small-blob.ts";
+import { sha256Digest } from "../store/hash.ts";
+import { openByName, type OpenedSide } from "./copy.ts";
+import { imageConfigOf, instanceManifest } from "./source-documents.ts";
 
 /** How an instance is added: which of an index's images, and what to record about it. */
 export interface AddOptions extends EntryChanges {
@@ -59,13 +59,13 @@ export interface ListPushOptions {
   readonly onEvent?: (e: CopyEvent) => void;
 }
 
-const sha256 = (bytes: Uint8Array): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
-/** The list a name names, from the state. */
-const listIn = (state: StoreState, name: string): ListRecord | undefined => (state.lists ?? []).find((l) => l.name === name || l.id === name || (name.length >= 12 && l.id.startsWith(name)));
-
-/** A name as the store writes it (`localhost/` for a name without a registry, `:latest` without a tag), or why it is none. */
-const listName = (name: string): E.Either<Failure, string> => normalizeStoreName(name);
+/** The list a name names, from the state: by its name as the store writes it (`localhost/`, `:latest` added), as given, or by its ID or an ID prefix of 12 or more. */
+const listIn = (state: StoreState, name: string): ListRecord | undefined => {
+  const qualified = normalizeStoreName(name);
+  const q = E.isRight(qualified) ? qualified.right : undefined;
+  return (state.lists ?? []).find((l) => l.name === q || l.name === name || l.id === name || (name.length >= 12 && l.id.startsWith(name)));
+};
 
 /** The stored index of a list. */
 const readIndex = async (ctx: BerthContext, list: ListRecord): Promise<E.Either<Failure, ImageIndex>> => {
@@ -79,7 +79,7 @@ const readIndex = async (ctx: BerthContext, list: ListRecord): Promise<E.Either<
 /** Stores a new version of a list's index; the record that points at it is the caller's to commit. */
 const storeIndex = async (ctx: BerthContext, index: ImageIndex): Promise<E.Either<Failure, { digest: string; size: number }>> => {
   const bytes = new TextEncoder().encode(indexBytes(index));
-  const r = await putBytes(ctx.store, bytes, { digest: sha256(bytes) as Digest, size: bytes.byteLength });
+  const r = await putBytes(ctx.store, bytes, { digest: sha256Digest(bytes), size: bytes.byteLength });
   return E.isLeft(r) ? r : E.right({ digest: r.right.digest, size: r.right.size });
 };
 
@@ -89,11 +89,10 @@ const changeList = async (
   name: string,
   edit: (index: ImageIndex, instances: ReadonlyArray<ListInstance>) => E.Either<Failure, { readonly index: ImageIndex; readonly instances: ReadonlyArray<ListInstance> }>,
 ): Promise<E.Either<Failure, ListRecord>> => {
-  const qualified = listName(name);
+  const qualified = normalizeStoreName(name);
   if (E.isLeft(qualified)) return qualified;
-  let dropped: ReadonlyArray<string> = [];
-  const r = await transaction(ctx.store, async (state) => {
-    const list = listIn(state, qualified.right) ?? listIn(state, name);
+  return transaction(ctx.store, async (state) => {
+    const list = listIn(state, name);
     if (list === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${name}: no such manifest list`));
     const index = await readIndex(ctx, list);
     if (E.isLeft(index)) return index;
@@ -105,10 +104,9 @@ const changeList = async (
     const lists = (state.lists ?? []).map((l) => (l.id === list.id ? next : l));
     const nextState = { ...state, lists };
     const inUse = blobsInUse(nextState);
-    dropped = listBlobs(list).filter((b) => !inUse.has(b));
+    const dropped = listBlobs(list).filter((b) => !inUse.has(b));
     return E.right({ state: nextState, result: next, requiredBlobs: listBlobs(next), afterCommit: () => deleteUnclaimed(ctx.store, dropped) });
   });
-  return r;
 };
 
 /** The instances an image source adds: their index entries (platform filled in) and manifest bytes, each verified against its digest. */
@@ -122,9 +120,8 @@ const instancesOf = async (
   const parsed = parseManifest(top.right.bytes, top.right.mediaType, text);
   if (E.isLeft(parsed)) return parsed;
   const instance = async (entry: IndexEntry): Promise<E.Either<Failure, { entry: IndexEntry; bytes: Uint8Array }>> => {
-    const m = await src.manifest(entry.digest);
+    const m = await instanceManifest(src, entry, text);
     if (E.isLeft(m)) return m;
-    if (sha256(m.right.bytes) !== entry.digest) return E.left(failure("DIGEST_MISMATCH", `${text}: instance ${entry.digest} has another digest`));
     return E.right({ entry: { mediaType: m.right.mediaType || entry.mediaType, digest: entry.digest, size: m.right.bytes.byteLength, ...(entry.platform === undefined ? {} : { platform: entry.platform }) }, bytes: m.right.bytes });
   };
   if (parsed.right.kind === "index") {
@@ -138,31 +135,21 @@ const instancesOf = async (
       }
       return E.right(out);
     }
-    const want = options.platform ?? { os: "linux", architecture: hostArchitecture() };
+    const want = options.platform ?? hostPlatform();
     const chosen = choosePlatform(index, want);
     if (chosen === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${text}: no image in the index for ${want.os}/${want.architecture}${want.variant === undefined ? "" : `/${want.variant}`}`));
     const one = await instance(chosen);
     return E.isLeft(one) ? one : E.right([one.right]);
   }
   // One image: its platform is its config's.
-  const manifest = parsed.right.manifest;
-  const stream = await src.blob(manifest.config);
-  if (E.isLeft(stream)) return stream;
-  const configBytes = await readConfigStream(stream.right, manifest.config, text);
-  if (E.isLeft(configBytes)) return configBytes;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(configBytes.right.toString("utf8"));
-  } catch {
-    return E.left(failure("INVALID_CONFIG", `${text}: config ${manifest.config.digest} is not JSON`));
-  }
-  const config = decodeDocument(imageConfig, `${text}: config`)(doc);
-  if (E.isLeft(config)) return config;
+  const read = await imageConfigOf(src, parsed.right.manifest, text);
+  if (E.isLeft(read)) return read;
+  const { doc, config } = read.right;
   const osVersion = (doc as { "os.version"?: unknown })["os.version"];
   const platform = {
-    architecture: config.right.architecture,
-    os: config.right.os,
-    ...(config.right.variant === undefined ? {} : { variant: config.right.variant }),
+    architecture: config.architecture,
+    os: config.os,
+    ...(config.variant === undefined ? {} : { variant: config.variant }),
     ...(typeof osVersion === "string" ? { "os.version": osVersion } : {}),
   };
   return E.right([{ entry: { mediaType: top.right.mediaType, digest: top.right.digest as Digest, size: top.right.bytes.byteLength, platform }, bytes: top.right.bytes }]);
@@ -207,7 +194,7 @@ export const addToList = async (ctx: BerthContext, list: string, image: string, 
 
 /** Creates an empty list named `name` (refused if a list or image has the name), then adds `images`; gives the list. */
 export const createList = async (ctx: BerthContext, name: string, images: ReadonlyArray<string>, options: AddOptions = {}): Promise<E.Either<Failure, ListRecord>> => {
-  const qualified = listName(name);
+  const qualified = normalizeStoreName(name);
   if (E.isLeft(qualified)) return qualified;
   const made = await transaction(ctx.store, async (state) => {
     const taken = (state.lists ?? []).some((l) => l.name === qualified.right) || state.images.some((i) => i.names.includes(qualified.right));
@@ -258,10 +245,9 @@ export const removeFromList = async (ctx: BerthContext, list: string, target: st
 
 /** A list of the store by name or ID, with its index's bytes; `undefined` when there is none. */
 export const findList = async (ctx: BerthContext, name: string): Promise<E.Either<Failure, { readonly list: ListRecord; readonly bytes: Uint8Array } | undefined>> => {
-  const qualified = listName(name);
   const state = await inspection(ctx.store, async (s) => s);
   if (E.isLeft(state)) return state;
-  const list = (E.isRight(qualified) ? listIn(state.right, qualified.right) : undefined) ?? listIn(state.right, name);
+  const list = listIn(state.right, name);
   if (list === undefined) return E.right(undefined);
   const bytes = await readSmallBlob(ctx.store, list.digest);
   return E.isLeft(bytes) ? bytes : E.right({ list, bytes: bytes.right });
@@ -271,9 +257,8 @@ export const findList = async (ctx: BerthContext, name: string): Promise<E.Eithe
 export const removeLists = async (ctx: BerthContext, names: ReadonlyArray<string>): Promise<ReadonlyArray<E.Either<Failure, ListRecord>>> => {
   const out: Array<E.Either<Failure, ListRecord>> = [];
   for (const name of names) {
-    const qualified = listName(name);
     const r = await transaction(ctx.store, async (state) => {
-      const list = (E.isRight(qualified) ? listIn(state, qualified.right) : undefined) ?? listIn(state, name);
+      const list = listIn(state, name);
       if (list === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${name}: image not known`));
       const nextState = { ...state, lists: (state.lists ?? []).filter((l) => l.id !== list.id) };
       const inUse = blobsInUse(nextState);
@@ -304,12 +289,12 @@ const asDockerList = (list: ListRecord, bytes: Uint8Array): E.Either<Failure, Ra
   if (oci !== undefined) return E.left(failure("UNSUPPORTED_MANIFEST", `${list.name}: instance ${oci.digest} is ${oci.mediaType}, which a Docker manifest list cannot name; push it as an OCI index`));
   const manifests = parsed.right.index.manifests.map(({ annotations: _dropped, ...entry }) => entry);
   const text = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.dockerManifestList, manifests }));
-  return E.right({ bytes: text, mediaType: mediaTypes.dockerManifestList, digest: sha256(text) });
+  return E.right({ bytes: text, mediaType: mediaTypes.dockerManifestList, digest: sha256Digest(text) });
 };
 
 const listSource = (ctx: BerthContext, list: ListRecord, top: RawManifest, access: RegistryAccess | undefined, signal: AbortSignal | undefined): ImageSource => {
   const owner = new Map<string, ListInstance>();
-  const opened = new Map<string, Promise<E.Either<Failure, Awaited<ReturnType<typeof openByName<"openSource">>> extends E.Either<Failure, infer A> ? A : never>>>();
+  const opened = new Map<string, Promise<E.Either<Failure, OpenedSide<ImageSource>>>>();
   const open = (source: string) => {
     let o = opened.get(source);
     if (o === undefined) {
@@ -374,7 +359,7 @@ const withListPush = async <A>(
   try {
     // Every instance, digests kept: a list names its instances by digest. A list has no signatures of its own.
     const r = await body(src, dst.right.side, {
-      platform: { os: "linux", architecture: hostArchitecture() },
+      platform: hostPlatform(),
       all: true,
       preserveDigests: true,
       removeSignatures: true,

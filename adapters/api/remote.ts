@@ -6,7 +6,7 @@ import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } fro
 import { pullSources } from "../../core/registries/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
-import { readConfigStream } from "./small-blob.ts";
+import { readConfigStream } from "./source-documents.ts";
 
 /** An open conversation with the repository a `docker://NAME` names. */
 export interface Remote {

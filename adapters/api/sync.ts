@@ -6,7 +6,6 @@
  * with what the destination holds under the same name: images already there
  * are skipped, so a re-run that finds everything in place copies nothing.
  */
-import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
@@ -16,8 +15,9 @@ import { parseNormalizedNamed, referenceString, tagNameOnly, type Reference } fr
 import { destinationOf, planSync, repositoriesOf, selectTags, type SourceImage, type SyncCandidate, type SyncDestinationKind, type SyncSourceKind, type SyncStep } from "../../core/sync/index.ts";
 import type { HttpClient } from "../http/client.ts";
 import { systemMessage } from "../fs/errors.ts";
-import { hostArchitecture } from "../platform.ts";
+import { hostPlatform } from "../platform.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
+import { sha256Digest } from "../store/hash.ts";
 import { copyByName, type CopyRun } from "./copy.ts";
 
 /** What one image of a sync did, as it happens. */
@@ -193,14 +193,13 @@ const enumerate = async (ctx: BerthContext, req: SyncRequest, registry: ReturnTy
   return E.right(out);
 };
 
-const sha256 = (bytes: Uint8Array): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 /** The digest of the manifest a `dir:` image holds, if it holds one. */
 const dirDigest = async (dir: string): Promise<string | undefined> => {
   try {
     const path = join(dir, "manifest.json");
     if ((await stat(path)).size > maxDirManifestBytes) return undefined;
-    return sha256(await readFile(path));
+    return sha256Digest(await readFile(path));
   } catch {
     return undefined;
   }
@@ -236,7 +235,7 @@ export const sync = async (ctx: BerthContext, req: SyncRequest): Promise<E.Eithe
   const destAccess = ctx.access(req.dest);
   const srcRegistry = conversations(ctx, srcPool.get);
   const destRegistry = conversations(ctx, destPool.get);
-  const platform = req.platform ?? { os: "linux", architecture: hostArchitecture() };
+  const platform = req.platform ?? hostPlatform();
   const jobs = req.jobs ?? 4;
   try {
     const found = await enumerate(ctx, req, srcRegistry);

@@ -59,3 +59,45 @@ export const registryOptionsOf = (values: Readonly<Record<string, unknown>>, pre
     ...(creds === undefined ? {} : { creds }),
   };
 };
+
+/** The flags `copy` and `sync` share, as skopeo's: each side's TLS, credentials, auth file and CAs, one auth file for both, retries. Each command adds its own `--*-no-creds`. */
+export const sidesFlags = {
+  "src-tls-verify": { type: "string" },
+  "dest-tls-verify": { type: "string" },
+  "src-creds": { type: "string" },
+  "dest-creds": { type: "string" },
+  authfile: { type: "string" },
+  "src-authfile": { type: "string" },
+  "dest-authfile": { type: "string" },
+  "src-cert-dir": { type: "string" },
+  "dest-cert-dir": { type: "string" },
+  "retry-times": { type: "string" },
+} as const;
+
+/** Their help lines, with the command's own `--*-no-creds` line. */
+export const sidesHelp = (noCreds: string): string => `      --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
+      --src-creds U:P, --dest-creds U:P                 Credentials for each side
+${noCreds}
+      --authfile FILE                                   Credentials file for both sides
+      --src-authfile FILE, --dest-authfile FILE         Credentials file for each side
+      --src-cert-dir DIR, --dest-cert-dir DIR           CA certificates (*.crt) for each side
+      --retry-times N                                   Retries after 429, 5xx and dropped connections (default 3)
+`;
+
+/** What the shared flags ask for: each side's registry settings, and the auth file and retries berth is opened with; or why they are wrong. */
+export const sidesOf = (
+  values: Readonly<Record<string, unknown>>,
+): { readonly src: RegistryOptions & { readonly noCreds?: boolean }; readonly dest: RegistryOptions & { readonly noCreds?: boolean }; readonly open: { readonly authFile?: string; readonly retries?: number } } | string => {
+  const src = registryOptionsOf(values, "src-");
+  if (typeof src === "string") return src;
+  const dest = registryOptionsOf(values, "dest-");
+  if (typeof dest === "string") return dest;
+  const retries = retriesOption(stringOption(values, "retry-times"));
+  if (retries === "invalid") return "--retry-times takes a number of retries (0 to 99)";
+  const authFile = stringOption(values, "authfile");
+  return {
+    src: { ...src, ...(values["src-no-creds"] === true ? { noCreds: true } : {}) },
+    dest: { ...dest, ...(values["dest-no-creds"] === true ? { noCreds: true } : {}) },
+    open: { ...(authFile === undefined ? {} : { authFile }), ...(retries === undefined ? {} : { retries }) },
+  };
+};

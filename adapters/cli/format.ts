@@ -47,3 +47,15 @@ export const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
 
 /** An image ID as podman shows it: 12 characters unless `--no-trunc` (then `sha256:` and all 64). */
 export const shownId = (id: string, noTrunc: boolean): string => (noTrunc ? `sha256:${id}` : id.slice(0, 12));
+
+/** Whole seconds since the epoch of an RFC 3339 instant; Go's zero time (year 1) for none. */
+export const epochSeconds = (iso: string): number => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? -62135596800 : Math.floor(t / 1000);
+};
+
+/** Go's time.Time String() in UTC of whole seconds (podman keeps seconds): `2026-01-01 00:00:00 +0000 UTC`. */
+export const goTimeText = (seconds: number): string => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+
+/** RFC 3339 of whole seconds, as podman's JSON prints times: `2026-01-01T00:00:00Z`. */
+export const rfc3339Seconds = (seconds: number): string => `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;

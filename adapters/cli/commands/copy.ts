@@ -6,7 +6,7 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { writeDigestFile } from "../digest-file.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
+import { platformOption, sidesFlags, sidesHelp, sidesOf } from "../flags.ts";
 import { formatWithDryRun, printPlan } from "../plans.ts";
 import { compressionOptionsOf, podmanCompressionFlags, podmanCompressionHelp, skopeoCompressionFlags, skopeoCompressionHelp } from "../compression-flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
@@ -24,14 +24,7 @@ SOURCE and DESTINATION are transport-qualified: docker://NAME, store:NAME,
 oci:DIR[:NAME], oci-archive:FILE[:NAME], docker-archive:FILE, dir:DIR.
 
 Options:
-      --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
-      --src-creds U:P, --dest-creds U:P                 Credentials for each side
-      --src-no-creds                                    Use no credentials for the source
-      --authfile FILE                                   Credentials file for both sides
-      --src-authfile FILE, --dest-authfile FILE         Credentials file for each side
-      --src-cert-dir DIR, --dest-cert-dir DIR           CA certificates (*.crt) for each side
-      --retry-times N                                   Retries after 429, 5xx and dropped connections (default 3)
-      --platform OS/ARCH[/VARIANT]                      Which image of an index
+${sidesHelp("      --src-no-creds                                    Use no credentials for the source")}      --platform OS/ARCH[/VARIANT]                      Which image of an index
   -a, --all                                             Every image of an index, and the index (same digest)
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed); with --dry-run, json prints the plan as JSON
       --preserve-digests                                Fail rather than change a manifest digest (or a layer's compression)
@@ -43,17 +36,8 @@ ${podmanCompressionHelp(48)}${skopeoCompressionHelp(48)}
   -q, --quiet                                           Print nothing but errors
 ${policyHelp}${signingHelp}`,
   options: {
-    "src-tls-verify": { type: "string" },
-    "dest-tls-verify": { type: "string" },
-    "src-creds": { type: "string" },
-    "dest-creds": { type: "string" },
+    ...sidesFlags,
     "src-no-creds": { type: "boolean" },
-    authfile: { type: "string" },
-    "src-authfile": { type: "string" },
-    "dest-authfile": { type: "string" },
-    "src-cert-dir": { type: "string" },
-    "dest-cert-dir": { type: "string" },
-    "retry-times": { type: "string" },
     platform: { type: "string" },
     all: { type: "boolean", short: "a" },
     format: { type: "string", short: "f" },
@@ -71,10 +55,8 @@ ${policyHelp}${signingHelp}`,
   run: async (p, io, globals) => {
     const [src, dest, ...extra] = p.positionals;
     if (src === undefined || dest === undefined || extra.length > 0) return usageError(io, "copy takes a SOURCE and a DESTINATION");
-    const srcOptions = registryOptionsOf(p.values, "src-");
-    if (typeof srcOptions === "string") return usageError(io, srcOptions);
-    const destOptions = registryOptionsOf(p.values, "dest-");
-    if (typeof destOptions === "string") return usageError(io, destOptions);
+    const sides = sidesOf(p.values);
+    if (typeof sides === "string") return usageError(io, sides);
     const platform = platformOption(stringOption(p.values, "platform"));
     if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
     const formats = formatWithDryRun(p.values);
@@ -82,16 +64,13 @@ ${policyHelp}${signingHelp}`,
     const { dryRun, planJson, format } = formats;
     const compression = compressionOptionsOf(p.values);
     if (typeof compression === "string") return usageError(io, compression);
-    const retries = retriesOption(stringOption(p.values, "retry-times"));
-    if (retries === "invalid") return usageError(io, "--retry-times takes a number of retries (0 to 99)");
-    const authFile = stringOption(p.values, "authfile");
-    const berth = await openFor(io, globals, { ...policyOptions(p.values), ...(authFile === undefined ? {} : { authFile }), ...(retries === undefined ? {} : { retries }) });
+    const berth = await openFor(io, globals, { ...policyOptions(p.values), ...sides.open });
     if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
     const sign = signRequestOf(p.values);
     const options: CopyOptions = {
-      src: { ...srcOptions, ...(p.values["src-no-creds"] === true ? { noCreds: true } : {}) },
-      dest: destOptions,
+      src: sides.src,
+      dest: sides.dest,
       ...(platform === undefined ? {} : { platform }),
       signal: interruptSignal(),
       onEvent: progressReporter(io, quiet),

@@ -6,7 +6,7 @@ import type { ImageSummary } from "../../api/images.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { humanAgo, humanSize, shownId, table } from "../format.ts";
+import { goTimeText, humanAgo, humanSize, rfc3339Seconds, shownId, table } from "../format.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
@@ -46,13 +46,6 @@ const headers: ReadonlyMap<string, string> = new Map([
   ["RepoDigests", "REPO DIGESTS"],
 ]);
 
-/** Go's time.Time String() of a time in whole seconds since the epoch (podman's listing keeps seconds), in UTC: `2026-01-01 00:00:00 +0000 UTC`. */
-const goTime = (seconds: number): string => {
-  const d = new Date(seconds * 1000);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000 UTC`;
-};
-
 /** One row as podman's templates see an image under one of its names (its imageReporter's fields). */
 const reporterRow = (i: ImageSummary, repository: string, tag: string, noTrunc: boolean, now: number) => {
   const since = i.CreatedAt === "" ? "" : humanAgo(Date.parse(i.CreatedAt), now);
@@ -64,8 +57,8 @@ const reporterRow = (i: ImageSummary, repository: string, tag: string, noTrunc: 
     Digest: i.Digest,
     Created: since,
     CreatedSince: since,
-    CreatedAt: goTime(i.Created),
-    CreatedTime: goTime(i.Created),
+    CreatedAt: goTimeText(i.Created),
+    CreatedTime: goTimeText(i.Created),
     Size: humanSize(i.Size),
     VirtualSize: i.VirtualSize,
     SharedSize: i.SharedSize,
@@ -103,7 +96,7 @@ const podmanJson = (i: ImageSummary) => ({
   Digest: i.Digest,
   History: i.History,
   Created: i.Created,
-  CreatedAt: new Date(i.Created * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+  CreatedAt: rfc3339Seconds(i.Created),
   ...(i.Dangling ? { Dangling: true } : {}),
 });
 

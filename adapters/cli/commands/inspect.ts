@@ -3,7 +3,7 @@ import { parseFormat, renderRows } from "../../../core/template/index.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
-import { humanAgo, humanSize, shownId, table } from "../format.ts";
+import { epochSeconds, goTimeText, humanAgo, humanSize, rfc3339Seconds, shownId, table } from "../format.ts";
 import { registryOptionsOf } from "../flags.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
@@ -88,13 +88,6 @@ const historyHeaders: ReadonlyMap<string, string> = new Map([
   ["Tags", "TAGS"],
 ]);
 
-/** Go's time.Time String() in UTC, whole seconds, of an RFC 3339 instant. */
-const goTime = (iso: string): string => {
-  const t = Date.parse(iso);
-  const d = new Date(Number.isNaN(t) ? -62135596800000 : Math.floor(t / 1000) * 1000);
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
-};
-
 /** `berth history IMAGE` */
 export const historyCommand = defineCommand({
   usage: "Usage: berth history [--format json|TEMPLATE] [--no-trunc] [-q] IMAGE",
@@ -123,7 +116,7 @@ export const historyCommand = defineCommand({
         ...(e.tags.length === 0 ? {} : { tags: e.tags }),
         size: e.size,
         ...(e.comment === "" ? {} : { comment: e.comment }),
-        Created: e.created === "" ? "0001-01-01T00:00:00Z" : new Date(Math.floor(Date.parse(e.created) / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z"),
+        Created: rfc3339Seconds(epochSeconds(e.created)),
       }));
       io.stdout(`${JSON.stringify(doc)}\n`);
       return exitCodes.ok;
@@ -133,7 +126,7 @@ export const historyCommand = defineCommand({
     if (template !== undefined && E.isRight(template)) {
       const rows = entries.map((e) => {
         const since = e.created === "" ? "" : humanAgo(Date.parse(e.created), now);
-        return { ID: e.id === "<missing>" ? e.id : shownId(e.id, noTrunc), Created: since, CreatedSince: since, CreatedAt: goTime(e.created), CreatedBy: by(e.createdBy), Size: humanSize(e.size), Comment: e.comment, Tags: [...e.tags] };
+        return { ID: e.id === "<missing>" ? e.id : shownId(e.id, noTrunc), Created: since, CreatedSince: since, CreatedAt: goTimeText(epochSeconds(e.created)), CreatedBy: by(e.createdBy), Size: humanSize(e.size), Comment: e.comment, Tags: [...e.tags] };
       });
       const text = renderRows(template.right, rows, historyHeaders, "history", p.values["noheading"] === true);
       if (E.isLeft(text)) return report(io, text.left);

@@ -7,7 +7,7 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { writeDigestFile } from "../digest-file.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { platformOption, registryOptionsOf, retriesOption } from "../flags.ts";
+import { platformOption, sidesFlags, sidesHelp, sidesOf } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { failed, openFor, report } from "../session.ts";
@@ -40,14 +40,7 @@ Options:
       --referrers                                       Also copy what refers to each image (OCI 1.1 referrers; registries only)
       --dry-run                                         Print which images would be copied and which are already there
       --digestfile FILE                                 Write "DIGEST DESTINATION" for every image synced to FILE
-      --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
-      --src-creds U:P, --dest-creds U:P                 Credentials for each side
-      --src-no-creds, --dest-no-creds                   Use no credentials for that side
-      --authfile FILE                                   Credentials file for both sides
-      --src-authfile FILE, --dest-authfile FILE         Credentials file for each side
-      --src-cert-dir DIR, --dest-cert-dir DIR           CA certificates (*.crt) for each side
-      --retry-times N                                   Retries after 429, 5xx and dropped connections (default 3)
-  -q, --quiet                                           Print nothing but errors
+${sidesHelp("      --src-no-creds, --dest-no-creds                   Use no credentials for that side")}  -q, --quiet                                           Print nothing but errors
 ${policyHelp}`,
   options: {
     src: { type: "string", short: "s" },
@@ -63,18 +56,9 @@ ${policyHelp}`,
     referrers: { type: "boolean" },
     "dry-run": { type: "boolean" },
     digestfile: { type: "string" },
-    "src-tls-verify": { type: "string" },
-    "dest-tls-verify": { type: "string" },
-    "src-creds": { type: "string" },
-    "dest-creds": { type: "string" },
+    ...sidesFlags,
     "src-no-creds": { type: "boolean" },
     "dest-no-creds": { type: "boolean" },
-    authfile: { type: "string" },
-    "src-authfile": { type: "string" },
-    "dest-authfile": { type: "string" },
-    "src-cert-dir": { type: "string" },
-    "dest-cert-dir": { type: "string" },
-    "retry-times": { type: "string" },
     quiet: { type: "boolean", short: "q" },
     ...policyFlags,
   },
@@ -88,10 +72,8 @@ ${policyHelp}`,
     if (dest === undefined) return usageError(io, "a destination transport must be given with --dest docker|dir");
     if (!destinationKinds.includes(dest as SyncDestinationKind)) return usageError(io, `"${dest}" is not a valid destination transport (docker or dir)`);
     if (src === "dir" && dest === "dir") return usageError(io, "sync from dir to dir is not supported; copy the directory instead");
-    const srcOptions = registryOptionsOf(p.values, "src-");
-    if (typeof srcOptions === "string") return usageError(io, srcOptions);
-    const destOptions = registryOptionsOf(p.values, "dest-");
-    if (typeof destOptions === "string") return usageError(io, destOptions);
+    const sides = sidesOf(p.values);
+    if (typeof sides === "string") return usageError(io, sides);
     const platform = platformOption(stringOption(p.values, "platform"));
     if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
     const format = stringOption(p.values, "format");
@@ -99,10 +81,7 @@ ${policyHelp}`,
     const jobsText = stringOption(p.values, "jobs");
     const jobs = jobsText === undefined ? undefined : Number(jobsText);
     if (jobs !== undefined && (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)) return usageError(io, "--jobs takes a number of images from 1 to 64");
-    const retries = retriesOption(stringOption(p.values, "retry-times"));
-    if (retries === "invalid") return usageError(io, "--retry-times takes a number of retries (0 to 99)");
-    const authFile = stringOption(p.values, "authfile");
-    const berth = await openFor(io, globals, { ...policyOptions(p.values), ...(authFile === undefined ? {} : { authFile }), ...(retries === undefined ? {} : { retries }) });
+    const berth = await openFor(io, globals, { ...policyOptions(p.values), ...sides.open });
     if (failed(berth)) return berth;
     const quiet = p.values["quiet"] === true;
     const dryRun = p.values["dry-run"] === true;
@@ -111,8 +90,8 @@ ${policyHelp}`,
     const options: SyncOptions = {
       sourceKind: src as SyncSourceKind,
       destinationKind: dest as SyncDestinationKind,
-      src: { ...srcOptions, ...(p.values["src-no-creds"] === true ? { noCreds: true } : {}) },
-      dest: { ...destOptions, ...(p.values["dest-no-creds"] === true ? { noCreds: true } : {}) },
+      src: sides.src,
+      dest: sides.dest,
       scoped: p.values["scoped"] === true,
       ...(appendSuffix === undefined ? {} : { appendSuffix }),
       all: p.values["all"] === true,
