@@ -22,6 +22,7 @@ export {
   type BerthOptions,
   type BerthTaskEithers,
   type ContainerInfo,
+  type CreateRequest,
   type CopyOptions,
   type ImageDetails,
   type ImageSummary,

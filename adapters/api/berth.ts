@@ -169,6 +169,12 @@ export interface ContainerInfo extends ContainerRecord {
   readonly rootfs: string;
 }
 
+/** `create`'s options: the container's name (else `berth_` and its ID's start) and the command it would run (else the image's). */
+export interface CreateRequest {
+  readonly name?: string;
+  readonly command?: ReadonlyArray<string>;
+}
+
 /** An image made from a root-filesystem tarball (`berth import`): the import options without the clock and source, which berth fills in. */
 export type ImportRequest = Omit<ImportOptions, "created" | "source">;
 
@@ -236,7 +242,7 @@ export interface BerthTaskEithers {
   readonly resolve: (name: string, options?: { readonly tty?: boolean }) => TE.TaskEither<Failure, ResolutionPlan>;
   readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
   readonly historyRows: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryRow>>;
-  readonly create: (image: string, options?: { readonly name?: string }) => TE.TaskEither<Failure, ContainerInfo>;
+  readonly create: (image: string, options?: CreateRequest) => TE.TaskEither<Failure, ContainerInfo>;
   readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
   readonly container: (name: string) => TE.TaskEither<Failure, ContainerInfo>;
   readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
@@ -323,7 +329,7 @@ export interface Berth {
   /** The history as `berth history` shows it: newest first, with the image ID, the size of each entry's layer and the names. */
   readonly historyRows: (name: string) => Promise<ReadonlyArray<HistoryRow>>;
   /** Unpacks an image into a new root filesystem in the store (`berth create`), layer by layer, safely. */
-  readonly create: (image: string, options?: { readonly name?: string }) => Promise<ContainerInfo>;
+  readonly create: (image: string, options?: CreateRequest) => Promise<ContainerInfo>;
   readonly containers: () => Promise<ReadonlyArray<ContainerInfo>>;
   /** One container, by name or ID prefix (`berth mount` prints its `rootfs`). */
   readonly container: (name: string) => Promise<ContainerInfo>;
@@ -583,6 +589,7 @@ const berthOver = (ctx: BerthContext): Berth => {
       if (E.isLeft(found)) return found;
       const c = await createContainer(ctx.store, found.right.image, found.right.name ?? image, {
         ...(o.name === undefined ? {} : { name: o.name }),
+        ...(o.command === undefined ? {} : { command: o.command }),
         maxLayerBytes: ctx.maxLayerBytes,
         created: new Date().toISOString(),
       });

@@ -32,6 +32,8 @@ export interface CommandSpec {
   /** Printed for `--help`. */
   readonly usage: string;
   readonly options: OptionSpecs;
+  /** Flags end at the first positional (a command and its arguments follow). */
+  readonly flagsFirst?: boolean;
   readonly run: (args: ParsedCommandArgs, io: CliIO, globals: GlobalOptions) => Promise<ExitCode>;
 }
 
@@ -41,7 +43,7 @@ export type CommandRunner = Command["run"];
 /** Builds a command's runner from a {@link CommandSpec}; its name and summary live in the command table. */
 export const defineCommand = (spec: CommandSpec): { readonly run: CommandRunner } => ({
   run: async (args, io, globals) => {
-    const p = parseCommandArgs(args, { ...spec.options, help: { type: "boolean", short: "h" } });
+    const p = parseCommandArgs(args, { ...spec.options, help: { type: "boolean", short: "h" } }, spec.flagsFirst === true);
     if (!p.ok) return usageError(io, p.message);
     if (p.values["help"] === true) {
       io.stdout(spec.usage.endsWith("\n") ? spec.usage : `${spec.usage}\n`);

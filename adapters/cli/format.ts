@@ -1,4 +1,4 @@
-/** Sizes and times as podman prints them, and aligned tables. */
+/** Sizes and times as podman prints them. */
 
 /** Decimal units with three significant digits: `11.3 kB`, `5.6 MB` (docker's HumanSize). */
 export const humanSize = (bytes: number): string => {
@@ -39,12 +39,6 @@ export const humanAgo = (thenMs: number, nowMs: number): string => {
   return `${text} ago`;
 };
 
-/** Rows padded into columns two spaces apart, as podman's tab writer does. */
-export const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
-  const widths = rows.reduce<number[]>((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2))).join("").trimEnd() + "\n").join("");
-};
-
 /** An image ID as podman shows it: 12 characters unless `--no-trunc` (then `sha256:` and all 64). */
 export const shownId = (id: string, noTrunc: boolean): string => (noTrunc ? `sha256:${id}` : id.slice(0, 12));
 
@@ -57,5 +51,23 @@ export const epochSeconds = (iso: string): number => {
 /** Go's time.Time String() in UTC of whole seconds (podman keeps seconds): `2026-01-01 00:00:00 +0000 UTC`. */
 export const goTimeText = (seconds: number): string => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
 
+/** Go's time.Time String() in UTC of an RFC 3339 instant, its fraction of a second kept without trailing zeros: `2026-01-01 00:00:00.25 +0000 UTC`. */
+export const goTimeFraction = (iso: string): string => {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return "0001-01-01 00:00:00 +0000 UTC";
+  const text = new Date(t).toISOString();
+  const fraction = text.slice(19, 23).replace(/\.?0+$/, "");
+  return `${text.slice(0, 10)} ${text.slice(11, 19)}${fraction} +0000 UTC`;
+};
+
 /** RFC 3339 of whole seconds, as podman's JSON prints times: `2026-01-01T00:00:00Z`. */
 export const rfc3339Seconds = (seconds: number): string => `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+
+/** RFC 3339 of whole seconds in the local time zone, as Go's time.RFC3339 prints a local time: `…Z` in UTC, else `…+01:00`. */
+export const rfc3339Local = (seconds: number): string => {
+  const offset = -new Date(seconds * 1000).getTimezoneOffset();
+  if (offset === 0) return rfc3339Seconds(seconds);
+  const local = new Date((seconds + offset * 60) * 1000).toISOString().slice(0, 19);
+  const a = Math.abs(offset);
+  return `${local}${offset < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+};

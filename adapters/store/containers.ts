@@ -14,6 +14,8 @@ import { applyLayer, UnpackError } from "./unpack.ts";
 /** Options for {@link createContainer}. */
 export interface CreateOptions {
   readonly name?: string;
+  /** What it would run; without one, the image's entrypoint and command. */
+  readonly command?: ReadonlyArray<string>;
   /** Largest uncompressed size of one layer (default 16 GiB). */
   readonly maxLayerBytes?: number;
   /** The clock, as RFC 3339. */
@@ -66,7 +68,9 @@ export const createContainer = async (
     await cleanup();
     return E.left(failure("UNPACK_FAILED", `creating a container from ${image.id.slice(0, 12)}: ${(e as Error).message}`));
   }
-  const record: ContainerRecord = { id, name, imageId: image.id, imageName, created: options.created };
+  const run = config.config ?? {};
+  const command = options.command !== undefined && options.command.length > 0 ? [...options.command] : [...(run.Entrypoint ?? []), ...(run.Cmd ?? [])];
+  const record: ContainerRecord = { id, name, imageId: image.id, imageName, created: options.created, command, labels: { ...(run.Labels ?? {}) } };
   const r = await transaction(store, async (state) => {
     if (!state.images.some((i) => i.id === image.id)) return E.left(failure("IMAGE_NOT_FOUND", `image ${image.id.slice(0, 12)} was removed while the container was being made`));
     if (state.containers.some((c) => c.name === name)) return E.left(failure("NAME_IN_USE", `the container name "${name}" is already in use`));

@@ -74,18 +74,24 @@ export interface ContainerRecord {
   /** The name the container was created from, as given. */
   imageName: string;
   created: string;
+  /** What it would run: the command given to `create`, else the image's entrypoint and command (absent in older stores). */
+  command?: Array<string>;
+  /** The image's labels, which podman gives its containers (absent in older stores). */
+  labels?: Record<string, string>;
 }
 
 /** The codec of {@link ContainerRecord}. */
-export const containerRecord: t.Type<ContainerRecord> = t.type(
-  {
-    id: t.string,
-    name: t.string,
-    imageId: t.string,
-    /** The name the container was created from, as given. */
-    imageName: t.string,
-    created: t.string,
-  },
+export const containerRecord: t.Type<ContainerRecord> = t.intersection(
+  [
+    t.type({
+      id: t.string,
+      name: t.string,
+      imageId: t.string,
+      imageName: t.string,
+      created: t.string,
+    }),
+    t.partial({ command: t.array(t.string), labels: t.record(t.string, t.string) }),
+  ],
   "a container record",
 );
 

@@ -97,3 +97,24 @@ describe("digest and image exists", () => {
     expect(b("image", "exists", "nosuch")).toMatchObject({ status: 1, stdout: "", stderr: "" });
   });
 });
+
+describe("--format on inspect, tags and resolve", () => {
+  const formats = ["{{.Digest}}", "{{.Architecture}}/{{.Os}} {{len .Layers}} {{.Labels}}", "{{range .Layers}}{{.}}\\n{{end}}", "{{.Labels.nosuch}}|{{.Name}}"];
+  it.each(formats)("inspect renders %s as skopeo does, from a registry and from a layout", (format) => {
+    const remote = `docker://${registry.host}/team/app:1`;
+    const ours = b("inspect", "--tls-verify=false", "--format", format, remote);
+    expect([ours.status, ours.stderr]).toEqual([0, ""]);
+    expect(ours.stdout).toBe(skopeo("inspect", "--tls-verify=false", "--format", format, remote).stdout);
+    const n = names();
+    if (!format.includes(".Name")) expect(b("inspect", "--format", format, n.oci).stdout).toBe(skopeo("inspect", "--format", format, n.oci).stdout);
+  });
+
+  it("renders tags and resolve through templates, and refuses a broken one before going anywhere", () => {
+    const tags = b("tags", "--tls-verify=false", "--format", "{{.Repository}}: {{range .Tags}}[{{.}}]{{end}}", `docker://${registry.host}/team/app`);
+    expect([tags.status, tags.stdout]).toEqual([0, `${registry.host}/team/app: [1]\n`]);
+    const resolved = b("resolve", "--format", "{{range .candidates}}{{.name}} {{.origin}}{{end}}", `${registry.host}/team/app:1`);
+    expect([resolved.status, resolved.stdout]).toEqual([0, `${registry.host}/team/app:1 fully-qualified\n`]);
+    const broken = b("tags", "--format", "{{.Tags", "docker://127.0.0.1:9/none");
+    expect([broken.status, broken.stderr]).toEqual([125, "Error: template: 1:1: unclosed action\n"]);
+  });
+});

@@ -73,6 +73,8 @@ describe("manifest lists", () => {
       expect([added.status, added.stdout, added.stderr]).toEqual([0, `${id}\n`, ""]);
     }
     const shown = JSON.parse(b("manifest", "inspect", "multi").stdout) as Index;
+    const templated = b("manifest", "inspect", "--format", "{{range .manifests}}{{.digest}} {{.platform.architecture}};{{end}}", "multi");
+    expect(templated.stdout).toBe(`${digests["amd64"]} amd64;${digests["arm64"]} arm64;\n`);
     expect(platforms(shown)).toEqual([
       [digests["amd64"], "linux", "amd64"],
       [digests["arm64"], "linux", "arm64"],

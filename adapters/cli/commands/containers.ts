@@ -2,54 +2,202 @@ import * as E from "fp-ts/lib/Either.js";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
-import { humanAgo, table } from "../format.ts";
+import { epochSeconds, goTimeFraction, humanAgo } from "../format.ts";
+import { failure } from "../../../core/failure.ts";
+import { headerOf, parseFormat, renderRows } from "../../../core/template/index.ts";
+import type { ContainerInfo } from "../../api/berth.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 import { exitCodeFor } from "../../api/errors.ts";
 
-/** `berth create IMAGE [--name N]`: a root filesystem made from an image, in the store. */
+/** `berth create [--name N] IMAGE [COMMAND [ARG...]]`: a root filesystem made from an image, in the store. */
 export const createCommand = defineCommand({
-  usage: "Usage: berth create [--name NAME] IMAGE",
+  usage: `Usage: berth create [--name NAME] IMAGE [COMMAND [ARG...]]
+
+Unpacks IMAGE into a new root filesystem in the store and records the command
+it would run (COMMAND, else the image's entrypoint and command). berth runs no
+containers; \`berth mount\` prints where the root filesystem is.
+`,
   options: { name: { type: "string" } },
+  flagsFirst: true,
   run: async (p, io, globals) => {
-    const [input, ...extra] = p.positionals;
-    if (input === undefined || extra.length > 0) return usageError(io, "create takes one IMAGE");
+    const [input, ...command] = p.positionals;
+    if (input === undefined) return usageError(io, "create takes an IMAGE");
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const name = stringOption(p.values, "name");
-    const r = await berth.te.create(input, name === undefined ? {} : { name })();
+    const r = await berth.te.create(input, { ...(name === undefined ? {} : { name }), ...(command.length === 0 ? {} : { command }) })();
     if (E.isLeft(r)) return report(io, r.left);
     io.stdout(`${r.right.id}\n`);
     return exitCodes.ok;
   },
 });
 
-/** `berth ps [-a] [--format json]`: berth's containers are never running, so every one is listed. */
+/** Go's zero time, which podman prints for a container never started or exited. */
+const goZeroSeconds = -62135596800;
+
+/** podman's `ps` table. */
+const psTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+
+/** One container as podman's `ps` templates see it (its psReporter): berth's containers are all in state "created". */
+const psRow = (c: ContainerInfo, noTrunc: boolean, now: number) => {
+  const command = (c.command ?? []).join(" ");
+  const since = humanAgo(Date.parse(c.created), now);
+  const created = goTimeFraction(c.created);
+  return {
+    AutoRemove: false,
+    CIDFile: "",
+    Command: noTrunc || command.length <= 17 ? command : `${command.slice(0, 17)}...`,
+    Created: created,
+    CreatedAt: created,
+    CreatedHuman: since,
+    RunningFor: since,
+    Exited: false,
+    ExitedAt: goZeroSeconds,
+    ExitCode: 0,
+    ID: noTrunc ? c.id : c.id.slice(0, 12),
+    Image: c.imageName,
+    ImageID: noTrunc ? c.imageId : c.imageId.slice(0, 12),
+    IsInfra: false,
+    // A map, as in podman: a label it lacks prints <no value>.
+    Labels: new Map(Object.entries(c.labels ?? {})),
+    Mounts: [] as string[],
+    Names: c.name,
+    Networks: "",
+    Pid: 0,
+    Pod: "",
+    PodName: "",
+    Ports: "",
+    Size: "",
+    StartedAt: goZeroSeconds,
+    State: "Created",
+    Status: "Created",
+    Cgroup: "",
+    IPC: "",
+    MNT: "",
+    NET: "",
+    PIDNS: "",
+    User: "",
+    UTS: "",
+  };
+};
+
+/** podman's column names for `ps`: its own words where it has them, else the field's words upper-cased. */
+const psHeaders: ReadonlyMap<string, string> = new Map(
+  Object.keys(psRow({ id: "", name: "", imageId: "", imageName: "", created: "", rootfs: "" }, false, 0)).map((k) => [
+    k,
+    ({ ID: "CONTAINER ID", CreatedHuman: "CREATED", Cgroup: "CGROUPNS", Pod: "POD ID", PodName: "PODNAME", PIDNS: "PIDNS", User: "USERNS", IPC: "IPC", MNT: "MNT", NET: "NET", UTS: "UTS" } as Record<string, string>)[k] ?? headerOf(k),
+  ]),
+);
+
+/**
+ * One container as podman 4.3's `ps --format json` prints it, key for key.
+ * berth's containers join no network and mount no volumes: `Networks` and
+ * `Mounts` are empty where podman names its default network.
+ */
+const psJson = (c: ContainerInfo, now: number) => ({
+  AutoRemove: false,
+  Command: c.command ?? [],
+  CreatedAt: humanAgo(Date.parse(c.created), now),
+  Exited: false,
+  ExitedAt: goZeroSeconds,
+  ExitCode: 0,
+  Id: c.id,
+  Image: c.imageName,
+  ImageID: c.imageId,
+  IsInfra: false,
+  Labels: c.labels === undefined || Object.keys(c.labels).length === 0 ? null : c.labels,
+  Mounts: [],
+  Names: [c.name],
+  Namespaces: {},
+  Networks: [],
+  Pid: 0,
+  Pod: "",
+  PodName: "",
+  Ports: null,
+  Size: null,
+  StartedAt: goZeroSeconds,
+  State: "created",
+  Status: "Created",
+  Created: epochSeconds(c.created),
+});
+
+const psSortFields = ["command", "created", "id", "image", "names", "runningfor", "size", "status"] as const;
+type PsSortField = (typeof psSortFields)[number];
+
+/** podman 4.3's orders for `ps --sort`: created (its default) and runningfor oldest first, the rest ascending (size and status tie here: no container runs). */
+const psSorted = (containers: ReadonlyArray<ContainerInfo>, by: PsSortField): ContainerInfo[] => {
+  const text = (f: (c: ContainerInfo) => string) => (a: ContainerInfo, b: ContainerInfo) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
+  const oldest = (a: ContainerInfo, b: ContainerInfo) => Date.parse(a.created) - Date.parse(b.created);
+  const order: Record<PsSortField, (a: ContainerInfo, b: ContainerInfo) => number> = {
+    command: text((c) => (c.command ?? []).join(" ")),
+    created: oldest,
+    id: text((c) => c.id),
+    image: text((c) => c.imageName),
+    names: text((c) => c.name),
+    runningfor: oldest,
+    size: () => 0,
+    status: () => 0,
+  };
+  return [...containers].sort(order[by]);
+};
+
+const psHelp = `Usage: berth ps [options]
+
+Lists the containers in the store (all of them: berth runs none, so -a changes nothing).
+
+Options:
+  -a, --all            Show all containers (always)
+      --format FORMAT  json, or a Go template as podman takes it ("table {{.ID}}\\t{{.Names}}")
+  -n, --last N         The N newest containers only
+      --noheading      No header row
+      --no-trunc       Do not truncate IDs and commands
+  -q, --quiet          Print only IDs
+      --sort FIELD     command, created (default), id, image, names, runningfor, size or status
+`;
+
+/** \`berth ps\`: berth's containers are never running, so every one is listed. */
 export const psCommand = defineCommand({
-  usage: "Usage: berth ps [-a] [-q] [--format json]",
-  options: { all: { type: "boolean", short: "a" }, format: { type: "string" }, quiet: { type: "boolean", short: "q" } },
+  usage: psHelp,
+  options: {
+    all: { type: "boolean", short: "a" },
+    format: { type: "string" },
+    last: { type: "string", short: "n" },
+    noheading: { type: "boolean" },
+    "no-trunc": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+    sort: { type: "string" },
+  },
   run: async (p, io, globals) => {
+    if (p.positionals.length > 0) return usageError(io, "ps takes no arguments");
     const format = stringOption(p.values, "format");
-    if (format !== undefined && format !== "json" && format !== "table") return usageError(io, `unknown --format "${format}": use json or table`);
+    const template = format === "json" || format === "{{json .}}" ? undefined : parseFormat(format === undefined || format === "table" ? psTable : format);
+    if (template !== undefined && E.isLeft(template)) return report(io, template.left);
+    const sortBy = stringOption(p.values, "sort") ?? "created";
+    if (!(psSortFields as ReadonlyArray<string>).includes(sortBy)) return report(io, failure("INVALID_ARGUMENT", `invalid option for --sort, options are: ${psSortFields.join(", ")}`));
+    const lastText = stringOption(p.values, "last");
+    const last = lastText === undefined ? -1 : /^-?\d+$/.test(lastText) ? Number(lastText) : Number.NaN;
+    if (Number.isNaN(last)) return usageError(io, `invalid argument "${lastText ?? ""}" for "-n, --last" flag: not a number`);
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const listed = await berth.te.containers()();
     if (E.isLeft(listed)) return report(io, listed.left);
-    const containers = listed.right;
-    if (p.values["quiet"] === true) {
-      io.stdout(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(""));
-    } else if (format === "json") {
-      io.stdout(
-        `${JSON.stringify(
-          containers.map((c) => ({ Id: c.id, Names: [c.name], Image: c.imageName, ImageID: c.imageId, Created: Math.floor(Date.parse(c.created) / 1000), CreatedAt: c.created, State: "created", Mounts: [c.rootfs] })),
-          null,
-          2,
-        )}\n`,
-      );
-    } else {
-      const now = Date.now();
-      io.stdout(table([["CONTAINER ID", "IMAGE", "CREATED", "STATUS", "NAMES"], ...containers.map((c) => [c.id.slice(0, 12), c.imageName, humanAgo(Date.parse(c.created), now), "Created", c.name])]));
+    const byAge = psSorted(listed.right, "created");
+    const containers = psSorted(last >= 0 ? byAge.slice(Math.max(0, byAge.length - last)) : byAge, sortBy as PsSortField);
+    const now = Date.now();
+    const noTrunc = p.values["no-trunc"] === true;
+    if (template === undefined) {
+      io.stdout(`${JSON.stringify(containers.map((c) => psJson(c, now)), null, 2)}\n`);
+      return exitCodes.ok;
     }
+    if (p.values["quiet"] === true && format === undefined) {
+      io.stdout(containers.map((c) => `${noTrunc ? c.id : c.id.slice(0, 12)}\n`).join(""));
+      return exitCodes.ok;
+    }
+    // As podman: a template of the user's prints a header only when it asks for a table.
+    const text = renderRows(template.right, containers.map((c) => psRow(c, noTrunc, now)), psHeaders, "ps", p.values["noheading"] === true);
+    if (E.isLeft(text)) return report(io, text.left);
+    io.stdout(text.right);
     return exitCodes.ok;
   },
 });

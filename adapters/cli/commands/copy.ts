@@ -28,8 +28,7 @@ ${sidesHelp("      --src-no-creds                                    Use no cred
   -a, --all                                             Every image of an index, and the index (same digest)
   -f, --format oci|v2s2                                 Manifest format to write (converted if needed); with --dry-run, json prints the plan as JSON
       --preserve-digests                                Fail rather than change a manifest digest (or a layer's compression)
-${podmanCompressionHelp(48)}${skopeoCompressionHelp(48)}
-      --digestfile FILE                                 Write the digest of what was written to FILE
+${podmanCompressionHelp(50)}${skopeoCompressionHelp(50)}      --digestfile FILE                                 Write the digest of what was written to FILE
       --additional-tag NAME                             Another name for the image (docker-archive destinations; repeatable)
       --referrers                                       Also copy what refers to the image (OCI 1.1: signatures, attestations); keeps digests
       --dry-run                                         Print the plan; write nothing anywhere

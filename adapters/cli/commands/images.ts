@@ -6,7 +6,7 @@ import type { ImageSummary } from "../../api/images.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { goTimeText, humanAgo, humanSize, rfc3339Seconds, shownId, table } from "../format.ts";
+import { goTimeText, humanAgo, humanSize, rfc3339Seconds, shownId } from "../format.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 
@@ -100,6 +100,9 @@ const podmanJson = (i: ImageSummary) => ({
   ...(i.Dangling ? { Dangling: true } : {}),
 });
 
+/** podman's `images` table, with the digest column for `--digests`. */
+const defaultTable = (digests: boolean): string => `table {{.Repository}}\t{{.Tag}}\t${digests ? "{{.Digest}}\t" : ""}{{.ID}}\t{{.Created}}\t{{.Size}}`;
+
 const sortFields = ["created", "id", "repository", "size", "tag"] as const;
 type SortField = (typeof sortFields)[number];
 
@@ -130,7 +133,8 @@ export const imagesCommand = defineCommand({
   },
   run: async (p, io, globals) => {
     const format = stringOption(p.values, "format");
-    const template = format === undefined || format === "json" || format === "table" ? undefined : parseFormat(format);
+    const digests = p.values["digests"] === true;
+    const template = format === "json" ? undefined : parseFormat(format === undefined || format === "table" ? defaultTable(digests) : format);
     if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const sortBy = stringOption(p.values, "sort") ?? "created";
     if (!(sortFields as ReadonlyArray<string>).includes(sortBy)) return report(io, failure("INVALID_ARGUMENT", `"${sortBy}" is not a valid field for sorting. Choose from: ${sortFields.join(", ")}`));
@@ -146,7 +150,6 @@ export const imagesCommand = defineCommand({
       return exitCodes.ok;
     }
     const now = Date.now();
-    const digests = p.values["digests"] === true;
     const noHeading = p.values["noheading"] === true;
     const named = sortRows(
       images.right.flatMap((image) =>
@@ -157,21 +160,16 @@ export const imagesCommand = defineCommand({
       ),
       sortBy as SortField,
     );
-    if (format === "json") {
+    if (template === undefined) {
       // One document per image, in the order of its first row.
       const seen = new Set<string>();
       const ordered = named.map((n) => n.image).filter((i) => !seen.has(i.Id) && seen.add(i.Id) !== undefined);
       io.stdout(`${JSON.stringify(ordered.map(podmanJson), null, 4)}\n`);
       return exitCodes.ok;
     }
-    if (template !== undefined && E.isRight(template)) {
-      const text = renderRows(template.right, named.map((n) => n.row), headers, "images", noHeading);
-      if (E.isLeft(text)) return report(io, text.left);
-      io.stdout(text.right);
-      return exitCodes.ok;
-    }
-    const rows = named.map(({ row }) => [row.Repository, row.Tag, ...(digests ? [row.Digest] : []), row.ID, row.Created, row.Size]);
-    io.stdout(table([...(noHeading ? [] : [["REPOSITORY", "TAG", ...(digests ? ["DIGEST"] : []), "IMAGE ID", "CREATED", "SIZE"]]), ...rows]));
+    const text = renderRows(template.right, named.map((n) => n.row), headers, "images", noHeading);
+    if (E.isLeft(text)) return report(io, text.left);
+    io.stdout(text.right);
     return exitCodes.ok;
   },
 });

@@ -3,10 +3,11 @@ import { parseFormat, renderRows } from "../../../core/template/index.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
-import { epochSeconds, goTimeText, humanAgo, humanSize, rfc3339Seconds, shownId, table } from "../format.ts";
+import { epochSeconds, goTimeText, humanAgo, humanSize, rfc3339Local, rfc3339Seconds } from "../format.ts";
 import { registryOptionsOf } from "../flags.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
+import { checkFormat, formatDocument, templateData } from "../document-format.ts";
 import { remoteInspect, remoteOptions } from "./remote.ts";
 
 /** `berth inspect IMAGE...` */
@@ -16,6 +17,9 @@ export const inspectCommand = defineCommand({
   options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
+    const format = stringOption(p.values, "format");
+    const bad = checkFormat(format);
+    if (bad !== undefined) return report(io, bad);
     const first = p.positionals[0] ?? "";
     if (first.startsWith("docker://")) {
       if (p.positionals.length > 1) return usageError(io, "inspect takes one docker://NAME");
@@ -33,10 +37,11 @@ export const inspectCommand = defineCommand({
       const r = await berth.te.inspectImage(first, { ...registry, raw: !config && p.values["raw"] === true, config })();
       if (E.isLeft(r)) return report(io, r.left);
       const shown = r.right;
-      io.stdout(shown.kind === "raw" ? new TextDecoder().decode(shown.manifest.bytes) : shown.kind === "config" ? `${shown.text}\n` : `${JSON.stringify(shown.details, null, 4)}\n`);
+      const text = shown.kind === "raw" ? E.right(new TextDecoder().decode(shown.manifest.bytes)) : shown.kind === "config" ? E.right(`${shown.text}\n`) : formatDocument(format, shown.details, "inspect");
+      if (E.isLeft(text)) return report(io, text.left);
+      io.stdout(text.right);
       return exitCodes.ok;
     }
-    const format = stringOption(p.values, "format");
     const template = format === undefined || format === "json" ? undefined : parseFormat(format);
     if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const berth = await openFor(io, globals);
@@ -66,18 +71,6 @@ export const inspectCommand = defineCommand({
   },
 });
 
-/**
- * A JSON document as podman's template data: objects are structs, except the
- * maps podman keeps as maps (`Labels`, `Annotations`, anywhere), so that a
- * label an image lacks prints `<no value>` as in podman.
- */
-const templateData = (v: unknown, key = ""): unknown => {
-  if (Array.isArray(v)) return v.map((x) => templateData(x));
-  if (typeof v !== "object" || v === null) return v;
-  const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, templateData(x, k)] as const);
-  return key === "Labels" || key === "Annotations" ? new Map(entries) : Object.fromEntries(entries);
-};
-
 /** The columns podman names in `history` tables. */
 const historyHeaders: ReadonlyMap<string, string> = new Map([
   ["ID", "ID"],
@@ -88,14 +81,38 @@ const historyHeaders: ReadonlyMap<string, string> = new Map([
   ["Tags", "TAGS"],
 ]);
 
+const historyHelp = `Usage: berth history [options] IMAGE
+
+Shows the history of an image: the steps that made its layers, newest first.
+
+Options:
+      --format FORMAT  json, or a Go template as podman takes it ("table {{.ID}}\\t{{.CreatedBy}}")
+  -H, --human          Sizes and dates for people (default true; --human=false prints dates in RFC 3339)
+      --no-trunc       Do not truncate IDs and commands
+  -n, --noheading      No header row
+  -q, --quiet          Print only IDs
+`;
+
+/** A history entry's ID as podman shows it: 12 characters, or all 64 without `sha256:`. */
+const historyId = (id: string, noTrunc: boolean): string => (id === "<missing>" || noTrunc ? id : id.slice(0, 12));
+
+/** podman's `history` table. */
+const historyTable = "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+
 /** `berth history IMAGE` */
 export const historyCommand = defineCommand({
-  usage: "Usage: berth history [--format json|TEMPLATE] [--no-trunc] [-q] IMAGE",
-  options: { format: { type: "string" }, "no-trunc": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, noheading: { type: "boolean", short: "n" } },
+  usage: historyHelp,
+  options: {
+    format: { type: "string" },
+    human: { type: "boolean", short: "H" },
+    "no-trunc": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+    noheading: { type: "boolean", short: "n" },
+  },
   run: async (p, io, globals) => {
     if (p.positionals.length !== 1) return usageError(io, "history takes exactly one IMAGE");
     const format = stringOption(p.values, "format");
-    const template = format === undefined || format === "json" || format === "table" ? undefined : parseFormat(format);
+    const template = format === "json" ? undefined : parseFormat(format === undefined || format === "table" ? historyTable : format);
     if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
@@ -104,10 +121,10 @@ export const historyCommand = defineCommand({
     const entries = rows.right;
     const noTrunc = p.values["no-trunc"] === true;
     if (p.values["quiet"] === true) {
-      io.stdout(entries.map((e) => `${e.id === "<missing>" ? e.id : shownId(e.id, noTrunc)}\n`).join(""));
+      io.stdout(entries.map((e) => `${historyId(e.id, noTrunc)}\n`).join(""));
       return exitCodes.ok;
     }
-    if (format === "json") {
+    if (template === undefined) {
       // As podman 4.3 prints it: one line, its keys in its order, empty ones left out, and `Created` in whole seconds.
       const doc = entries.map((e) => ({
         id: e.id,
@@ -122,23 +139,25 @@ export const historyCommand = defineCommand({
       return exitCodes.ok;
     }
     const now = Date.now();
+    const human = p.values["human"] !== false;
     const by = (s: string): string => (noTrunc || s.length <= 45 ? s : `${s.slice(0, 42)}...`);
-    if (template !== undefined && E.isRight(template)) {
-      const rows = entries.map((e) => {
-        const since = e.created === "" ? "" : humanAgo(Date.parse(e.created), now);
-        return { ID: e.id === "<missing>" ? e.id : shownId(e.id, noTrunc), Created: since, CreatedSince: since, CreatedAt: goTimeText(epochSeconds(e.created)), CreatedBy: by(e.createdBy), Size: humanSize(e.size), Comment: e.comment, Tags: [...e.tags] };
-      });
-      const text = renderRows(template.right, rows, historyHeaders, "history", p.values["noheading"] === true);
-      if (E.isLeft(text)) return report(io, text.left);
-      io.stdout(text.right);
-      return exitCodes.ok;
-    }
-    io.stdout(
-      table([
-        ["ID", "CREATED", "CREATED BY", "SIZE", "COMMENT"],
-        ...entries.map((e) => [e.id === "<missing>" ? e.id : shownId(e.id, noTrunc), e.created === "" ? "" : humanAgo(Date.parse(e.created), now), by(e.createdBy), humanSize(e.size), e.comment]),
-      ]),
-    );
+    const data = entries.map((e) => {
+      // podman's Created: relative for people, else RFC 3339 in the local zone; CreatedSince is always relative.
+      const since = e.created === "" ? "" : humanAgo(Date.parse(e.created), now);
+      return {
+        ID: historyId(e.id, noTrunc),
+        Created: human ? since : rfc3339Local(epochSeconds(e.created)),
+        CreatedSince: since,
+        CreatedAt: goTimeText(epochSeconds(e.created)),
+        CreatedBy: by(e.createdBy),
+        Size: humanSize(e.size),
+        Comment: e.comment,
+        Tags: [...e.tags],
+      };
+    });
+    const text = renderRows(template.right, data, historyHeaders, "history", p.values["noheading"] === true);
+    if (E.isLeft(text)) return report(io, text.left);
+    io.stdout(text.right);
     return exitCodes.ok;
   },
 });

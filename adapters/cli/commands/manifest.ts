@@ -14,6 +14,7 @@ import { printPlan } from "../plans.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
+import { checkFormat, formatDocument } from "../document-format.ts";
 
 /** podman's flags for what a list records about an instance. */
 const entryFlags = {
@@ -164,11 +165,15 @@ Prints a manifest list of the store, or the index or manifest a registry
 serves for NAME, as JSON.
 
 Options:
+      --format FORMAT                json (default), or a Go template over the document ("{{range .manifests}}{{.digest}}\\n{{end}}")
 ${registryHelp}`,
-  options: { ...registryFlags },
+  options: { ...registryFlags, format: { type: "string" } },
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "manifest inspect takes one LIST or image name");
+    const format = stringOption(p.values, "format");
+    const bad = checkFormat(format);
+    if (bad !== undefined) return report(io, bad);
     const registry = registryOptionsOf(p.values);
     if (typeof registry === "string") return usageError(io, registry);
     const berth = await openFor(io, globals);
@@ -181,7 +186,9 @@ ${registryHelp}`,
     } catch {
       return report(io, failure("INVALID_MANIFEST", `${name}: the manifest is not JSON`));
     }
-    io.stdout(`${JSON.stringify(doc, null, 4)}\n`);
+    const text = formatDocument(format, doc, "manifest");
+    if (E.isLeft(text)) return report(io, text.left);
+    io.stdout(text.right);
     return exitCodes.ok;
   },
 });

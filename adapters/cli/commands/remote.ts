@@ -8,18 +8,20 @@ import { registryFlags, registryOptionsOf } from "../flags.ts";
 import type { CliIO } from "../io.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
+import { stringOption } from "../args.ts";
+import { checkFormat, formatDocument } from "../document-format.ts";
 
 /** The options every remote command takes. */
 export const remoteOptions = registryFlags;
 
-/** Runs one library call on `docker://NAME` with the command's registry flags, and prints what it gave, or its failure as podman does. */
+/** Runs one library call on `docker://NAME` with the command's registry flags, and prints the text `shown` makes of what it gave, or a failure as podman does. */
 const onRemote = async <A>(
   p: ParsedCommandArgs,
   io: CliIO,
   globals: GlobalOptions,
   text: string,
   call: (berth: Berth, options: RegistryOptions) => Promise<E.Either<Failure, A>>,
-  done: (a: A) => void,
+  shown: (a: A) => E.Either<Failure, string>,
 ): Promise<ExitCode> => {
   if (!text.startsWith("docker://")) return report(io, failure("INVALID_IMAGE_NAME", `"${text}": expected docker://NAME`));
   const options = registryOptionsOf(p.values);
@@ -28,28 +30,34 @@ const onRemote = async <A>(
   if (failed(berth)) return berth;
   const r = await call(berth, options);
   if (E.isLeft(r)) return report(io, r.left);
-  done(r.right);
+  const out = shown(r.right);
+  if (E.isLeft(out)) return report(io, out.left);
+  io.stdout(out.right);
   return exitCodes.ok;
 };
 
 /** `berth tags docker://REPO`, as `skopeo list-tags`. */
 export const tagsCommand = defineCommand({
-  usage: "Usage: berth tags [--tls-verify=false] [--creds U:P] docker://REPOSITORY",
-  options: remoteOptions,
+  usage: "Usage: berth tags [--tls-verify=false] [--creds U:P] [--format json|TEMPLATE] docker://REPOSITORY",
+  options: { ...remoteOptions, format: { type: "string" } },
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY");
+    const format = stringOption(p.values, "format");
+    const bad = checkFormat(format);
+    if (bad !== undefined) return report(io, bad);
     const parsed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
     const repository = E.isRight(parsed) ? repositoryName(parsed.right) : name;
-    return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => io.stdout(`${JSON.stringify({ Repository: repository, Tags: tags }, null, 4)}\n`));
+    return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => formatDocument(format, { Repository: repository, Tags: tags }, "tags"));
   },
 });
 
 /** `berth inspect docker://NAME`: skopeo-like details of an image in a registry, `--raw` or `--config` for the documents. */
 export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
-  if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => io.stdout(`${text}\n`));
-  if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => io.stdout(new TextDecoder().decode(m.bytes)));
-  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, o)(), (d) => io.stdout(`${JSON.stringify(d, null, 4)}\n`));
+  if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => E.right(`${text}\n`));
+  if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => E.right(new TextDecoder().decode(m.bytes)));
+  const format = stringOption(p.values, "format");
+  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, o)(), (d) => formatDocument(format, d, "inspect"));
 };
 
 /** `berth delete docker://NAME`: deletes the manifest the name points to. */
@@ -59,6 +67,6 @@ export const deleteCommand = defineCommand({
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "delete takes one docker://NAME");
-    return onRemote(p, io, globals, name, (b, o) => b.te.deleteRemote(name, o)(), () => undefined);
+    return onRemote(p, io, globals, name, (b, o) => b.te.deleteRemote(name, o)(), () => E.right(""));
   },
 });

@@ -6,6 +6,7 @@ import { exitCodes } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
+import { checkFormat, formatDocument } from "../document-format.ts";
 
 /** The JSON shape of `berth resolve --format json`. */
 export const planJson = (plan: ResolutionPlan) => ({
@@ -48,20 +49,23 @@ came from (alias, search registries, fully qualified), and its mirrors and
 primary location.
 
 Options:
-  --format json            Print the resolution plan as JSON
+  --format FORMAT          json, or a Go template over it ("{{range .candidates}}{{.name}}\\n{{end}}")
   --registries-conf FILE   Use FILE instead of the default registries.conf
 `;
 
 const run = async (parsed: { values: Readonly<Record<string, unknown>>; positionals: ReadonlyArray<string> }, io: CliIO, globals: GlobalOptions) => {
   const format = stringOption(parsed.values, "format");
-  if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
+  const bad = checkFormat(format);
+  if (bad !== undefined) return report(io, bad);
   if (parsed.positionals.length !== 1) return usageError(io, "resolve takes exactly one NAME");
   const file = stringOption(parsed.values, "registries-conf") ?? globals.registriesConf;
   const berth = await openFor(io, { ...globals, ...(file === undefined ? {} : { registriesConf: file }) });
   if (failed(berth)) return berth;
   const plan = await berth.te.resolve(parsed.positionals[0] ?? "", { tty: io.isTerminal })();
   if (E.isLeft(plan)) return report(io, plan.left, exitCodes.failure);
-  io.stdout(format === "json" ? `${JSON.stringify(planJson(plan.right), null, 2)}\n` : describe(plan.right));
+  const text = format === undefined ? E.right(describe(plan.right)) : formatDocument(format, planJson(plan.right), "resolve", 2);
+  if (E.isLeft(text)) return report(io, text.left);
+  io.stdout(text.right);
   return exitCodes.ok;
 };
 
