@@ -12,8 +12,17 @@ import { remoteInspect, remoteOptions } from "./remote.ts";
 
 /** `berth inspect IMAGE...` */
 export const inspectCommand = defineCommand({
-  usage:
-    "Usage: berth inspect IMAGE [IMAGE...]\n       berth inspect [--raw|--config] [--tls-verify=false] [--creds U:P] docker://NAME\n       berth inspect [--raw|--config] oci:DIR[:NAME]|oci-archive:FILE[:NAME]|docker-archive:FILE[:NAME]|dir:DIR",
+  usage: `Usage: berth inspect [--format FORMAT] IMAGE [IMAGE...]
+       berth inspect [--raw|--config] [--format FORMAT] [--tls-verify=false] [--creds U:P] docker://NAME
+       berth inspect [--raw|--config] [--format FORMAT] oci:DIR[:NAME]|oci-archive:FILE[:NAME]|docker-archive:FILE[:NAME]|dir:DIR
+
+Shows images of the store as podman does, and images elsewhere as skopeo does.
+
+Options:
+  -f, --format FORMAT   json (default), or a Go template ("{{.Id}} {{.Labels.tier}}")
+      --raw             The manifest as stored (skopeo's --raw)
+      --config          The image's config (skopeo's --config)
+`,
   options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");

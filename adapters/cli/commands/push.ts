@@ -19,9 +19,9 @@ export const pushCommand = defineCommand({
   usage: `Usage: berth push [options] IMAGE [DESTINATION]
 
 Options:
-  -f, --format oci|v2s2       Manifest format to push (converted if needed); with --dry-run, json prints the plan as JSON
-${podmanCompressionHelp(28)}      --dry-run               Print the plan; write nothing to the registry
-  -q, --quiet                 Print nothing but errors
+  -f, --format oci|v2s2              Manifest format to push (converted if needed); with --dry-run, json prints the plan as JSON
+${podmanCompressionHelp(31)}      --dry-run                      Print the plan; write nothing to the registry
+  -q, --quiet                        Print nothing but errors
 ${registryHelp}${policyHelp}${signingHelp}`,
   options: { ...registryFlags, format: { type: "string", short: "f" }, "dry-run": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, ...podmanCompressionFlags, ...policyFlags, ...signingFlags },
   run: async (p, io, globals) => {
