@@ -15,6 +15,7 @@ export type { DockerReference } from "./plugins/docker/reference.ts";
 export type { OciLayoutReference } from "./plugins/oci/reference.ts";
 export type { StoreReference } from "./plugins/store/reference.ts";
 export type { TarballReference } from "./plugins/tarball/reference.ts";
+export type { StandaloneVerified } from "./adapters/api/standalone.ts";
 export {
   openBerth,
   openBerthTE,
@@ -40,6 +41,7 @@ export {
   type ListDocument,
   type ListPushRequest,
   type InspectImageOptions,
+  type InspectRemoteOptions,
   type TrustReport,
 } from "./adapters/api/berth.ts";
 export type { BlobStep, CopyPlan, InstanceStep, Location, ManifestStep, SignatureStep } from "./core/copy/index.ts";

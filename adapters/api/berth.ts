@@ -8,6 +8,8 @@ import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
 import { addNames, imageTree, removeNames, type ContainerRecord, type ImageRecord, type RemovalStep, type StoreState } from "../../core/store/index.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
+import { dockerArchiveNames } from "../../plugins/docker-archive/archive.ts";
+import { manifestFileDigest, standaloneSign, standaloneVerify, type StandaloneVerified } from "./standalone.ts";
 import type { Credentials } from "../config/auth.ts";
 import { loadAliasCache } from "../config/registries.ts";
 import type { CopyEvent, CopyResult } from "../copy/engine.ts";
@@ -68,6 +70,8 @@ export interface RegistryOptions {
   readonly creds?: Credentials;
   /** Retries after 429, 5xx and dropped connections (default 3). */
   readonly retries?: number;
+  /** A bearer token to send as it is, instead of credentials (skopeo's `--registry-token`). */
+  readonly registryToken?: string;
 }
 
 /** Pulling one name. */
@@ -143,6 +147,14 @@ export interface ListDocument {
 }
 
 /** What {@link Berth.inspectImage} shows. */
+/** How `inspectRemote` shows an image in a registry (skopeo inspect's flags). */
+export interface InspectRemoteOptions extends RegistryOptions {
+  /** Which image of an index (default: this machine's). */
+  readonly platform?: Platform;
+  /** Leave the repository's tags out (`RepoTags` empty), as `--no-tags`. */
+  readonly noTags?: boolean;
+}
+
 export interface InspectImageOptions extends RegistryOptions {
   /** The manifest as stored (an index as it is). */
   readonly raw?: boolean;
@@ -227,6 +239,9 @@ export interface BerthTaskEithers {
   readonly manifestExists: (name: string) => TE.TaskEither<Failure, boolean>;
   readonly inspectImage: (name: string, options?: InspectImageOptions) => TE.TaskEither<Failure, Inspected>;
   readonly digest: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
+  readonly manifestDigest: (file: string) => TE.TaskEither<Failure, string>;
+  readonly standaloneSign: (manifestFile: string, name: string, fingerprint: string, output: string, options?: { readonly passphraseFile?: string }) => TE.TaskEither<Failure, void>;
+  readonly standaloneVerify: (manifestFile: string, name: string, fingerprints: ReadonlyArray<string>, signatureFile: string) => TE.TaskEither<Failure, StandaloneVerified>;
   readonly exists: (name: string) => TE.TaskEither<Failure, boolean>;
   readonly images: (options?: { readonly filters?: ReadonlyArray<string>; readonly all?: boolean }) => TE.TaskEither<Failure, ReadonlyArray<ImageSummary>>;
   readonly inspect: (name: string) => TE.TaskEither<Failure, ImageDetails>;
@@ -248,7 +263,7 @@ export interface BerthTaskEithers {
   readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
   readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
   readonly tags: (repository: string, options?: RegistryOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
-  readonly inspectRemote: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, RemoteDetails>;
+  readonly inspectRemote: (name: string, options?: InspectRemoteOptions) => TE.TaskEither<Failure, RemoteDetails>;
   readonly remoteManifest: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, { readonly bytes: Uint8Array; readonly mediaType: string; readonly digest: string }>;
   readonly remoteConfig: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
   readonly deleteRemote: (name: string, options?: RegistryOptions) => TE.TaskEither<Failure, string>;
@@ -295,6 +310,12 @@ export interface Berth {
   readonly inspectImage: (name: string, options?: InspectImageOptions) => Promise<Inspected>;
   /** The digest of the manifest a name points to (an index's, for a multi-platform image), as crane digest: a transport-qualified name, else an image of the store, else a registry's. */
   readonly digest: (name: string, options?: RegistryOptions) => Promise<string>;
+  /** The digest of the manifest in a file, as `skopeo manifest-digest` (a signed schema 1 manifest without its signatures). */
+  readonly manifestDigest: (file: string) => Promise<string>;
+  /** Signs a manifest file for a name with a GPG key of the user's keyring, into a file (`skopeo standalone-sign`). */
+  readonly standaloneSign: (manifestFile: string, name: string, fingerprint: string, output: string, options?: { readonly passphraseFile?: string }) => Promise<void>;
+  /** Checks a signature file of a manifest file for a name against the user's keyring and the given fingerprints (`skopeo standalone-verify`). */
+  readonly standaloneVerify: (manifestFile: string, name: string, fingerprints: ReadonlyArray<string>, signatureFile: string) => Promise<StandaloneVerified>;
   /** Whether the store has an image by that name or ID (podman's `image exists`). */
   readonly exists: (name: string) => Promise<boolean>;
   /** The store's images, newest first, filtered as `berth images --filter` filters them. */
@@ -338,9 +359,10 @@ export interface Berth {
   /** Checks every image's blobs, index.json and containers (`berth check`); `repair` rolls back what is incomplete. */
   readonly check: (options?: { readonly repair?: boolean }) => Promise<CheckReport>;
   /** Every tag of a repository in a registry (paged as the registry pages them). */
+  /** The tags of a repository in a registry; for `docker-archive:FILE`, the names of the archive's images. */
   readonly tags: (repository: string, options?: RegistryOptions) => Promise<ReadonlyArray<string>>;
   /** An image in a registry as `skopeo inspect` shows it, without pulling it. */
-  readonly inspectRemote: (name: string, options?: RegistryOptions) => Promise<RemoteDetails>;
+  readonly inspectRemote: (name: string, options?: InspectRemoteOptions) => Promise<RemoteDetails>;
   /** The manifest a name points to in a registry, as served (`inspect --raw`). */
   readonly remoteManifest: (name: string, options?: RegistryOptions) => Promise<{ readonly bytes: Uint8Array; readonly mediaType: string; readonly digest: string }>;
   /** The config of an image in a registry, as text (`inspect --config`). */
@@ -399,6 +421,7 @@ const accessOf = (o: RegistryOptions & { readonly noCreds?: boolean } = {}): Reg
   ...(o.authFile === undefined ? {} : { authFile: o.authFile }),
   ...(o.creds === undefined ? {} : { creds: o.creds }),
   ...(o.retries === undefined ? {} : { retries: o.retries }),
+  ...(o.registryToken === undefined ? {} : { registryToken: o.registryToken }),
   ...(o.noCreds === true ? { noCreds: true } : {}),
 });
 
@@ -517,6 +540,9 @@ const berthOver = (ctx: BerthContext): Berth => {
     manifestRm: (names) => async () => E.right(await removeLists(ctx, names)),
     inspectImage: (name, o = {}) => () =>
       inspectByName(ctx, name, o.raw === true ? "raw" : o.config === true ? "config" : "details", { access: accessOf(o), ...(o.platform === undefined ? {} : { platform: o.platform }) }),
+    manifestDigest: (file) => () => manifestFileDigest(file),
+    standaloneSign: (manifestFile, name, fingerprint, output, o = {}) => () => standaloneSign(manifestFile, name, fingerprint, output, o.passphraseFile),
+    standaloneVerify: (manifestFile, name, fingerprints, signatureFile) => () => standaloneVerify(manifestFile, name, fingerprints, signatureFile),
     digest: (name, o = {}) => async () => {
       if (E.isRight(parseImageName(name, ctx.plugins))) {
         const r = await inspectByName(ctx, name, "raw", { access: accessOf(o) });
@@ -610,8 +636,10 @@ const berthOver = (ctx: BerthContext): Berth => {
       return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), errors: r.right.errors });
     },
     check: (o = {}) => () => checkStore(ctx.store, o.repair === true),
-    tags: (repository, o = {}) => () => withRemote(ctx, repository, accessOf(o), false, (r) => r.client.listTags()),
-    inspectRemote: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), false, (r) => remoteDetails(r, name)),
+    tags: (repository, o = {}) => () =>
+      repository.startsWith("docker-archive:") ? dockerArchiveNames(repository.slice("docker-archive:".length)) : withRemote(ctx, repository, accessOf(o), false, (r) => r.client.listTags()),
+    inspectRemote: (name, o = {}) => () =>
+      withRemote(ctx, name, accessOf(o), false, (r) => remoteDetails(r, name, { ...(o.platform === undefined ? {} : { platform: o.platform }), ...(o.noTags === true ? { noTags: true } : {}) })),
     remoteManifest: (name, o = {}) => () => withRemote(ctx, name, accessOf(o), false, remoteManifest),
     remoteConfig: (name, o = {}) => async () => {
       const r = await withRemote(ctx, name, accessOf(o), false, (remote) => remoteConfig(remote, name));
@@ -655,6 +683,9 @@ const berthOver = (ctx: BerthContext): Berth => {
     manifestExists: (name) => run(te.manifestExists(name)),
     inspectImage: (name, o) => run(te.inspectImage(name, o)),
     digest: (name, o) => run(te.digest(name, o)),
+    manifestDigest: (file) => run(te.manifestDigest(file)),
+    standaloneSign: (manifestFile, name, fingerprint, output, o) => run(te.standaloneSign(manifestFile, name, fingerprint, output, o)),
+    standaloneVerify: (manifestFile, name, fingerprints, signatureFile) => run(te.standaloneVerify(manifestFile, name, fingerprints, signatureFile)),
     exists: (name) => run(te.exists(name)),
     images: (o) => run(te.images(o)),
     inspect: (name) => run(te.inspect(name)),

@@ -73,6 +73,8 @@ export interface RegistryAccess {
   /** Use no credentials at all. */
   readonly noCreds?: boolean;
   readonly retries?: number;
+  /** A bearer token sent as it is. */
+  readonly registryToken?: string;
 }
 
 /** Everything every library call works with. */
@@ -138,7 +140,12 @@ export const createContext = async (options: BerthOptions = {}): Promise<E.Eithe
   const registryContext = async (ref: Reference, a: RegistryAccess, client: HttpClient): Promise<E.Either<Failure, RegistryContext>> => {
     const creds = a.noCreds === true ? E.right(undefined) : a.creds !== undefined ? E.right(a.creds) : await credentialsFor(host, repositoryName(ref), a.authFile === undefined ? {} : { authFile: a.authFile });
     if (E.isLeft(creds)) return creds;
-    return E.right({ http: client, ...(creds.right === undefined ? {} : { credentials: creds.right }), ...(a.retries === undefined ? {} : { retries: a.retries }) });
+    return E.right({
+      http: client,
+      ...(creds.right === undefined ? {} : { credentials: creds.right }),
+      ...(a.retries === undefined ? {} : { retries: a.retries }),
+      ...(a.registryToken === undefined ? {} : { registryToken: a.registryToken }),
+    });
   };
   const registry = async (ref: Reference, a: RegistryAccess, client: HttpClient, push = false): Promise<E.Either<Failure, RegistryConversation>> => {
     const context = await registryContext(ref, a, client);

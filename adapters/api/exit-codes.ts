@@ -8,6 +8,8 @@ export const exitCodes = {
   inUse: 2,
   /** Anything else: bad arguments, bad input, failures of berth itself. */
   failure: 125,
+  /** Any failure of one of skopeo's verbs: skopeo exits 1 for all of them. */
+  skopeoFailure: 1,
   /** Stopped by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
 } as const;

@@ -1,12 +1,13 @@
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
-import { imageConfig, parseManifest, type Descriptor } from "../../core/manifest/index.ts";
+import { choosePlatform, imageConfig, parseManifest, type Descriptor, type Platform } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName, tagNameOnly, type Reference } from "../../core/reference/index.ts";
 import { pullSources } from "../../core/registries/index.ts";
 import type { RegistryClient } from "../../plugins/docker/registry.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { readConfigStream } from "./source-documents.ts";
+import { hostPlatform } from "../platform.ts";
 
 /** An open conversation with the repository a `docker://NAME` names. */
 export interface Remote {
@@ -63,22 +64,37 @@ export const withRemote = async <A>(
 export const remoteManifest = (r: Remote) => r.client.getManifest(tagNameOnly(r.ref).digest ?? tagNameOnly(r.ref).tag ?? "latest");
 
 /** An image's config, as text (at most its descriptor's size and 4 MiB, and verified against its digest). */
-export const remoteConfig = async (r: Remote, name: string): Promise<E.Either<Failure, { text: string; manifest: { digest: string; layers: ReadonlyArray<string>; descriptors: ReadonlyArray<Descriptor> } }>> => {
+export const remoteConfig = async (
+  r: Remote,
+  name: string,
+  platform: Platform = hostPlatform(),
+): Promise<E.Either<Failure, { text: string; manifest: { digest: string; layers: ReadonlyArray<string>; descriptors: ReadonlyArray<Descriptor> } }>> => {
   const m = await remoteManifest(r);
   if (E.isLeft(m)) return m;
-  const parsed = parseManifest(m.right.bytes, m.right.mediaType, name);
-  if (E.isLeft(parsed)) return parsed;
-  if (parsed.right.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${name} is an index; use --raw to see it`));
-  const stream = await r.client.getBlob(parsed.right.manifest.config.digest);
+  const top = parseManifest(m.right.bytes, m.right.mediaType, name);
+  if (E.isLeft(top)) return top;
+  // As skopeo: an index stands for its image for the platform; the digest stays the index's.
+  let parsed = top.right;
+  if (parsed.kind === "index") {
+    const entry = choosePlatform(parsed.index, platform);
+    if (entry === undefined) return E.left(failure("IMAGE_NOT_FOUND", `${name}: no image found in image index for architecture ${platform.architecture}, variant ${JSON.stringify(platform.variant ?? "")}, OS ${platform.os}`));
+    const instance = await r.client.getManifest(entry.digest);
+    if (E.isLeft(instance)) return instance;
+    const chosen = parseManifest(instance.right.bytes, instance.right.mediaType, `${name}@${entry.digest}`);
+    if (E.isLeft(chosen)) return chosen;
+    parsed = chosen.right;
+  }
+  if (parsed.kind !== "image") return E.left(failure("UNSUPPORTED_MANIFEST", `${name}: an index within an index; use --raw to see it`));
+  const stream = await r.client.getBlob(parsed.manifest.config.digest);
   if (E.isLeft(stream)) return stream;
-  const config = await readConfigStream(stream.right, parsed.right.manifest.config, name);
+  const config = await readConfigStream(stream.right, parsed.manifest.config, name);
   if (E.isLeft(config)) return config;
-  return E.right({ text: config.right.toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.right.manifest.layers.map((l) => l.digest), descriptors: parsed.right.manifest.layers } });
+  return E.right({ text: config.right.toString("utf8"), manifest: { digest: m.right.digest, layers: parsed.manifest.layers.map((l) => l.digest), descriptors: parsed.manifest.layers } });
 };
 
 /** skopeo-like details of an image in a registry. */
-export const remoteDetails = async (r: Remote, name: string): Promise<E.Either<Failure, RemoteDetails>> => {
-  const c = await remoteConfig(r, name);
+export const remoteDetails = async (r: Remote, name: string, options: { readonly platform?: Platform; readonly noTags?: boolean } = {}): Promise<E.Either<Failure, RemoteDetails>> => {
+  const c = await remoteConfig(r, name, options.platform);
   if (E.isLeft(c)) return c;
   let doc: unknown;
   try {
@@ -88,7 +104,8 @@ export const remoteDetails = async (r: Remote, name: string): Promise<E.Either<F
   }
   const config = decodeDocument(imageConfig, `config of ${name}`)(doc);
   if (E.isLeft(config)) return config;
-  const tags = await r.client.listTags();
+  // skopeo's --no-tags: no tag listing (a registry may refuse it, or the repository have thousands).
+  const tags = options.noTags === true ? E.right([]) : await r.client.listTags();
   return E.right({
     Name: repositoryName(r.ref),
     Digest: c.right.manifest.digest,

@@ -11,6 +11,16 @@ export interface GlobalOptions {
   readonly registriesConf?: string;
   /** `--network-timeout DURATION`, in milliseconds. */
   readonly networkTimeout?: number;
+  /** skopeo's `--policy FILE`, `--insecure-policy` and `--registries.d DIR`: for every command, unless its own flags say otherwise. */
+  readonly signaturePolicy?: string;
+  readonly insecurePolicy?: boolean;
+  readonly registriesD?: string;
+  /** skopeo's `--override-os`, `--override-arch`, `--override-variant`: the platform to choose from an index instead of this machine's. */
+  readonly overrideOs?: string;
+  readonly overrideArch?: string;
+  readonly overrideVariant?: string;
+  /** skopeo's `--command-timeout DURATION`, in milliseconds: the command is stopped as by Ctrl-C and fails. */
+  readonly commandTimeout?: number;
 }
 
 /** One `berth` sub-command. */
@@ -19,6 +29,11 @@ export interface Command {
   /** One line for the help listing. */
   readonly summary: string;
   readonly run: (args: ReadonlyArray<string>, io: CliIO, globals: GlobalOptions) => Promise<ExitCode>;
+  /**
+   * Whether this run is one of skopeo's verbs (given its arguments): those
+   * exit 1 for every failure, as skopeo does, where podman's exit 125.
+   */
+  readonly skopeo?: (args: ReadonlyArray<string>) => boolean;
 }
 
 /** What a command gets once its arguments parsed: option values and positionals. */

@@ -20,6 +20,22 @@ export const platformOption = (value: string | undefined): Platform | undefined 
   return parsePlatform(value) ?? "invalid";
 };
 
+/**
+ * The platform a command chooses from an index: its `--platform`, else
+ * skopeo's global `--override-os`/`--override-arch`/`--override-variant`
+ * (each filling in for this machine's), else `undefined` (this machine's).
+ */
+export const platformFor = (values: Readonly<Record<string, unknown>>, globals: { readonly overrideOs?: string; readonly overrideArch?: string; readonly overrideVariant?: string }): Platform | undefined | "invalid" => {
+  const given = platformOption(stringOption(values, "platform"));
+  if (given !== undefined) return given;
+  if (globals.overrideOs === undefined && globals.overrideArch === undefined && globals.overrideVariant === undefined) return undefined;
+  return {
+    os: globals.overrideOs ?? "linux",
+    architecture: globals.overrideArch ?? hostArchitecture(),
+    ...(globals.overrideVariant === undefined ? {} : { variant: globals.overrideVariant }),
+  };
+};
+
 /** `--creds USER[:PASSWORD]` */
 export const credsOption = (value: string | undefined): Credentials | undefined => {
   if (value === undefined) return undefined;
@@ -36,6 +52,8 @@ export const registryFlags = {
   "cert-dir": { type: "string" },
   authfile: { type: "string" },
   creds: { type: "string" },
+  "registry-token": { type: "string" },
+  "retry-times": { type: "string" },
 } as const;
 
 /** Their help lines. */
@@ -43,6 +61,8 @@ export const registryHelp = `      --tls-verify=false             Allow plain HT
       --cert-dir DIR                 Trust the CA certificates (*.crt) in DIR (default: certs.d)
       --authfile FILE                Credentials file (default as podman)
       --creds USER:PASSWORD          Credentials for this command
+      --registry-token TOKEN         A bearer token to send instead of credentials
+      --retry-times N                Retries after 429, 5xx and dropped connections (default 3)
 `;
 
 /** The registry settings `prefix`-ed flags give (`--tls-verify`, or `--src-tls-verify` for prefix `src-`), or why they are wrong. */
@@ -51,8 +71,13 @@ export const registryOptionsOf = (values: Readonly<Record<string, unknown>>, pre
   if (tls === "invalid") return `--${prefix}tls-verify takes true or false`;
   const certDir = stringOption(values, `${prefix}cert-dir`);
   const authFile = stringOption(values, `${prefix}authfile`);
-  const creds = credsOption(stringOption(values, `${prefix}creds`));
+  const creds = credsOption(stringOption(values, `${prefix}creds`) ?? (prefix === "src-" ? stringOption(values, "screds") : prefix === "dest-" ? stringOption(values, "dcreds") : undefined));
+  const registryToken = stringOption(values, `${prefix}registry-token`);
+  const retries = retriesOption(stringOption(values, `${prefix}retry-times`));
+  if (retries === "invalid") return `--${prefix}retry-times takes a number of retries (0 to 99)`;
   return {
+    ...(registryToken === undefined ? {} : { registryToken }),
+    ...(retries === undefined ? {} : { retries }),
     ...(tls === undefined ? {} : { tlsVerify: tls }),
     ...(certDir === undefined ? {} : { certDir }),
     ...(authFile === undefined ? {} : { authFile }),
@@ -66,6 +91,10 @@ export const sidesFlags = {
   "dest-tls-verify": { type: "string" },
   "src-creds": { type: "string" },
   "dest-creds": { type: "string" },
+  screds: { type: "string" },
+  dcreds: { type: "string" },
+  "src-registry-token": { type: "string" },
+  "dest-registry-token": { type: "string" },
   authfile: { type: "string" },
   "src-authfile": { type: "string" },
   "dest-authfile": { type: "string" },
@@ -76,7 +105,8 @@ export const sidesFlags = {
 
 /** Their help lines, with the command's own `--*-no-creds` line. */
 export const sidesHelp = (noCreds: string): string => `      --src-tls-verify=false, --dest-tls-verify=false   Allow plain HTTP and unverified TLS
-      --src-creds U:P, --dest-creds U:P                 Credentials for each side
+      --src-creds U:P, --dest-creds U:P                 Credentials for each side (also --screds, --dcreds)
+      --src-registry-token T, --dest-registry-token T   A bearer token for each side, instead of credentials
 ${noCreds}
       --authfile FILE                                   Credentials file for both sides
       --src-authfile FILE, --dest-authfile FILE         Credentials file for each side

@@ -19,3 +19,19 @@ export const interruptSignal = (): AbortSignal => {
 
 /** Whether the user pressed Ctrl-C. */
 export const interrupted = (): boolean => controller.signal.aborted;
+
+let timeUp = false;
+
+/** skopeo's `--command-timeout`: after `ms`, what is running is stopped as by Ctrl-C; the timer, for clearing when the command ends first. */
+export const stopAfter = (ms: number): ReturnType<typeof setTimeout> => {
+  interruptSignal();
+  const timer = setTimeout(() => {
+    timeUp = true;
+    controller.abort();
+  }, ms);
+  timer.unref();
+  return timer;
+};
+
+/** Whether the command was stopped by `--command-timeout`. */
+export const timedOut = (): boolean => timeUp;

@@ -28,14 +28,15 @@ const line = (b: Bar, now: number): string => {
 /**
  * Shows a copy's progress: on a terminal, one bar per blob with bytes, rate
  * and ETA, redrawn at most ten times a second; otherwise plain lines as podman
- * prints them; nothing when quiet.
+ * prints them (on standard error; skopeo's verbs pass standard output, where
+ * skopeo prints them); nothing when quiet.
  */
-export const progressReporter = (io: CliIO, quiet: boolean): ((e: CopyEvent) => void) => {
+export const progressReporter = (io: CliIO, quiet: boolean, lines: (text: string) => void = io.stderr): ((e: CopyEvent) => void) => {
   if (quiet) return () => undefined;
   if (!io.isTerminal) {
     return (e) => {
       if (e.kind === "blob-started" || e.kind === "blob-skipped") {
-        io.stderr(`Copying ${e.role === "config" ? "config" : "blob"} ${e.digest}${e.kind === "blob-skipped" ? " skipped: already exists" : ""}\n`);
+        lines(`Copying ${e.role === "config" ? "config" : "blob"} ${e.digest}${e.kind === "blob-skipped" ? " skipped: already exists" : ""}\n`);
       }
     };
   }

@@ -2,6 +2,7 @@ import type { Command, GlobalOptions } from "./command.ts";
 import { commands as defaultCommands } from "./commands/index.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
+import { stopAfter, timedOut } from "./interrupt.ts";
 import { usageError } from "./usage.ts";
 import { berthVersion } from "./version.ts";
 import { parseDuration } from "../../core/store/index.ts";
@@ -10,6 +11,45 @@ import { parseDuration } from "../../core/store/index.ts";
 const networkTimeoutOption = (v: string): number | undefined => {
   const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : parseDuration(v);
   return ms !== undefined && ms >= 1 && ms <= 86_400_000 ? Math.round(ms) : undefined;
+};
+
+/** Go's strconv.ParseBool, for `--flag=VALUE` of the boolean global flags. */
+const goBoolean = (v: string): boolean | undefined => (["1", "t", "T", "true", "TRUE", "True"].includes(v) ? true : ["0", "f", "F", "false", "FALSE", "False"].includes(v) ? false : undefined);
+
+type MutableGlobals = { -readonly [K in keyof GlobalOptions]: GlobalOptions[K] };
+
+/** A global flag: how it sets the globals, or what is wrong with its value. */
+type GlobalFlag = { readonly kind: "string"; readonly set: (g: MutableGlobals, v: string) => string | undefined } | { readonly kind: "boolean"; readonly set: (g: MutableGlobals, v: boolean) => string | undefined };
+
+const stringFlag = (set: (g: MutableGlobals, v: string) => string | undefined): GlobalFlag => ({ kind: "string", set });
+
+/** podman's and skopeo's global flags that berth takes before the command. */
+const globalFlags: Readonly<Record<string, GlobalFlag>> = {
+  root: stringFlag((g, v) => void (g.root = v)),
+  "registries-conf": stringFlag((g, v) => void (g.registriesConf = v)),
+  "network-timeout": stringFlag((g, v) => {
+    const ms = networkTimeoutOption(v);
+    if (ms === undefined) return `--network-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`;
+    g.networkTimeout = ms;
+    return undefined;
+  }),
+  // skopeo's
+  policy: stringFlag((g, v) => void (g.signaturePolicy = v)),
+  "insecure-policy": { kind: "boolean", set: (g, v) => void (g.insecurePolicy = v) },
+  "registries.d": stringFlag((g, v) => void (g.registriesD = v)),
+  "override-os": stringFlag((g, v) => void (g.overrideOs = v)),
+  "override-arch": stringFlag((g, v) => void (g.overrideArch = v)),
+  "override-variant": stringFlag((g, v) => void (g.overrideVariant = v)),
+  // Where berth spools what it must (a load from standard input): os.tmpdir() reads TMPDIR.
+  tmpdir: stringFlag((_g, v) => void (process.env["TMPDIR"] = v)),
+  "command-timeout": stringFlag((g, v) => {
+    const ms = networkTimeoutOption(v);
+    if (ms === undefined) return `--command-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`;
+    g.commandTimeout = ms;
+    return undefined;
+  }),
+  // An internal error then shows where it happened.
+  debug: { kind: "boolean", set: (_g, v) => void (v ? (process.env["BERTH_DEBUG"] = "1") : undefined) },
 };
 
 /** `berth image X` forms that name a top-level command. */
@@ -55,23 +95,28 @@ export const runCli = async (
   io: CliIO,
   commands: ReadonlyArray<Command> = defaultCommands,
 ): Promise<ExitCode> => {
-  const globals: { root?: string; registriesConf?: string; networkTimeout?: number } = {};
+  const globals: MutableGlobals = {};
   let rest = [...args];
-  // Global flags come before the command, as podman's do.
+  // Global flags come before the command, as podman's and skopeo's do.
   for (;;) {
     const [flag, value] = rest;
-    const eq = flag?.indexOf("=") ?? -1;
-    const name = flag === undefined ? "" : eq > 0 ? flag.slice(0, eq) : flag;
-    if (name !== "--root" && name !== "--registries-conf" && name !== "--network-timeout") break;
-    const v = eq > 0 ? flag?.slice(eq + 1) : value;
-    if (v === undefined || v === "") return usageError(io, `flag needs an argument: ${name}`);
-    if (name === "--root") globals.root = v;
-    else if (name === "--registries-conf") globals.registriesConf = v;
-    else {
-      const ms = networkTimeoutOption(v);
-      if (ms === undefined) return usageError(io, `--network-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`);
-      globals.networkTimeout = ms;
+    if (flag === undefined || !flag.startsWith("--")) break;
+    const eq = flag.indexOf("=");
+    const name = eq > 0 ? flag.slice(2, eq) : flag.slice(2);
+    const spec = globalFlags[name];
+    if (spec === undefined) break;
+    if (spec.kind === "boolean") {
+      const on = eq > 0 ? goBoolean(flag.slice(eq + 1)) : true;
+      if (on === undefined) return usageError(io, `--${name} takes true or false`);
+      const problem = spec.set(globals, on);
+      if (problem !== undefined) return usageError(io, problem);
+      rest = rest.slice(1);
+      continue;
     }
+    const v = eq > 0 ? flag.slice(eq + 1) : value;
+    if (v === undefined || v === "") return usageError(io, `flag needs an argument: --${name}`);
+    const problem = spec.set(globals, v);
+    if (problem !== undefined) return usageError(io, problem);
     rest = rest.slice(eq > 0 ? 1 : 2);
   }
   const [first, ...tail] = rest;
@@ -92,10 +137,19 @@ export const runCli = async (
   const commandArgs = imageTrust ? tail.slice(2) : grouped !== undefined ? tail.slice(1) : tail;
   const command = commands.find((c) => c.name === name);
   if (command === undefined) return usageError(io, `unrecognized command \`berth ${grouped ?? first}\``);
-  try {
-    return await command.run(commandArgs, io, globals satisfies GlobalOptions);
-  } catch (e) {
-    io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return exitCodes.failure;
-  }
+  const timer = globals.commandTimeout === undefined ? undefined : stopAfter(globals.commandTimeout);
+  const ran = await (async (): Promise<ExitCode> => {
+    try {
+      return await command.run(commandArgs, io, globals satisfies GlobalOptions);
+    } catch (e) {
+      io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+      return exitCodes.failure;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  })();
+  const code = timedOut() ? exitCodes.skopeoFailure : ran;
+  if (timedOut()) io.stderr(`Error: the command did not finish within --command-timeout (${globals.commandTimeout ?? 0} ms)\n`);
+  // skopeo's verbs exit 1 for any failure, bad flags included; an interrupt stays 130.
+  return command.skopeo?.(commandArgs) === true && code !== exitCodes.ok && code !== exitCodes.interrupted ? exitCodes.skopeoFailure : code;
 };

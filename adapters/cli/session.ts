@@ -24,6 +24,9 @@ export const openFor = async (io: CliIO, globals: GlobalOptions, options: BerthO
     ...(globals.root === undefined ? {} : { root: globals.root }),
     ...(globals.registriesConf === undefined ? {} : { registriesConf: globals.registriesConf }),
     ...(globals.networkTimeout === undefined ? {} : { networkTimeoutMs: globals.networkTimeout }),
+    ...(globals.signaturePolicy === undefined ? {} : { signaturePolicy: globals.signaturePolicy }),
+    ...(globals.insecurePolicy === true ? { insecurePolicy: true } : {}),
+    ...(globals.registriesD === undefined ? {} : { registriesD: globals.registriesD }),
     ...options,
   })();
   if (E.isLeft(opened)) return report(io, opened.left);

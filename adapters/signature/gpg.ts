@@ -92,3 +92,27 @@ export const signSimple = async (payload: Uint8Array, fingerprint: string, passp
   if (r.status !== 0 || r.stdout.byteLength === 0) return E.left(failure("SIGNING_FAILED", `signing with ${fingerprint}: ${lastLine(r.stderr)}`));
   return E.right(new Uint8Array(r.stdout));
 };
+
+/**
+ * Verifies one simple-signing signature with the user's own keyring
+ * (GNUPGHOME, as skopeo standalone-verify does): the fingerprint of the key
+ * that made it and the payload it holds, or why not.
+ */
+export const verifyWithUserKeyring = async (signature: Uint8Array): Promise<E.Either<Failure, { readonly fingerprint: string; readonly payload: Uint8Array }>> => {
+  const home = await tempDirectory("gpg-verify");
+  try {
+    const file = join(home, "signature");
+    const out = join(home, "payload");
+    await writeFile(file, signature);
+    const r = await gpg(["--status-fd", "1", "--output", out, "--decrypt", file]);
+    const valid = r.stdout
+      .toString("utf8")
+      .split("\n")
+      .find((l) => l.startsWith("[GNUPG:] VALIDSIG "));
+    const fingerprint = valid?.split(" ")[2];
+    if (r.status !== 0 || fingerprint === undefined) return E.left(failure("INVALID_SIGNATURE", `the signature does not verify with the keys of your keyring: ${lastLine(r.stderr)}`));
+    return E.right({ fingerprint, payload: new Uint8Array(await readFile(out)) });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+};

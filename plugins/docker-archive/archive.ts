@@ -18,6 +18,17 @@ export const archiveManifest = t.array(
   "a docker-archive manifest.json",
 );
 
+/** The names (RepoTags) of every image of a `docker save` archive, in order, as `skopeo list-tags docker-archive:FILE` lists them. */
+export const dockerArchiveNames = (path: string): Promise<E.Either<Failure, ReadonlyArray<string>>> =>
+  withArchive(path, "docker", async (archive) => {
+    const manifestAt = archive.entries.get("manifest.json");
+    if (manifestAt === undefined) return E.left(failure("INVALID_ARCHIVE", `${path}: no manifest.json (not a docker archive)`));
+    const doc = await readJsonEntry(archive.path, manifestAt, maxManifestBytes, "manifest.json", path);
+    if (E.isLeft(doc)) return doc;
+    const images = decodeDocument(archiveManifest, `${path}: manifest.json`)(doc.right);
+    return E.isLeft(images) ? images : E.right(images.right.flatMap((i) => i.RepoTags ?? []));
+  });
+
 const sha256 = (b: Uint8Array): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 /**

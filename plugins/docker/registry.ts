@@ -35,6 +35,8 @@ export interface RegistryContext {
   readonly retries?: number;
   /** Milliseconds before the first retry, doubled each time, with jitter (default 200). */
   readonly retryDelayMs?: number;
+  /** A bearer token sent on every request as it is; no other authentication is tried. */
+  readonly registryToken?: string;
 }
 
 const retryable = (status: number): boolean => status === 429 || status >= 500;
@@ -124,7 +126,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   let scheme: "https" | "http" | undefined;
   /** Settles once the request probing for the scheme has its answer (or failed). */
   let probing: Promise<void> | undefined;
-  let authorization: string | undefined;
+  let authorization: string | undefined = ctx.registryToken === undefined ? undefined : `Bearer ${ctx.registryToken}`;
   // Mounting needs pull access to the source repositories in the same token.
   // Grows when a mount needs pull access to another repository.
   const scopes = endpoint.repository === "" ? [] : [repositoryScope(endpoint.repository, push ? ["pull", "push"] : ["pull"])];
@@ -171,6 +173,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   /** Answers a 401 challenge: a bearer token from the realm, or basic credentials. */
   const authenticate = async (r: HttpResponse): Promise<E.Either<Failure, void>> => {
     await r.dump();
+    if (ctx.registryToken !== undefined) return E.left(failure("UNAUTHORIZED", `${where}: the registry refused the token given (--registry-token)`));
     const challenges = parseChallenges(r.headers["www-authenticate"] ?? "");
     const bearer = challenges.find((c) => c.scheme === "bearer");
     const creds = ctx.credentials;
@@ -301,13 +304,16 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
   };
 
   const unexpected = async (r: HttpResponse, what: string): Promise<Failure> => {
-    let detail = "";
     const doc = await documentOf(r, 64 * 1024, errorsResponse);
     const first = E.isRight(doc) ? doc.right.errors[0] : undefined;
-    // The registry's words go into our one line: escaped, and cut short.
-    if (first !== undefined) detail = `: ${printable(first.code ?? "")} ${printable(first.message ?? "")}`.trimEnd();
     const code = r.status === 404 ? "NOT_FOUND" : r.status === 401 || r.status === 403 ? "UNAUTHORIZED" : "REGISTRY_ERROR";
-    return failure(code, `${where}: ${what}: HTTP ${r.status}${detail}`);
+    if (first === undefined) return failure(code, `${where}: ${what}: HTTP ${r.status}`);
+    // The registry's words go into our one line, escaped and cut short, as distribution's clients print them:
+    // the error code in words, then the message (`manifest unknown: manifest unknown`).
+    const words = printable((first.code ?? "").toLowerCase().replace(/_/g, " "));
+    const message = printable(first.message ?? "");
+    const detail = words === "" ? message : message === "" ? words : `${words}: ${message}`;
+    return failure(code, `${where}: ${what}: ${detail === "" ? `HTTP ${r.status}` : detail}`);
   };
 
   const base = `/v2/${endpoint.repository}`;
@@ -433,7 +439,7 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       const wanted = repositoryScope(from, ["pull"]);
       if (!scopes.includes(wanted)) {
         scopes.push(wanted);
-        if (authorization?.startsWith("Bearer ") === true) authorization = undefined;
+        if (authorization?.startsWith("Bearer ") === true && ctx.registryToken === undefined) authorization = undefined;
       }
       const r = await call("POST", `${base}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { "content-length": "0" });
       if (E.isLeft(r)) return r;

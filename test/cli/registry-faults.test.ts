@@ -45,7 +45,7 @@ beforeAll(async () => {
   expect(berth(["import", "-q", tar, "app"], { env: source }).status).toBe(0);
   // Pushed uncompressed, so that the registry's layer is the 256 KiB the faults cut into (and its digest the diff_id).
   const pushed = berth(["copy", "--dest-decompress", "--dest-tls-verify=false", "--dest-creds", creds, "store:app", `docker://${registry.host}/team/app:1`], { env: source });
-  expect([pushed.status, pushed.stderr.split("\n").at(-2)]).toEqual([0, "Writing manifest to image destination"]);
+  expect([pushed.status, pushed.stdout.split("\n").at(-3)]).toEqual([0, "Writing manifest to image destination"]);
   const inspected = JSON.parse(berth(["inspect", "app"], { env: source }).stdout) as { RootFS: { Layers: string[] } }[];
   layerDigest = inspected[0]?.RootFS.Layers[0] ?? "";
 }, 60_000);

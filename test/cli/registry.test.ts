@@ -108,7 +108,7 @@ describe("push and pull", () => {
     const r = berth(["pull", "--tls-verify=false", `${registry.host}/team/nothing:1`], { env });
     expect(r.status).toBe(125);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("Error: "))).toEqual([
-      `Error: initializing source docker://${registry.host}/team/nothing:1: ${registry.host}/team/nothing: reading manifest 1: HTTP 404: MANIFEST_UNKNOWN manifest unknown`,
+      `Error: initializing source docker://${registry.host}/team/nothing:1: ${registry.host}/team/nothing: reading manifest 1: manifest unknown: manifest unknown`,
     ]);
     expect(berth(["images", "-q"], { env }).stdout).toBe("");
   });

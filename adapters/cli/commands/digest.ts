@@ -46,3 +46,23 @@ Exits 0 if the store has IMAGE (a name or an ID), 1 if it does not.`,
     return r.right ? exitCodes.ok : exitCodes.notFound;
   },
 });
+
+/** `berth manifest-digest FILE`, as skopeo's: the digest of the manifest in a file. */
+export const manifestDigestCommand = defineCommand({
+  usage: `Usage: berth manifest-digest MANIFEST-FILE
+
+Prints the digest of the manifest in MANIFEST-FILE, as skopeo manifest-digest
+does (a signed schema 1 manifest is digested without its signatures).
+`,
+  options: {},
+  run: async (p, io, globals) => {
+    const [file, ...extra] = p.positionals;
+    if (file === undefined || extra.length > 0) return usageError(io, "manifest-digest takes one MANIFEST-FILE");
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const r = await berth.te.manifestDigest(file)();
+    if (E.isLeft(r)) return report(io, r.left);
+    io.stdout(`${r.right}\n`);
+    return exitCodes.ok;
+  },
+});

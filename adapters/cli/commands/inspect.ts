@@ -4,7 +4,7 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
 import { epochSeconds, goTimeText, humanAgo, humanSize, rfc3339Local, rfc3339Seconds } from "../format.ts";
-import { registryOptionsOf } from "../flags.ts";
+import { platformFor, registryOptionsOf } from "../flags.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 import { checkFormat, formatDocument, templateData } from "../document-format.ts";
@@ -22,8 +22,12 @@ Options:
   -f, --format FORMAT   json (default), or a Go template ("{{.Id}} {{.Labels.tier}}")
       --raw             The manifest as stored (skopeo's --raw)
       --config          The image's config (skopeo's --config)
+  -n, --no-tags         Do not list the repository's tags (docker://)
+
+An index shows its image for this machine, or for skopeo's global
+--override-os/--override-arch/--override-variant.
 `,
-  options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, ...remoteOptions },
+  options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, "no-tags": { type: "boolean", short: "n" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
     const format = stringOption(p.values, "format");
@@ -43,7 +47,9 @@ Options:
       if (failed(berth)) return berth;
       // As skopeo: --config (with or without --raw) is the config as stored.
       const config = p.values["config"] === true;
-      const r = await berth.te.inspectImage(first, { ...registry, raw: !config && p.values["raw"] === true, config })();
+      const platform = platformFor(p.values, globals);
+      if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
+      const r = await berth.te.inspectImage(first, { ...registry, raw: !config && p.values["raw"] === true, config, ...(platform === undefined ? {} : { platform }) })();
       if (E.isLeft(r)) return report(io, r.left);
       const shown = r.right;
       const text = shown.kind === "raw" ? E.right(new TextDecoder().decode(shown.manifest.bytes)) : shown.kind === "config" ? E.right(`${shown.text}\n`) : formatDocument(format, shown.details, "inspect");

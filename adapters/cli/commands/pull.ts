@@ -4,7 +4,7 @@ import type { PullPolicy, PullRequest } from "../../api/berth.ts";
 import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { platformOption, registryFlags, registryHelp, registryOptionsOf, retriesOption } from "../flags.ts";
+import { platformFor, registryFlags, registryHelp, registryOptionsOf, retriesOption } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { ask } from "../prompt.ts";
@@ -63,7 +63,7 @@ export const pullCommand = defineCommand({
       const how = transport === "oci-archive" || transport === "docker-archive" ? `berth load -i ${name.slice(transport.length + 1).split(":")[0] ?? ""}, or berth copy ${name} store:NAME` : `berth copy ${name} store:NAME`;
       return usageError(io, `pull takes an image in a registry, not ${transport}: (use ${how})`);
     }
-    const platform = platformOption(stringOption(p.values, "platform"));
+    const platform = platformFor(p.values, globals);
     if (platform === "invalid") return usageError(io, `invalid --platform "${stringOption(p.values, "platform") ?? ""}": use OS/ARCH[/VARIANT]`);
     const registry = registryOptionsOf(p.values);
     if (typeof registry === "string") return usageError(io, registry);

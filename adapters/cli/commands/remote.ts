@@ -4,7 +4,7 @@ import { parseNormalizedNamed, repositoryName } from "../../../core/reference/in
 import type { Berth, RegistryOptions } from "../../api/berth.ts";
 import { defineCommand, type GlobalOptions, type ParsedCommandArgs } from "../command.ts";
 import { exitCodes, type ExitCode } from "../exit-codes.ts";
-import { registryFlags, registryOptionsOf } from "../flags.ts";
+import { platformFor, registryFlags, registryHelp, registryOptionsOf } from "../flags.ts";
 import type { CliIO } from "../io.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
@@ -36,16 +36,33 @@ const onRemote = async <A>(
   return exitCodes.ok;
 };
 
-/** `berth tags docker://REPO`, as `skopeo list-tags`. */
+/** `berth tags docker://REPO` (skopeo's `list-tags`): a repository's tags, or the names in a docker archive. */
 export const tagsCommand = defineCommand({
-  usage: "Usage: berth tags [--tls-verify=false] [--creds U:P] [--format json|TEMPLATE] docker://REPOSITORY",
+  usage: `Usage: berth tags [options] docker://REPOSITORY|docker-archive:FILE
+
+Lists the tags of a repository in a registry (or the names of the images in a
+docker archive), as skopeo list-tags does. Also spelled \`list-tags\`.
+
+Options:
+      --format FORMAT                json (default), or a Go template ("{{range .Tags}}{{.}}\\n{{end}}")
+${registryHelp}`,
   options: { ...remoteOptions, format: { type: "string" } },
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
-    if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY");
+    if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY or docker-archive:FILE");
     const format = stringOption(p.values, "format");
     const bad = checkFormat(format);
     if (bad !== undefined) return report(io, bad);
+    if (name.startsWith("docker-archive:")) {
+      const berth = await openFor(io, globals);
+      if (failed(berth)) return berth;
+      const names = await berth.te.tags(name)();
+      if (E.isLeft(names)) return report(io, names.left);
+      const text = formatDocument(format, { Tags: names.right }, "tags");
+      if (E.isLeft(text)) return report(io, text.left);
+      io.stdout(text.right);
+      return exitCodes.ok;
+    }
     const parsed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
     const repository = E.isRight(parsed) ? repositoryName(parsed.right) : name;
     return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => formatDocument(format, { Repository: repository, Tags: tags }, "tags"));
@@ -57,7 +74,10 @@ export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOp
   if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => E.right(`${text}\n`));
   if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => E.right(new TextDecoder().decode(m.bytes)));
   const format = stringOption(p.values, "format");
-  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, o)(), (d) => formatDocument(format, d, "inspect"));
+  const platform = platformFor(p.values, globals);
+  if (platform === "invalid") return Promise.resolve(usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]"));
+  const shown = { ...(platform === undefined ? {} : { platform }), ...(p.values["no-tags"] === true ? { noTags: true } : {}) };
+  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, { ...o, ...shown })(), (d) => formatDocument(format, d, "inspect"));
 };
 
 /** `berth delete docker://NAME`: deletes the manifest the name points to. */

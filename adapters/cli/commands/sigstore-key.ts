@@ -28,3 +28,4 @@ The passphrase is read from FILE (its first line), else asked for on a terminal.
     return exitCodes.ok;
   },
 });
+

@@ -7,7 +7,7 @@ import { stringOption } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { writeDigestFile } from "../digest-file.ts";
 import { exitCodes } from "../exit-codes.ts";
-import { platformOption, sidesFlags, sidesHelp, sidesOf } from "../flags.ts";
+import { platformFor, sidesFlags, sidesHelp, sidesOf } from "../flags.ts";
 import { interrupted, interruptSignal } from "../interrupt.ts";
 import { policyFlags, policyHelp, policyOptions } from "../policy-flags.ts";
 import { failed, openFor, report } from "../session.ts";
@@ -74,7 +74,7 @@ ${policyHelp}`,
     if (src === "dir" && dest === "dir") return usageError(io, "sync from dir to dir is not supported; copy the directory instead");
     const sides = sidesOf(p.values);
     if (typeof sides === "string") return usageError(io, sides);
-    const platform = platformOption(stringOption(p.values, "platform"));
+    const platform = platformFor(p.values, globals);
     if (platform === "invalid") return usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]");
     const format = stringOption(p.values, "format");
     if (format !== undefined && format !== "oci" && format !== "v2s2") return usageError(io, `unknown format "${format}": choose oci or v2s2`);
