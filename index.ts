@@ -23,6 +23,7 @@ export {
   type BerthOptions,
   type BerthTaskEithers,
   type ContainerInfo,
+  type ContainerRemoval,
   type CreateRequest,
   type CopyOptions,
   type ImageDetails,

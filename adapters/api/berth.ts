@@ -6,7 +6,8 @@ import type { CompressionOptions, CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform } from "../../core/manifest/index.ts";
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
-import { addNames, imageTree, removeNames, type ContainerRecord, type ImageRecord, type RemovalStep, type StoreState } from "../../core/store/index.ts";
+import { addNames, imageTree, layerTree, removeNames, type LayerTree, type ContainerRecord, type ImageRecord, type RemovalStep, type StoreState } from "../../core/store/index.ts";
+import { sha256Text } from "../store/hash.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
 import { dockerArchiveNames } from "../../plugins/docker-archive/archive.ts";
 import { manifestFileDigest, standaloneSign, standaloneVerify, type StandaloneVerified } from "./standalone.ts";
@@ -181,6 +182,13 @@ export interface ContainerInfo extends ContainerRecord {
   readonly rootfs: string;
 }
 
+/** What `removeContainer` did: the IDs removed, each with the name or ID it was asked for by (same order), and what failed. */
+export interface ContainerRemoval {
+  readonly removed: ReadonlyArray<string>;
+  readonly asked: ReadonlyArray<string>;
+  readonly errors: ReadonlyArray<Failure>;
+}
+
 /** `create`'s options: the container's name (else `berth_` and its ID's start) and the command it would run (else the image's). */
 export interface CreateRequest {
   readonly name?: string;
@@ -257,10 +265,11 @@ export interface BerthTaskEithers {
   readonly resolve: (name: string, options?: { readonly tty?: boolean }) => TE.TaskEither<Failure, ResolutionPlan>;
   readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
   readonly historyRows: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryRow>>;
+  readonly layerTree: (name: string) => TE.TaskEither<Failure, LayerTree>;
   readonly create: (image: string, options?: CreateRequest) => TE.TaskEither<Failure, ContainerInfo>;
   readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
   readonly container: (name: string) => TE.TaskEither<Failure, ContainerInfo>;
-  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, { readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
+  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => TE.TaskEither<Failure, ContainerRemoval>;
   readonly check: (options?: { readonly repair?: boolean }) => TE.TaskEither<Failure, CheckReport>;
   readonly tags: (repository: string, options?: RegistryOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
   readonly inspectRemote: (name: string, options?: InspectRemoteOptions) => TE.TaskEither<Failure, RemoteDetails>;
@@ -349,13 +358,15 @@ export interface Berth {
   readonly history: (name: string) => Promise<ReadonlyArray<HistoryEntry>>;
   /** The history as `berth history` shows it: newest first, with the image ID, the size of each entry's layer and the names. */
   readonly historyRows: (name: string) => Promise<ReadonlyArray<HistoryRow>>;
+  /** An image's layers by chain ID, with their sizes and the images each is the top layer of (podman's `image tree`). */
+  readonly layerTree: (name: string) => Promise<LayerTree>;
   /** Unpacks an image into a new root filesystem in the store (`berth create`), layer by layer, safely. */
   readonly create: (image: string, options?: CreateRequest) => Promise<ContainerInfo>;
   readonly containers: () => Promise<ReadonlyArray<ContainerInfo>>;
   /** One container, by name or ID prefix (`berth mount` prints its `rootfs`). */
   readonly container: (name: string) => Promise<ContainerInfo>;
   /** Removes containers by name or ID prefix; gives the IDs removed and the names that matched none. */
-  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => Promise<{ readonly removed: ReadonlyArray<string>; readonly errors: ReadonlyArray<Failure> }>;
+  readonly removeContainer: (names: ReadonlyArray<string>, options?: { readonly ignoreMissing?: boolean }) => Promise<ContainerRemoval>;
   /** Checks every image's blobs, index.json and containers (`berth check`); `repair` rolls back what is incomplete. */
   readonly check: (options?: { readonly repair?: boolean }) => Promise<CheckReport>;
   /** Every tag of a repository in a registry (paged as the registry pages them). */
@@ -608,6 +619,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     },
     history: (name) => withImage(name, (_image, _state, docs) => docs.config.history ?? []),
     historyRows: (name) => withImage(name, (image, _state, docs) => historyRows(image, docs.manifest, docs.config)),
+    layerTree: (name) => withImage(name, (image, state, docs) => layerTree(sha256Text)(image, state.images, docs.manifest.layers.map((l) => l.size))),
     create: (image, o = {}) => async () => {
       const state = await readState(ctx.store);
       if (E.isLeft(state)) return state;
@@ -633,7 +645,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     },
     removeContainer: (names, o = {}) => async () => {
       const r = await removeContainers(ctx.store, names, o.ignoreMissing === true);
-      return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), errors: r.right.errors });
+      return E.isLeft(r) ? r : E.right({ removed: r.right.removed.map((c) => c.id), asked: r.right.asked, errors: r.right.errors });
     },
     check: (o = {}) => () => checkStore(ctx.store, o.repair === true),
     tags: (repository, o = {}) => () =>
@@ -701,6 +713,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     resolve: (name, o) => run(te.resolve(name, o)),
     history: (name) => run(te.history(name)),
     historyRows: (name) => run(te.historyRows(name)),
+    layerTree: (name) => run(te.layerTree(name)),
     create: (image, o) => run(te.create(image, o)),
     containers: () => run(te.containers()),
     container: (name) => run(te.container(name)),

@@ -94,13 +94,16 @@ const legacyNames = (repositories: Readonly<Record<string, Readonly<Record<strin
   return Object.entries(repositories).flatMap(([name, tags]) => Object.entries(tags).flatMap(([tag, value]) => (value === id ? [`${name}:${tag}`] : [])));
 };
 
+/** podman's words for an input no format reads, which scripts grep; what each format found follows on the same line. */
+const unmatched = "payload does not match any of the supported image formats: ";
+
 /** Tells what `path` is (OCI layout directory, OCI archive, docker archive) and lists its images; otherwise says why each format did not match. */
 const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   const s = await stat(path).catch(() => undefined);
   if (s === undefined) return E.left(failure("NOT_FOUND", `${path}: no such file or directory`));
   if (s.isDirectory()) {
     const text = await readFile(join(path, "index.json"), "utf8").catch(() => undefined);
-    if (text === undefined) return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI layout (no index.json)`));
+    if (text === undefined) return E.left(failure("INVALID_ARCHIVE", `${unmatched}${path}: oci: no index.json; oci-archive, docker-archive: a directory, not a file`));
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -115,7 +118,7 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
   try {
     entries = await indexTar(path);
   } catch (e) {
-    return E.left(failure("INVALID_ARCHIVE", `${path}: not an OCI archive or docker archive: ${(e as Error).message}`));
+    return E.left(failure("INVALID_ARCHIVE", `${unmatched}${path}: oci-archive, docker-archive: ${(e as Error).message}; oci: not a directory`));
   }
   const read = async (name: string): Promise<E.Either<Failure, unknown>> => {
     const at = entries.get(name);
@@ -144,7 +147,7 @@ const detect = async (path: string): Promise<E.Either<Failure, Found[]>> => {
     if (E.isLeft(index)) return E.left(failure("INVALID_ARCHIVE", index.left.message));
     return E.right(fromIndex(index.right.manifests, (name) => ociArchiveSource({ path, ...(name === undefined ? {} : { name }) }), ociSubject(ociArchivePlugin as typeof ociPlugin, path)));
   }
-  return E.left(failure("INVALID_ARCHIVE", `${path}: not a docker archive (no manifest.json) and not an OCI archive (no index.json)`));
+  return E.left(failure("INVALID_ARCHIVE", `${unmatched}${path}: docker-archive: no manifest.json; oci-archive: no index.json; oci: not a directory`));
 };
 
 /**

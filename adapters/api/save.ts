@@ -1,5 +1,8 @@
 import type { Writable } from "node:stream";
-import { stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseNormalizedNamed, referenceString, tagNameOnly, type Reference } from "../../core/reference/index.ts";
@@ -14,7 +17,7 @@ import { readState } from "../store/store.ts";
 import type { BerthContext } from "./context.ts";
 import { subjectFor } from "./policy-identity.ts";
 import { storePlugin } from "../../plugins/store/plugin.ts";
-import { sweepStaleFor } from "../fs/temp-names.ts";
+import { sweepStaleFor, tempDirectory } from "../fs/temp-names.ts";
 
 /** The formats `save` writes, as podman names them. */
 export const saveFormats = ["docker-archive", "oci-archive", "oci-dir", "docker-dir"] as const;
@@ -51,7 +54,23 @@ export const saveImages = async (ctx: BerthContext, req: SaveRequest): Promise<E
   const format = req.format ?? "docker-archive";
   if (req.images.length === 0) return E.left(failure("INVALID_ARGUMENT", "save needs at least one image"));
   if (req.multiImage === true && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", "saving several images needs the docker-archive format"));
-  if (typeof req.output !== "string" && format !== "docker-archive") return E.left(failure("INVALID_ARGUMENT", `--format ${format} writes to a path, not a stream`));
+  if (typeof req.output !== "string" && format !== "docker-archive" && format !== "oci-archive") return E.left(failure("INVALID_ARGUMENT", `--format ${format} writes a directory, not a stream`));
+  if (typeof req.output !== "string" && format === "oci-archive") {
+    // An OCI archive is made as a file (its writer seeks nothing, but keeps the layout's index for the end), then streamed.
+    const stream = req.output;
+    const dir = await tempDirectory("save");
+    try {
+      const file = join(dir, "archive.tar");
+      const made = await saveImages(ctx, { ...req, output: file });
+      if (E.isLeft(made)) return made;
+      await pipeline(createReadStream(file), stream, { end: false });
+      return E.right(undefined);
+    } catch (e) {
+      return E.left(failure("ARCHIVE_WRITE", `writing the archive to standard output: ${(e as Error).message.split("\n")[0] ?? ""}`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   // Archives are files: found out before anything is read, not when the finished archive cannot be renamed over a directory.
   const archive = format === "docker-archive" || format === "oci-archive";
   if (archive && typeof req.output === "string" && (await stat(req.output).then((s) => s.isDirectory(), () => false))) {

@@ -19,6 +19,8 @@ export interface GlobalOptions {
   readonly overrideOs?: string;
   readonly overrideArch?: string;
   readonly overrideVariant?: string;
+  /** podman's `--noout`: nothing is printed on standard output. */
+  readonly noout?: boolean;
   /** skopeo's `--command-timeout DURATION`, in milliseconds: the command is stopped as by Ctrl-C and fails. */
   readonly commandTimeout?: number;
 }

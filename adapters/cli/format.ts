@@ -1,7 +1,7 @@
 /** Sizes and times as podman prints them. */
 
-/** Decimal units with three significant digits: `11.3 kB`, `5.6 MB` (docker's HumanSize). */
-export const humanSize = (bytes: number): string => {
+/** Decimal units with three significant digits: `11.3 kB`, `5.6 MB` (docker's HumanSize); `image tree` asks for four and no space (`11.49kB`). */
+export const humanSize = (bytes: number, digits = 3, space = " "): string => {
   const units = ["B", "kB", "MB", "GB", "TB", "PB"];
   let v = bytes;
   let i = 0;
@@ -9,7 +9,7 @@ export const humanSize = (bytes: number): string => {
     v /= 1000;
     i++;
   }
-  return `${Number(v.toPrecision(3))} ${units[i]}`;
+  return `${Number(v.toPrecision(digits))}${space}${units[i]}`;
 };
 
 /**

@@ -48,6 +48,8 @@ const globalFlags: Readonly<Record<string, GlobalFlag>> = {
     g.commandTimeout = ms;
     return undefined;
   }),
+  // podman's: nothing on standard output.
+  noout: { kind: "boolean", set: (g, v) => void (g.noout = v) },
   // An internal error then shows where it happened.
   debug: { kind: "boolean", set: (_g, v) => void (v ? (process.env["BERTH_DEBUG"] = "1") : undefined) },
 };
@@ -62,6 +64,17 @@ const groupAliases: Readonly<Record<string, string>> = {
   "image inspect": "inspect",
   "image history": "history",
   "image import": "import",
+  "image load": "load",
+  "image save": "save",
+  "image pull": "pull",
+  "image push": "push",
+  "image digest": "digest",
+  "container rm": "rm",
+  "container ls": "ps",
+  "container list": "ps",
+  "container ps": "ps",
+  "container create": "create",
+  "container mount": "mount",
 };
 
 const helpText = (commands: ReadonlyArray<Command>): string => {
@@ -132,15 +145,16 @@ export const runCli = async (
   // `berth image ls`, `berth image rm`, `berth trust show`, `berth manifest add`, … name commands within their group.
   // podman's `image trust show` is berth's `trust show`.
   const imageTrust = first === "image" && tail[0] === "trust" && tail[1] !== undefined;
-  const grouped = imageTrust ? `trust ${tail[1]}` : (first === "image" || first === "trust" || first === "manifest") && tail[0] !== undefined ? `${first} ${tail[0]}` : undefined;
+  const grouped = imageTrust ? `trust ${tail[1]}` : (first === "image" || first === "trust" || first === "manifest" || first === "container") && tail[0] !== undefined ? `${first} ${tail[0]}` : undefined;
   const name = grouped !== undefined ? (groupAliases[grouped] ?? grouped) : first;
   const commandArgs = imageTrust ? tail.slice(2) : grouped !== undefined ? tail.slice(1) : tail;
   const command = commands.find((c) => c.name === name);
   if (command === undefined) return usageError(io, `unrecognized command \`berth ${grouped ?? first}\``);
   const timer = globals.commandTimeout === undefined ? undefined : stopAfter(globals.commandTimeout);
+  const out: CliIO = globals.noout === true ? { ...io, stdout: () => undefined } : io;
   const ran = await (async (): Promise<ExitCode> => {
     try {
-      return await command.run(commandArgs, io, globals satisfies GlobalOptions);
+      return await command.run(commandArgs, out, globals satisfies GlobalOptions);
     } catch (e) {
       io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
       return exitCodes.failure;

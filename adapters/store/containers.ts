@@ -94,15 +94,19 @@ export const findContainer = (containers: ReadonlyArray<ContainerRecord>, input:
 export const removeContainers = (store: Store, inputs: ReadonlyArray<string>, ignoreMissing: boolean) =>
   transaction(store, async (state) => {
     const gone: ContainerRecord[] = [];
+    const asked: string[] = [];
     const errors: Failure[] = [];
     for (const input of inputs) {
       const c = findContainer(state.containers.filter((x) => !gone.includes(x)), input);
-      if (E.isRight(c)) gone.push(c.right);
+      if (E.isRight(c)) {
+        gone.push(c.right);
+        asked.push(input);
+      }
       else if (!(ignoreMissing && c.left.code === "CONTAINER_NOT_FOUND")) errors.push(c.left);
     }
     return E.right({
       state: gone.length === 0 ? state : { ...state, containers: state.containers.filter((c) => !gone.includes(c)) },
-      result: { removed: gone, errors },
+      result: { removed: gone, asked, errors },
       afterCommit: async () => {
         for (const c of gone) await rm(join(store.containersDir, c.id), { recursive: true, force: true });
       },

@@ -22,4 +22,5 @@ export { applyRemoval, describeStep, planRemoval, type RemovalError, type Remova
 export { parseDuration, parseTimestamp } from "./time.ts";
 export { childrenOf, imageTree, isDangling, isIntermediate, isParentOf, parentOf, type ImageTree } from "./tree.ts";
 export { imageRecordOf, orphanedBlobs, type WrittenImage } from "./record-of.ts";
+export { chainIds, layerTree, type LayerTree, type TreeLayer } from "./layer-tree.ts";
 export { rebuildState, type LayoutEntry, type Rebuilt } from "./rebuild.ts";

@@ -29,7 +29,8 @@ describe("containers", () => {
     expect([inUse.status, inUse.stderr]).toEqual([2, `Error: image used by ${id.slice(0, 12)}: image is in use by a container: consider removing the container or force-removing the image\n`]);
     expect(JSON.parse(b("images", "--filter", "containers=true", "--format", "json").stdout)).toHaveLength(1);
 
-    expect(b("rm", "web").stdout).toBe(`${id}\n`);
+    // As podman: what was removed, as it was named.
+    expect(b("rm", "web").stdout).toBe("web\n");
     expect(existsSync(mount)).toBe(false);
     expect(b("rm", "web").status).toBe(1);
     expect(b("rm", "-f", "web").status).toBe(0);

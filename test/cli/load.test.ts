@@ -105,6 +105,6 @@ describe("berth load", () => {
     writeFileSync(junk, "not an archive ".repeat(100));
     const r = berth(["load", "-i", junk], { env: env("junk") });
     expect(r.status).toBe(125);
-    expect(r.stderr).toBe(`Error: ${junk}: not an OCI archive or docker archive: not a tar archive (bad header checksum at byte 0)\n`);
+    expect(r.stderr).toBe(`Error: payload does not match any of the supported image formats: ${junk}: oci-archive, docker-archive: not a tar archive (bad header checksum at byte 0); oci: not a directory\n`);
   });
 });

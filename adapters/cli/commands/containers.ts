@@ -202,23 +202,60 @@ export const psCommand = defineCommand({
   },
 });
 
-/** `berth rm [-f] CONTAINER...` */
+/** `berth rm [-f] [-i] [-a] [-t N] CONTAINER...`, as podman's. */
 export const rmCommand = defineCommand({
-  usage: "Usage: berth rm [-f] CONTAINER [CONTAINER...]",
-  options: { force: { type: "boolean", short: "f" } },
+  usage: `Usage: berth rm [options] CONTAINER [CONTAINER...]
+
+Removes containers and their root filesystems.
+
+Options:
+  -a, --all        Remove every container
+  -f, --force      Containers that do not exist are not errors (berth's never run, so none needs stopping)
+  -i, --ignore     Containers that do not exist are not errors
+  -t, --time N     Seconds to wait for a container to stop (taken for podman's scripts; berth's never run)
+`,
+  options: { all: { type: "boolean", short: "a" }, force: { type: "boolean", short: "f" }, ignore: { type: "boolean", short: "i" }, time: { type: "string", short: "t" } },
   run: async (p, io, globals) => {
-    if (p.positionals.length === 0) return usageError(io, "rm takes at least one CONTAINER");
+    const all = p.values["all"] === true;
+    if (p.positionals.length === 0 && !all) return usageError(io, "rm takes at least one CONTAINER, or --all");
+    if (p.positionals.length > 0 && all) return usageError(io, "rm takes CONTAINER names or --all, not both");
+    const time = stringOption(p.values, "time");
+    if (time !== undefined && !/^-?\d+$/.test(time)) return usageError(io, `invalid argument "${time}" for "-t, --time" flag: not a number`);
+    // podman's rule, which its users' scripts satisfy by always pairing them.
+    if (time !== undefined && p.values["force"] !== true) return report(io, failure("INVALID_ARGUMENT", "--force option must be specified to use the --time option"));
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
-    const r = await berth.te.removeContainer(p.positionals, { ignoreMissing: p.values["force"] === true })();
+    let names = p.positionals;
+    if (all) {
+      const listed = await berth.te.containers()();
+      if (E.isLeft(listed)) return report(io, listed.left);
+      names = listed.right.map((c) => c.id);
+    }
+    if (names.length === 0) return exitCodes.ok;
+    const r = await berth.te.removeContainer(names, { ignoreMissing: p.values["force"] === true || p.values["ignore"] === true })();
     if (E.isLeft(r)) return report(io, r.left);
-    for (const id of r.right.removed) io.stdout(`${id}\n`);
+    // As podman: each container as it was named, full IDs for --all.
+    r.right.removed.forEach((id, i) => io.stdout(`${all ? id : (r.right.asked[i] ?? id)}\n`));
     let exit: ExitCode = exitCodes.ok;
     for (const e of r.right.errors) {
       io.stderr(`Error: ${e.message}\n`);
       if (exit === exitCodes.ok) exit = exitCodeFor(e.code);
     }
     return exit;
+  },
+});
+
+/** `berth container exists CONTAINER`: exit 0 if the store has it, 1 if not, printing nothing, as podman's. */
+export const containerExistsCommand = defineCommand({
+  usage: "Usage: berth container exists CONTAINER\n\nExits 0 if the store has CONTAINER (a name or an ID), 1 if it does not.\n",
+  options: {},
+  run: async (p, io, globals) => {
+    if (p.positionals.length !== 1) return usageError(io, "container exists takes one CONTAINER");
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const c = await berth.te.container(p.positionals[0] ?? "")();
+    if (E.isRight(c)) return exitCodes.ok;
+    return c.left.code === "CONTAINER_NOT_FOUND" ? exitCodes.notFound : report(io, c.left);
   },
 });
 

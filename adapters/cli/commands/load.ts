@@ -16,7 +16,7 @@ ${policyHelp}`,
   options: { input: { type: "string", short: "i" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
   run: async (p, io, globals) => {
     const path = stringOption(p.values, "input");
-    if (path === undefined && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "refusing to read an archive from a terminal; use -i FILE or pipe one in"));
+    if (path === undefined && process.stdin.isTTY) return report(io, failure("INVALID_ARCHIVE", "cannot read from terminal, use command-line redirection or the --input flag"));
     const berth = await openFor(io, globals, policyOptions(p.values));
     if (failed(berth)) return berth;
     const r = await berth.te.load(path ?? process.stdin, (name) => io.stdout(`Loaded image: ${name}\n`))();

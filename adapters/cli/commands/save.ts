@@ -26,8 +26,9 @@ Options:
       --format FORMAT           docker-archive (default), oci-archive, oci-dir or docker-dir
   -m, --multi-image-archive     Every argument is an image (docker-archive only)
   -q, --quiet                   Print nothing but errors
+      --uncompressed            Keep layers uncompressed (berth's save keeps every layer as stored, so this is always so)
 ${policyHelp}`,
-  options: { output: { type: "string", short: "o" }, format: { type: "string" }, "multi-image-archive": { type: "boolean", short: "m" }, quiet: { type: "boolean", short: "q" }, ...policyFlags },
+  options: { output: { type: "string", short: "o" }, format: { type: "string" }, "multi-image-archive": { type: "boolean", short: "m" }, quiet: { type: "boolean", short: "q" }, uncompressed: { type: "boolean" }, ...policyFlags },
   run: async (p, io, globals) => {
     const args = p.positionals;
     if (args.length === 0) return usageError(io, "save needs at least one image");
@@ -40,7 +41,6 @@ ${policyHelp}`,
     if (output === undefined && process.stdout.isTTY) {
       return report(io, failure("INVALID_ARCHIVE", "refusing to write an archive to a terminal; use -o FILE or redirect standard output"));
     }
-    if (format === "oci-archive" && output === undefined) return usageError(io, "--format oci-archive needs -o FILE");
     const berth = await openFor(io, globals, policyOptions(p.values));
     if (failed(berth)) return berth;
     const r = await berth.te.save({ images: args, format, multiImage: multi, output: output ?? process.stdout, signal: interruptSignal() })();

@@ -8,13 +8,14 @@ import { usageError } from "../usage.ts";
 
 /** `berth trust show [--raw] [--signature-policy FILE]`: the effective policy, one line per transport, scope and requirement. */
 export const trustShowCommand = defineCommand({
-  usage: `Usage: berth trust show [--raw] [--signature-policy FILE]
+  usage: `Usage: berth trust show [--raw] [--signature-policy|--policypath FILE]
 
 Shows the signature policy: for each transport and scope, what it requires.
 `,
-  options: { raw: { type: "boolean" }, "signature-policy": { type: "string" } },
+  options: { raw: { type: "boolean" }, "signature-policy": { type: "string" }, policypath: { type: "string" } },
   run: async (p, io, globals) => {
-    const file = stringOption(p.values, "signature-policy");
+    // podman's image trust calls it --policypath.
+    const file = stringOption(p.values, "signature-policy") ?? stringOption(p.values, "policypath");
     const berth = await openFor(io, globals, file === undefined ? {} : { signaturePolicy: file });
     if (failed(berth)) return berth;
     const shown = await berth.te.trust()();
@@ -36,12 +37,12 @@ Shows the signature policy: for each transport and scope, what it requires.
  * else a `docker` scope. The file is rewritten atomically and must stay valid.
  */
 export const trustSetCommand = defineCommand({
-  usage: `Usage: berth trust set --type TYPE [--pubkeysfile FILE]... [--signature-policy FILE] SCOPE
+  usage: `Usage: berth trust set --type TYPE [--pubkeysfile FILE]... [--signature-policy|--policypath FILE] SCOPE
 
 TYPE is accept, reject, signedBy (GPG keyrings) or sigstoreSigned (public keys).
 SCOPE is "default" for the global default, else a registry, namespace or repository.
 `,
-  options: { type: { type: "string", short: "t" }, pubkeysfile: { type: "string", short: "f", multiple: true }, "signature-policy": { type: "string" } },
+  options: { type: { type: "string", short: "t" }, pubkeysfile: { type: "string", short: "f", multiple: true }, "signature-policy": { type: "string" }, policypath: { type: "string" } },
   run: async (p, io, globals) => {
     const [scope, ...extra] = p.positionals;
     if (scope === undefined || extra.length > 0) return usageError(io, "trust set takes one SCOPE");
@@ -49,7 +50,8 @@ SCOPE is "default" for the global default, else a registry, namespace or reposit
     if (type !== "accept" && type !== "reject" && type !== "signedBy" && type !== "sigstoreSigned") return usageError(io, "--type takes accept, reject, signedBy or sigstoreSigned");
     const keys = ((p.values["pubkeysfile"] as string[] | undefined) ?? []).filter((k) => k !== "");
     if ((type === "signedBy" || type === "sigstoreSigned") && keys.length === 0) return usageError(io, `--type ${type} needs at least one --pubkeysfile`);
-    const file = stringOption(p.values, "signature-policy");
+    // podman's image trust calls it --policypath.
+    const file = stringOption(p.values, "signature-policy") ?? stringOption(p.values, "policypath");
     const berth = await openFor(io, globals, file === undefined ? {} : { signaturePolicy: file });
     if (failed(berth)) return berth;
     const r = await berth.te.setTrust(scope, type, keys)();
