@@ -16,6 +16,8 @@ export type { OciLayoutReference } from "./plugins/oci/reference.ts";
 export type { StoreReference } from "./plugins/store/reference.ts";
 export type { TarballReference } from "./plugins/tarball/reference.ts";
 export type { StandaloneVerified } from "./adapters/api/standalone.ts";
+export type { SignImageOptions } from "./adapters/api/image-sign.ts";
+export type { LayerTree, TreeLayer } from "./core/store/index.ts";
 export {
   openBerth,
   openBerthTE,
@@ -24,6 +26,7 @@ export {
   type BerthTaskEithers,
   type ContainerInfo,
   type ContainerRemoval,
+  type MountedImage,
   type CreateRequest,
   type CopyOptions,
   type ImageDetails,

@@ -8,6 +8,8 @@ import type { HistoryEntry, ImageConfig, ImageManifest, ManifestFormat, Platform
 import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
 import { addNames, imageTree, layerTree, removeNames, type LayerTree, type ContainerRecord, type ImageRecord, type RemovalStep, type StoreState } from "../../core/store/index.ts";
 import { sha256Text } from "../store/hash.ts";
+import { signRegistryImage, type SignImageOptions } from "./image-sign.ts";
+import { imageMountPath, mountImage, unmountImage } from "../store/image-mounts.ts";
 import { importTarball, type ImportOptions } from "../../plugins/tarball/import.ts";
 import { dockerArchiveNames } from "../../plugins/docker-archive/archive.ts";
 import { manifestFileDigest, standaloneSign, standaloneVerify, type StandaloneVerified } from "./standalone.ts";
@@ -182,6 +184,13 @@ export interface ContainerInfo extends ContainerRecord {
   readonly rootfs: string;
 }
 
+/** A mounted image: its ID, names, and where its root filesystem is. */
+export interface MountedImage {
+  readonly id: string;
+  readonly names: ReadonlyArray<string>;
+  readonly path: string;
+}
+
 /** What `removeContainer` did: the IDs removed, each with the name or ID it was asked for by (same order), and what failed. */
 export interface ContainerRemoval {
   readonly removed: ReadonlyArray<string>;
@@ -266,6 +275,10 @@ export interface BerthTaskEithers {
   readonly history: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryEntry>>;
   readonly historyRows: (name: string) => TE.TaskEither<Failure, ReadonlyArray<HistoryRow>>;
   readonly layerTree: (name: string) => TE.TaskEither<Failure, LayerTree>;
+  readonly mountImage: (name: string) => TE.TaskEither<Failure, MountedImage>;
+  readonly unmountImage: (name: string, options?: { readonly force?: boolean }) => TE.TaskEither<Failure, { readonly id: string; readonly unmounted: boolean }>;
+  readonly mountedImages: () => TE.TaskEither<Failure, ReadonlyArray<MountedImage>>;
+  readonly signImage: (name: string, options: SignImageOptions & RegistryOptions) => TE.TaskEither<Failure, ReadonlyArray<string>>;
   readonly create: (image: string, options?: CreateRequest) => TE.TaskEither<Failure, ContainerInfo>;
   readonly containers: () => TE.TaskEither<Failure, ReadonlyArray<ContainerInfo>>;
   readonly container: (name: string) => TE.TaskEither<Failure, ContainerInfo>;
@@ -360,6 +373,14 @@ export interface Berth {
   readonly historyRows: (name: string) => Promise<ReadonlyArray<HistoryRow>>;
   /** An image's layers by chain ID, with their sizes and the images each is the top layer of (podman's `image tree`). */
   readonly layerTree: (name: string) => Promise<LayerTree>;
+  /** Unpacks an image's root filesystem into the store, or counts one more mount of it; gives where it is (podman's `image mount`). */
+  readonly mountImage: (name: string) => Promise<MountedImage>;
+  /** Takes one mount of an image away (every one with `force`); the tree goes with the last (podman's `image umount`). */
+  readonly unmountImage: (name: string, options?: { readonly force?: boolean }) => Promise<{ readonly id: string; readonly unmounted: boolean }>;
+  /** The images mounted now. */
+  readonly mountedImages: () => Promise<ReadonlyArray<MountedImage>>;
+  /** Signs an image in a registry (`docker://NAME`) with a GPG key into a lookaside directory (podman's `image sign`); gives the manifest digests signed. */
+  readonly signImage: (name: string, options: SignImageOptions & RegistryOptions) => Promise<ReadonlyArray<string>>;
   /** Unpacks an image into a new root filesystem in the store (`berth create`), layer by layer, safely. */
   readonly create: (image: string, options?: CreateRequest) => Promise<ContainerInfo>;
   readonly containers: () => Promise<ReadonlyArray<ContainerInfo>>;
@@ -619,6 +640,30 @@ const berthOver = (ctx: BerthContext): Berth => {
     },
     history: (name) => withImage(name, (_image, _state, docs) => docs.config.history ?? []),
     historyRows: (name) => withImage(name, (image, _state, docs) => historyRows(image, docs.manifest, docs.config)),
+    signImage: (name, o) => () => signRegistryImage(ctx, name, accessOf(o), o),
+    mountImage: (name) => async () => {
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      const found = ctx.lookup(name, state.right.images);
+      if (E.isLeft(found)) return found;
+      const image = found.right.image;
+      const path = await mountImage(ctx.store, image, ctx.maxLayerBytes);
+      return E.isLeft(path) ? path : E.right({ id: image.id, names: image.names, path: path.right });
+    },
+    unmountImage: (name, o = {}) => async () => {
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      const found = ctx.lookup(name, state.right.images);
+      if (E.isLeft(found)) return found;
+      const r = await unmountImage(ctx.store, found.right.image.id, o.force === true);
+      return E.isLeft(r) ? r : E.right({ id: found.right.image.id, unmounted: r.right });
+    },
+    mountedImages: () => async () => {
+      const state = await readState(ctx.store);
+      if (E.isLeft(state)) return state;
+      const mounts = state.right.imageMounts ?? {};
+      return E.right(state.right.images.filter((i) => (mounts[i.id] ?? 0) > 0).map((i) => ({ id: i.id, names: i.names, path: imageMountPath(ctx.store, i.id) })));
+    },
     layerTree: (name) => withImage(name, (image, state, docs) => layerTree(sha256Text)(image, state.images, docs.manifest.layers.map((l) => l.size))),
     create: (image, o = {}) => async () => {
       const state = await readState(ctx.store);
@@ -714,6 +759,10 @@ const berthOver = (ctx: BerthContext): Berth => {
     history: (name) => run(te.history(name)),
     historyRows: (name) => run(te.historyRows(name)),
     layerTree: (name) => run(te.layerTree(name)),
+    signImage: (name, o) => run(te.signImage(name, o)),
+    mountImage: (name) => run(te.mountImage(name)),
+    unmountImage: (name, o) => run(te.unmountImage(name, o)),
+    mountedImages: () => run(te.mountedImages()),
     create: (image, o) => run(te.create(image, o)),
     containers: () => run(te.containers()),
     container: (name) => run(te.container(name)),

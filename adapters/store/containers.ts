@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseDigest } from "../../core/reference/index.ts";
+import type { ImageConfig } from "../../core/manifest/index.ts";
 import type { ContainerRecord, ImageRecord } from "../../core/store/index.ts";
 import { decompressed } from "../tar/compression.ts";
 import { blobStream } from "./blobs.ts";
@@ -21,6 +22,32 @@ export interface CreateOptions {
   /** The clock, as RFC 3339. */
   readonly created: string;
 }
+
+/**
+ * Unpacks an image's layers in order into `root` (made here), each checked
+ * against its diff_id and applied safely against hostile entries; gives the
+ * image's config. On failure `root` may hold a part: the caller removes it.
+ */
+export const unpackImage = async (store: Store, image: ImageRecord, root: string, maxLayerBytes = 16 * 1024 ** 3): Promise<E.Either<Failure, ImageConfig>> => {
+  const docs = await readImageDocuments(store, image);
+  if (E.isLeft(docs)) return docs;
+  const { manifest, config } = docs.right;
+  if (manifest.layers.length !== config.rootfs.diff_ids.length) {
+    return E.left(failure("INVALID_IMAGE", `image ${image.id.slice(0, 12)}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids`));
+  }
+  try {
+    await mkdir(root, { recursive: true, mode: 0o755 });
+    for (const [i, layer] of manifest.layers.entries()) {
+      const digest = parseDigest(layer.digest);
+      if (E.isLeft(digest)) throw new UnpackError(`layer ${layer.digest}: ${digest.left.message}`);
+      const { stream } = await decompressed(blobStream(store, digest.right));
+      await applyLayer(root, stream, { diffId: config.rootfs.diff_ids[i] ?? "", maxBytes: maxLayerBytes, chown: process.getuid?.() === 0 });
+    }
+    return E.right(config);
+  } catch (e) {
+    return E.left(failure("UNPACK_FAILED", `${image.id.slice(0, 12)}: ${(e as Error).message}`));
+  }
+};
 
 /** Where a container's root filesystem is. */
 export const rootfsOf = (store: Store, id: string): string => join(store.containersDir, id, "rootfs");
@@ -42,32 +69,19 @@ export const createContainer = async (
   const id = randomBytes(32).toString("hex");
   const name = options.name ?? `berth_${id.slice(0, 12)}`;
   if (!validName(name)) return E.left(failure("INVALID_NAME", `container name "${name}" must be letters, digits, _ . - and start with a letter or digit`));
-  const docs = await readImageDocuments(store, image);
-  if (E.isLeft(docs)) return docs;
-  const { manifest, config } = docs.right;
-  if (manifest.layers.length !== config.rootfs.diff_ids.length) {
-    return E.left(failure("INVALID_IMAGE", `image ${image.id.slice(0, 12)}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids`));
-  }
   const staging = join(store.containersDir, `${id}.tmp`);
-  const root = join(staging, "rootfs");
-  const cleanup = () => rm(staging, { recursive: true, force: true });
+  const unpacked = await unpackImage(store, image, join(staging, "rootfs"), options.maxLayerBytes);
+  if (E.isLeft(unpacked)) {
+    await rm(staging, { recursive: true, force: true });
+    return E.left(failure(unpacked.left.code, `creating a container from ${unpacked.left.message}`));
+  }
   try {
-    await mkdir(root, { recursive: true, mode: 0o755 });
-    for (const [i, layer] of manifest.layers.entries()) {
-      const digest = parseDigest(layer.digest);
-      if (E.isLeft(digest)) throw new UnpackError(`layer ${layer.digest}: ${digest.left.message}`);
-      const { stream } = await decompressed(blobStream(store, digest.right));
-      await applyLayer(root, stream, {
-        diffId: config.rootfs.diff_ids[i] ?? "",
-        maxBytes: options.maxLayerBytes ?? 16 * 1024 ** 3,
-        chown: process.getuid?.() === 0,
-      });
-    }
     await rename(staging, join(store.containersDir, id));
   } catch (e) {
-    await cleanup();
+    await rm(staging, { recursive: true, force: true });
     return E.left(failure("UNPACK_FAILED", `creating a container from ${image.id.slice(0, 12)}: ${(e as Error).message}`));
   }
+  const config = unpacked.right;
   const run = config.config ?? {};
   const command = options.command !== undefined && options.command.length > 0 ? [...options.command] : [...(run.Entrypoint ?? []), ...(run.Cmd ?? [])];
   const record: ContainerRecord = { id, name, imageId: image.id, imageName, created: options.created, command, labels: { ...(run.Labels ?? {}) } };

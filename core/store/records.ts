@@ -102,6 +102,8 @@ export interface StoreState {
   containers: Array<ContainerRecord>;
   /** Manifest lists (absent in stores written before lists existed). */
   lists?: Array<ListRecord>;
+  /** How many times each image (by ID) is mounted (`image mount`); absent when none is. */
+  imageMounts?: Record<string, number>;
 }
 
 /** The codec of {@link StoreState}. */
@@ -112,7 +114,7 @@ export const storeState: t.Type<StoreState> = t.intersection(
       images: t.array(imageRecord),
       containers: t.array(containerRecord),
     }),
-    t.partial({ lists: t.array(listRecord) }),
+    t.partial({ lists: t.array(listRecord), imageMounts: t.record(t.string, t.number) }),
   ],
   "a berth store state",
 );

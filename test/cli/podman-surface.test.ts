@@ -5,10 +5,12 @@
  * output (names, IDs, what was removed; stdout compared after IDs that are
  * random in each, such as container IDs, are masked).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { podman } from "../peers/podman.ts";
+import { startRegistry } from "../peers/registry.ts";
 import { smallRootfs } from "../tarballs.ts";
 import { tempDir } from "../tmp.ts";
 import { berth } from "./berth.ts";
@@ -59,6 +61,12 @@ const cases: ReadonlyArray<Case> = [
   { args: ["image", "tree", "nosuch"] },
   { args: ["image", "tree", "app"], output: true },
   { args: ["image", "prune", "-f"], output: true },
+  { args: ["image", "mount", "app"] },
+  { args: ["image", "mount", "nosuch"] },
+  { args: ["image", "mount"], output: true },
+  { args: ["image", "umount", "app"], output: true },
+  { args: ["image", "umount", "nosuch"] },
+  { args: ["image", "umount", "--all"], output: true },
   // global flags
   { args: ["--noout", "images"], output: true },
   { args: ["--noout", "image", "rm", "spare"], output: true },
@@ -115,5 +123,106 @@ describe("podman's image commands, against podman 4.3.1", () => {
     const ours = berth(own("berth"), { env: e });
     expect({ status: ours.status, stderrLines: ours.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Try ")).length > 1 }).toEqual({ status: theirs.status, stderrLines: false });
     if (c.output === true) expect(masked(ours.stdout).replace(/berth-\d+/g, "x")).toBe(masked(theirs.stdout).replace(/podman-\d+/g, "x"));
+  });
+});
+
+describe("image mount and umount, against podman 4.3.1", () => {
+  it("count mounts as podman does: the same tree until the last umount, IDs printed for what was mounted", async () => {
+    const e = { ...env, BERTH_ROOT: join(root, "mounts") };
+    const home = join(root, "p-mounts");
+    mkdirSync(home, { recursive: true });
+    expect(berth(["import", "-q", tars.app, "app"], { env: e }).status).toBe(0);
+    expect((await podman(home, ["import", "-q", tars.app, "localhost/app"])).status).toBe(0);
+    const steps = [["image", "mount", "app"], ["image", "mount", "app"], ["image", "mount"], ["image", "umount", "app"], ["image", "umount", "app"], ["image", "umount", "app"], ["image", "mount"]];
+    const ours: string[] = [];
+    const theirs: string[] = [];
+    for (const step of steps) {
+      const b = berth(step, { env: e });
+      const p = await podman(home, step);
+      expect([step.join(" "), b.status]).toEqual([step.join(" "), p.status]);
+      ours.push(b.stdout.replace(/\S*\/[0-9a-f]{64}\b/g, "<path>").replace(/\b[0-9a-f]{64}\b/g, "<id>"));
+      theirs.push(p.stdout.replace(/\S*\/vfs\/dir\/[0-9a-f]{64}\b/g, "<path>").replace(/\b[0-9a-f]{64}\b/g, "<id>"));
+    }
+    expect(ours).toEqual(theirs);
+    const path = berth(["image", "mount", "app"], { env: e }).stdout.trim();
+    expect(readdirSync(path).length).toBeGreaterThan(0);
+    expect(berth(["image", "umount", "app"], { env: e }).status).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect(berth(["check"], { env: e }).stdout).toBe("the store is consistent\n");
+  });
+});
+
+describe("image sign, against podman 4.3.1", () => {
+  it("signs an image in a registry into a lookaside directory as podman does, and refuses what podman refuses", async () => {
+    const registry = await startRegistry(join(root, "sign-registry"));
+    try {
+      // One GPG keyring and one registries.conf (the registry is plain HTTP) in each HOME.
+      const homes = { berth: join(root, "sign-berth"), podman: join(root, "sign-podman") };
+      const gnupg = join(homes.podman, ".gnupg");
+      mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+      const gpg = (args: string[]) => spawnSync("gpg", ["--batch", ...args], { encoding: "utf8", env: { ...process.env, GNUPGHOME: gnupg } });
+      expect(gpg(["--passphrase", "", "--quick-gen-key", "signer <signer@example.com>", "ed25519", "sign", "never"]).status).toBe(0);
+      const fingerprint = /^fpr:+([0-9A-F]+):/m.exec(gpg(["--list-keys", "--with-colons", "signer@example.com"]).stdout)?.[1] ?? "";
+      // The keyring, not the agent's sockets.
+      cpSync(gnupg, join(homes.berth, ".gnupg"), { recursive: true, filter: (from) => !/\/S\.[^/]*$/.test(from) });
+      for (const home of Object.values(homes)) {
+        mkdirSync(join(home, ".config", "containers"), { recursive: true });
+        writeFileSync(join(home, ".config", "containers", "registries.conf"), `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
+        mkdirSync(join(home, "sigs"));
+      }
+      const e = { ...env, BERTH_ROOT: join(root, "sign-store"), HOME: homes.berth };
+      expect(berth(["import", "-q", tars.app, "app"], { env: e }).status).toBe(0);
+      expect(berth(["push", "-q", "--tls-verify=false", "app", `${registry.host}/team/app:1`], { env: e }).status).toBe(0);
+      const run = async (args: string[]) => ({ berth: berth(args.map((a) => a.replace("HOME", homes.berth)), { env: e }), podman: await podman(homes.podman, args.map((a) => a.replace("HOME", homes.podman))) });
+      const signed = await run(["image", "sign", "--sign-by", fingerprint, "--directory", "HOME/sigs", `docker://${registry.host}/team/app:1`]);
+      expect([signed.berth.status, signed.podman.status]).toEqual([0, 0]);
+      const files = (home: string) => spawnSync("find", [join(home, "sigs"), "-type", "f"], { encoding: "utf8" }).stdout.split(home).join("");
+      expect(files(homes.berth)).toBe(files(homes.podman));
+      const claim = (home: string) => (JSON.parse(gpg(["--decrypt", files(home).trim().replace(/^/, home)]).stdout) as { critical: unknown }).critical;
+      expect(claim(homes.berth)).toEqual(claim(homes.podman));
+      for (const args of [
+        ["image", "sign", "--directory", "HOME/sigs", `docker://${registry.host}/team/app:1`],
+        ["image", "sign", "--sign-by", fingerprint, "--directory", "HOME/nowhere", `docker://${registry.host}/team/app:1`],
+        ["image", "sign", "--sign-by", fingerprint, "--directory", "HOME/sigs", `${registry.host}/team/app:1`],
+        ["image", "sign", "--sign-by", fingerprint, "--directory", "HOME/sigs", `docker://${registry.host}/team/nosuch:1`],
+      ]) {
+        const r = await run(args);
+        expect([args.join(" "), r.berth.status]).toEqual([args.join(" "), r.podman.status]);
+        expect(r.berth.stderr).toMatch(/^Error: [^\n]+\n$/);
+      }
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
+describe("a store that lost a blob, as podman's own tests break theirs", () => {
+  it("still lists the image, a pull repairs it, and rmi -f removes it, leaving the store consistent", async () => {
+    const registry = await startRegistry(join(root, "lost-registry"));
+    try {
+      const e = { ...env, BERTH_ROOT: join(root, "lost-store") };
+      const name = `${registry.host}/team/app:1`;
+      const pusher = { ...env, BERTH_ROOT: join(root, "lost-pusher") };
+      expect(berth(["import", "-q", tars.app, "app"], { env: pusher }).status).toBe(0);
+      expect(berth(["push", "-q", "--tls-verify=false", "app", name], { env: pusher }).status).toBe(0);
+      expect(berth(["pull", "-q", "--tls-verify=false", name], { env: e }).status).toBe(0);
+      const manifest = (berth(["inspect", "--format", "{{.Digest}}", name], { env: e }).stdout.trim() || "sha256:").slice(7);
+      const blobs = join(e.BERTH_ROOT, "blobs", "sha256");
+      for (const lost of ["layer", "manifest"]) {
+        const layer = (JSON.parse(readFileSync(join(blobs, manifest), "utf8")) as { layers: { digest: string }[] }).layers[0]?.digest.slice(7) ?? "";
+        rmSync(join(blobs, lost === "layer" ? layer : manifest));
+        expect(berth(["images", "--format", "{{.Repository}}:{{.Tag}}"], { env: e }).stdout.split("\n")).toContain(name);
+        expect(berth(["pull", "-q", "--tls-verify=false", name], { env: e }).status).toBe(0);
+        expect(existsSync(join(blobs, layer)) && existsSync(join(blobs, manifest))).toBe(true);
+      }
+      rmSync(join(blobs, manifest));
+      const inspected = berth(["inspect", name], { env: e });
+      expect(inspected.status).toBe(125);
+      expect(inspected.stderr).toMatch(/^Error: blob sha256:[0-9a-f]{64} is missing from /);
+      expect(berth(["rmi", "-f", name], { env: e }).status).toBe(0);
+      expect(berth(["check"], { env: e }).stdout).toBe("the store is consistent\n");
+    } finally {
+      await registry.stop();
+    }
   });
 });

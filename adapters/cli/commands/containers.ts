@@ -273,3 +273,62 @@ export const mountCommand = defineCommand({
     return exitCodes.ok;
   },
 });
+
+/** `berth image mount [IMAGE...]`: mounts each image and prints where; without one, lists what is mounted, as podman's. */
+export const imageMountCommand = defineCommand({
+  usage: `Usage: berth image mount [--format json] [IMAGE...]
+
+Makes each IMAGE's root filesystem available in the store and prints where it
+is (podman image mount); each mount is counted, and the tree stays until the
+last \`image umount\`. Without IMAGE, lists the mounted images.
+`,
+  options: { format: { type: "string" } },
+  run: async (p, io, globals) => {
+    const format = stringOption(p.values, "format");
+    if (format !== undefined && format !== "json") return usageError(io, `unknown --format "${format}": use json`);
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    if (p.positionals.length === 0) {
+      const listed = await berth.te.mountedImages()();
+      if (E.isLeft(listed)) return report(io, listed.left);
+      if (format === "json") {
+        io.stdout(`${JSON.stringify(listed.right.map((m) => ({ id: m.id, Names: [], Repositories: m.names, mountpoint: m.path })), null, 1)}\n`);
+      } else io.stdout(listed.right.map((m) => `${m.names[0] ?? m.id}  ${m.path}\n`).join(""));
+      return exitCodes.ok;
+    }
+    for (const name of p.positionals) {
+      const r = await berth.te.mountImage(name)();
+      if (E.isLeft(r)) return report(io, r.left, exitCodes.failure);
+      io.stdout(`${r.right.path}\n`);
+    }
+    return exitCodes.ok;
+  },
+});
+
+/** `berth image umount [-a] [-f] IMAGE...`: one mount fewer of each; prints the IDs of those that were mounted, as podman's. */
+export const imageUmountCommand = defineCommand({
+  usage: `Usage: berth image umount [-a] [-f] IMAGE [IMAGE...]
+
+Takes one mount of each IMAGE away (all of them with --force); the root
+filesystem goes with the last. Prints the ID of each image that was mounted.
+`,
+  options: { all: { type: "boolean", short: "a" }, force: { type: "boolean", short: "f" } },
+  run: async (p, io, globals) => {
+    const all = p.values["all"] === true;
+    if (p.positionals.length === 0 && !all) return usageError(io, "image umount takes at least one IMAGE, or --all");
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    let names = p.positionals;
+    if (all) {
+      const listed = await berth.te.mountedImages()();
+      if (E.isLeft(listed)) return report(io, listed.left);
+      names = listed.right.map((m) => m.id);
+    }
+    for (const name of names) {
+      const r = await berth.te.unmountImage(name, { force: p.values["force"] === true || all })();
+      if (E.isLeft(r)) return report(io, r.left, exitCodes.failure);
+      if (r.right.unmounted) io.stdout(`${r.right.id}\n`);
+    }
+    return exitCodes.ok;
+  },
+});

@@ -176,3 +176,31 @@ export const historyCommand = defineCommand({
     return exitCodes.ok;
   },
 });
+
+/** `berth image tree IMAGE`: its layers as podman 4.3 prints them. */
+export const imageTreeCommand = defineCommand({
+  usage: `Usage: berth image tree IMAGE
+
+Prints the layers of IMAGE, newest last, each by its chain ID with its size and
+the images it is the top layer of, as podman image tree does.
+`,
+  options: {},
+  run: async (p, io, globals) => {
+    const [name, ...extra] = p.positionals;
+    if (name === undefined || extra.length > 0) return usageError(io, "image tree takes one IMAGE");
+    const berth = await openFor(io, globals);
+    if (failed(berth)) return berth;
+    const r = await berth.te.layerTree(name)();
+    if (E.isLeft(r)) return report(io, r.left, exitCodes.failure);
+    const { image, layers } = r.right;
+    // Go's %v of a list of names.
+    const list = (names: ReadonlyArray<string>) => `[${names.join(" ")}]`;
+    const lines = [`Image ID: ${image.id.slice(0, 12)}`, `Tags:     ${list(image.names)}`, `Size:     ${humanSize(image.size, 4, "")}`, "Image Layers"];
+    layers.forEach((l, i) => {
+      const top = l.topOf.length === 0 ? "" : ` Top Layer of: ${list(l.topOf)}`;
+      lines.push(`${i === layers.length - 1 ? "└──" : "├──"} ID: ${l.id.replace(/^sha256:/, "").slice(0, 12)} Size: ${humanSize(l.size, 4, "")}${top}`);
+    });
+    io.stdout(`${lines.join("\n")}\n\n`);
+    return exitCodes.ok;
+  },
+});
