@@ -15,6 +15,7 @@ import { blobPath, readSmallBlob } from "./blobs.ts";
 import { claimedBlobs } from "./claims.ts";
 import { writtenImageOf } from "./documents.ts";
 import { sha256Text } from "./hash.ts";
+import { imageMountsDir } from "./image-mounts.ts";
 import { inspection, transaction, type Store } from "./store.ts";
 
 /** Something `check` found: an inconsistency (error) or leftovers of an interrupted write (garbage). */
@@ -156,6 +157,21 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
       }
     }
   }
+  // Mounted images: a count for an image that is gone, a tree without a count, a tree a killed mount left.
+  const mounts = state.imageMounts ?? {};
+  const staleMounts = Object.keys(mounts).filter((id) => !kept.some((i) => i.id === id));
+  for (const id of staleMounts) findings.push({ severity: "garbage", message: `image ${id.slice(0, 12)} is counted as mounted but is gone` });
+  for (const d of await list(imageMountsDir(store))) {
+    if ((mounts[d] ?? 0) > 0 && !staleMounts.includes(d)) continue;
+    // An unpacking under way in a live process is not a leftover.
+    const writer = Number(/^\.[0-9a-f]+\.(\d+)-[0-9a-f]+\.tmp$/.exec(d)?.[1]);
+    if (Number.isInteger(writer) && isAlive(writer) && writer !== process.pid) continue;
+    findings.push({ severity: "garbage", message: d.endsWith(".tmp") ? `interrupted image mount ${d}` : `image mount directory ${d} is not mounted` });
+    if (repair) {
+      await rm(join(imageMountsDir(store), d), { recursive: true, force: true });
+      repaired.push(`removed image mount directory ${d}`);
+    }
+  }
   // Claims of dead writers go as a side effect of reading them.
   const claimed = await claimedBlobs(store);
   const used = blobsInUse(state);
@@ -178,9 +194,12 @@ const examine = async (store: Store, state: StoreState, repair: boolean, keepCon
     for (const c of state.containers.filter((c) => !withRootfs.includes(c))) repaired.push(`dropped container ${c.id.slice(0, 12)}`);
     if (findings.some((f) => f.message.startsWith("index.json"))) repaired.push("rewrote index.json");
   }
-  const changed = broken.size > 0 || brokenLists.size > 0 || withRootfs.length !== state.containers.length;
+  const changed = broken.size > 0 || brokenLists.size > 0 || withRootfs.length !== state.containers.length || staleMounts.length > 0;
   const lists = (state.lists ?? []).filter((l) => !brokenLists.has(l.id));
-  return { findings, repaired, next: changed ? { ...state, images: kept, containers: withRootfs, ...(state.lists === undefined ? {} : { lists }) } : state };
+  const { imageMounts: _counted, ...unmounted } = state;
+  const liveMounts = Object.fromEntries(Object.entries(mounts).filter(([id]) => !staleMounts.includes(id)));
+  const counted = Object.keys(liveMounts).length === 0 ? unmounted : { ...unmounted, imageMounts: liveMounts };
+  return { findings, repaired, next: changed ? { ...counted, images: kept, containers: withRootfs, ...(state.lists === undefined ? {} : { lists }) } : state };
 };
 
 /**

@@ -226,3 +226,22 @@ describe("a store that lost a blob, as podman's own tests break theirs", () => {
     }
   });
 });
+
+describe("image mounts that outlive their image", () => {
+  it("are found by check and swept by check --repair", () => {
+    const e = { ...env, BERTH_ROOT: join(root, "mount-leftovers") };
+    expect(berth(["import", "-q", tars.app, "app"], { env: e }).status).toBe(0);
+    const path = berth(["image", "mount", "app"], { env: e }).stdout.trim();
+    expect(existsSync(path)).toBe(true);
+    // rmi takes the image; the mount it had is a leftover now.
+    expect(berth(["rmi", "app"], { env: e }).status).toBe(0);
+    mkdirSync(join(e.BERTH_ROOT, "berth", "image-mounts", `.${"ab".repeat(32)}.999999-0000.tmp`));
+    const checked = berth(["check"], { env: e });
+    expect(checked.stdout).toMatch(/is counted as mounted but is gone/);
+    expect(checked.stdout).toMatch(/interrupted image mount \./);
+    expect(berth(["check", "--repair"], { env: e }).status).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect(berth(["check"], { env: e }).stdout).toBe("the store is consistent\n");
+    expect(berth(["image", "mount"], { env: e }).stdout).toBe("");
+  });
+});
