@@ -108,6 +108,11 @@ const cases: ReadonlyArray<Case> = [
   { args: ["--policy", join(root, "no-policy.json"), "copy", "-q", `oci:${layout}:app`, "oci:OUT:app"], status: 1, says: /no-policy\.json/ },
   { args: ["--insecure-policy", "copy", "-q", `oci:${layout}:app`, "oci:OUT:app"], status: 0 },
   { args: ["copy", "-q", "--multi-arch", "all", `oci:${multi}:multi`, "oci:OUT:multi"], status: 0 },
+  // sync
+  { args: ["sync", "--src", "docker", "--dest", "dir", "--src-tls-verify=false", "REG/team/app", "OUT"], status: 0 },
+  { args: ["sync", "--src", "docker", "--dest", "docker", "--src-tls-verify=false", "--dest-tls-verify=false", "REG/team/app:1", "REG/synced-WHO"], status: 0 },
+  { args: ["sync", "--src", "docker", "--dest", "dir", "--src-tls-verify=false", "REG/team/nosuch", "OUT"], status: 1 },
+  { args: ["sync", "--src", "nosuch", "--dest", "dir", "REG/team/app", "OUT"], status: 1 },
   // delete
   { args: ["delete", T, "docker://REG/doomed/app:WHO"], status: 0 },
   { args: ["delete", T, "docker://REG/team/nosuch:1"], status: 1 },
