@@ -479,16 +479,22 @@ const signerOf = async (o: { readonly signer?: Signer; readonly sign?: SignReque
 const berthOver = (ctx: BerthContext): Berth => {
   const platformOf = (p: Platform | undefined): Platform => p ?? hostPlatform();
 
+  /** The image a name or ID points to in the store as it is now, with the name it was found by, and the state. */
+  const findImage = async (name: string): Promise<E.Either<Failure, { readonly image: ImageRecord; readonly name?: string; readonly state: StoreState }>> => {
+    const state = await readState(ctx.store);
+    if (E.isLeft(state)) return state;
+    const found = ctx.lookup(name, state.right.images);
+    return E.isLeft(found) ? found : E.right({ ...found.right, state: state.right });
+  };
+
   /** Looks an image up by name and reads its manifest and config, then gives `f` of them. */
   const withImage =
     <A>(name: string, f: (image: ImageRecord, state: StoreState, docs: { manifest: ImageManifest; config: ImageConfig }) => A): TE.TaskEither<Failure, A> =>
     async () => {
-      const state = await readState(ctx.store);
-      if (E.isLeft(state)) return state;
-      const found = ctx.lookup(name, state.right.images);
+      const found = await findImage(name);
       if (E.isLeft(found)) return found;
       const docs = await readImageDocuments(ctx.store, found.right.image);
-      return E.isLeft(docs) ? docs : E.right(f(found.right.image, state.right, docs.right));
+      return E.isLeft(docs) ? docs : E.right(f(found.right.image, found.right.state, docs.right));
     };
 
   const pullOptions = (request: PullRequest) => ({
@@ -642,18 +648,14 @@ const berthOver = (ctx: BerthContext): Berth => {
     historyRows: (name) => withImage(name, (image, _state, docs) => historyRows(image, docs.manifest, docs.config)),
     signImage: (name, o) => () => signRegistryImage(ctx, name, accessOf(o), o),
     mountImage: (name) => async () => {
-      const state = await readState(ctx.store);
-      if (E.isLeft(state)) return state;
-      const found = ctx.lookup(name, state.right.images);
+      const found = await findImage(name);
       if (E.isLeft(found)) return found;
       const image = found.right.image;
       const path = await mountImage(ctx.store, image, ctx.maxLayerBytes);
       return E.isLeft(path) ? path : E.right({ id: image.id, names: image.names, path: path.right });
     },
     unmountImage: (name, o = {}) => async () => {
-      const state = await readState(ctx.store);
-      if (E.isLeft(state)) return state;
-      const found = ctx.lookup(name, state.right.images);
+      const found = await findImage(name);
       if (E.isLeft(found)) return found;
       const r = await unmountImage(ctx.store, found.right.image.id, o.force === true);
       return E.isLeft(r) ? r : E.right({ id: found.right.image.id, unmounted: r.right });
@@ -666,9 +668,7 @@ const berthOver = (ctx: BerthContext): Berth => {
     },
     layerTree: (name) => withImage(name, (image, state, docs) => layerTree(sha256Text)(image, state.images, docs.manifest.layers.map((l) => l.size))),
     create: (image, o = {}) => async () => {
-      const state = await readState(ctx.store);
-      if (E.isLeft(state)) return state;
-      const found = ctx.lookup(image, state.right.images);
+      const found = await findImage(image);
       if (E.isLeft(found)) return found;
       const c = await createContainer(ctx.store, found.right.image, found.right.name ?? image, {
         ...(o.name === undefined ? {} : { name: o.name }),

@@ -10,10 +10,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseManifest } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, referenceString, tagNameOnly } from "../../core/reference/index.ts";
-import { makePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
-import { signPushed } from "../../plugins/docker/signature-store.ts";
-import { signSimple } from "../signature/gpg.ts";
-import { writeLookaside } from "../signature/lookaside.ts";
+import { lookasideWriteBase, signIntoLookaside } from "../../plugins/docker/signature-store.ts";
 import type { BerthContext, RegistryAccess } from "./context.ts";
 import { remoteManifest, withRemote } from "./remote.ts";
 
@@ -34,13 +31,14 @@ export const signRegistryImage = async (ctx: BerthContext, name: string, access:
   const parsed = parseNormalizedNamed(name.slice("docker://".length));
   if (E.isLeft(parsed)) return E.left(failure("INVALID_REFERENCE", `"${name}": ${parsed.left.message}`));
   const ref = tagNameOnly(parsed.right);
-  let base: string | undefined;
+  let base: E.Either<Failure, string>;
   if (o.directory !== undefined) {
     const dir = resolve(o.directory);
     const s = await stat(dir).catch(() => undefined);
     if (s === undefined || !s.isDirectory()) return E.left(failure("SIGNATURE_WRITE", `${o.directory}: no such directory (image sign writes into an existing one)`));
-    base = pathToFileURL(dir).toString();
-  }
+    base = E.right(pathToFileURL(dir).toString());
+  } else base = await lookasideWriteBase(ctx.host, ref, ctx.options.registriesD);
+  if (E.isLeft(base)) return base;
   const digests = await withRemote(ctx, name, access, false, async (r) => {
     const m = await remoteManifest(r);
     if (E.isLeft(m)) return m;
@@ -50,18 +48,10 @@ export const signRegistryImage = async (ctx: BerthContext, name: string, access:
     return E.right([m.right.digest, ...(doc.right.kind === "index" ? doc.right.index.manifests.map((d) => d.digest) : [])]);
   });
   if (E.isLeft(digests)) return digests;
+  const signer = { fingerprint: o.signBy, ...(o.passphraseFile === undefined ? {} : { passphraseFile: o.passphraseFile }) };
   for (const digest of digests.right) {
-    if (base === undefined) {
-      const signed = await signPushed(ctx.host, { kind: "gpg", fingerprint: o.signBy, ...(o.passphraseFile === undefined ? {} : { passphraseFile: o.passphraseFile }) }, ref, digest, () => {
-        throw new Error("a GPG signature needs no registry client");
-      }, ctx.options.registriesD);
-      if (E.isLeft(signed)) return signed;
-      continue;
-    }
-    const signature = await signSimple(makePayload(simpleSigningPayloadType, { dockerReference: referenceString(ref), manifestDigest: digest }, "berth", Math.floor(Date.now() / 1000)), o.signBy, o.passphraseFile);
-    if (E.isLeft(signature)) return signature;
-    const written = await writeLookaside(base, ref, digest, signature.right);
-    if (E.isLeft(written)) return written;
+    const signed = await signIntoLookaside(base.right, signer, ref, { dockerReference: referenceString(ref), manifestDigest: digest });
+    if (E.isLeft(signed)) return signed;
   }
   return E.right(digests.right);
 };

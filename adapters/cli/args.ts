@@ -14,6 +14,9 @@ const goBools: ReadonlyMap<string, boolean> = new Map([
   ...["0", "f", "F", "false", "FALSE", "False"].map((s) => [s, false] as const),
 ]);
 
+/** A boolean as Go's strconv.ParseBool reads it; undefined for anything else. */
+export const goBoolean = (text: string): boolean | undefined => goBools.get(text);
+
 /**
  * Takes the `--flag=true|false` (and `-f=false`) spellings of boolean flags
  * out of `args`, as Go's flag packages accept them: what is left for
@@ -42,7 +45,7 @@ const goBooleanFlags = (args: ReadonlyArray<string>, options: NonNullable<Option
       if (m[3] === undefined && i + 1 < args.length) rest.push(args[++i] ?? "");
       continue;
     }
-    const value = m[3] === undefined ? true : goBools.get(m[3]);
+    const value = m[3] === undefined ? true : goBoolean(m[3]);
     if (value === undefined) continue;
     spelled.set(name, value);
     if (m[3] !== undefined) rest.pop();

@@ -1,7 +1,7 @@
-/** `--format` for commands that print one JSON document: the document as JSON, or through a Go template as podman and skopeo take it. */
+/** `--format` for commands that print JSON documents: the documents as JSON, or through a Go template as podman and skopeo take it. */
 import * as E from "fp-ts/lib/Either.js";
 import type { Failure } from "../../core/failure.ts";
-import { parseFormat, renderRows } from "../../core/template/index.ts";
+import { parseFormat, renderRows, type OutputFormat } from "../../core/template/index.ts";
 
 /**
  * A JSON document as podman's and skopeo's template data: objects are
@@ -19,20 +19,16 @@ export const templateData = (v: unknown, key = ""): unknown => {
   return isMap ? new Map(entries) : Object.fromEntries(entries);
 };
 
-/**
- * The text of `doc` for `--format`: JSON (indented by `indent`) without one
- * or for `json`, else the template's rendering named `name`; a bad template
- * is the failure.
- */
-export const formatDocument = (format: string | undefined, doc: unknown, name: string, indent = 4): E.Either<Failure, string> => {
-  if (format === undefined || format === "json") return E.right(`${JSON.stringify(doc, null, indent)}\n`);
+/** A `--format` read once, before anything is fetched: JSON (none given, or `json`) or a template. */
+export type DocumentFormat = { readonly kind: "json" } | { readonly kind: "template"; readonly format: OutputFormat };
+
+/** Reads a `--format`; a broken template is the failure. */
+export const documentFormat = (format: string | undefined): E.Either<Failure, DocumentFormat> => {
+  if (format === undefined || format === "json") return E.right({ kind: "json" });
   const template = parseFormat(format);
-  return E.isLeft(template) ? template : renderRows(template.right, [templateData(doc)], new Map(), name);
+  return E.isLeft(template) ? template : E.right({ kind: "template", format: template.right });
 };
 
-/** Why a `--format` cannot be used, before anything is fetched; nothing for json or none. */
-export const checkFormat = (format: string | undefined): Failure | undefined => {
-  if (format === undefined || format === "json") return undefined;
-  const template = parseFormat(format);
-  return E.isLeft(template) ? template.left : undefined;
-};
+/** The text of `doc` in `format`: JSON indented by `indent`, or the template's rendering named `name` (which may fail, e.g. on a field the document lacks). */
+export const renderDocument = (format: DocumentFormat, doc: unknown, name: string, indent = 4): E.Either<Failure, string> =>
+  format.kind === "json" ? E.right(`${JSON.stringify(doc, null, indent)}\n`) : renderRows(format.format, [templateData(doc)], new Map(), name);

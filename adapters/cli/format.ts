@@ -49,7 +49,7 @@ export const epochSeconds = (iso: string): number => {
 };
 
 /** Go's time.Time String() in UTC of whole seconds (podman keeps seconds): `2026-01-01 00:00:00 +0000 UTC`. */
-export const goTimeText = (seconds: number): string => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+export const goTimeText = (seconds: number): string => goTimeFraction(new Date(seconds * 1000).toISOString());
 
 /** Go's time.Time String() in UTC of an RFC 3339 instant, its fraction of a second kept without trailing zeros: `2026-01-01 00:00:00.25 +0000 UTC`. */
 export const goTimeFraction = (iso: string): string => {

@@ -1,6 +1,7 @@
 import type { Command, GlobalOptions } from "./command.ts";
 import { commands as defaultCommands } from "./commands/index.ts";
 import { exitCodes, type ExitCode } from "./exit-codes.ts";
+import { goBoolean } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { stopAfter, timedOut } from "./interrupt.ts";
 import { usageError } from "./usage.ts";
@@ -13,9 +14,6 @@ const networkTimeoutOption = (v: string): number | undefined => {
   return ms !== undefined && ms >= 1 && ms <= 86_400_000 ? Math.round(ms) : undefined;
 };
 
-/** Go's strconv.ParseBool, for `--flag=VALUE` of the boolean global flags. */
-const goBoolean = (v: string): boolean | undefined => (["1", "t", "T", "true", "TRUE", "True"].includes(v) ? true : ["0", "f", "F", "false", "FALSE", "False"].includes(v) ? false : undefined);
-
 type MutableGlobals = { -readonly [K in keyof GlobalOptions]: GlobalOptions[K] };
 
 /** A global flag: how it sets the globals, or what is wrong with its value. */
@@ -23,16 +21,20 @@ type GlobalFlag = { readonly kind: "string"; readonly set: (g: MutableGlobals, v
 
 const stringFlag = (set: (g: MutableGlobals, v: string) => string | undefined): GlobalFlag => ({ kind: "string", set });
 
+/** A global flag that takes a duration (`30s`, `1m30s`, `500ms`, or plain seconds), kept in milliseconds. */
+const durationFlag = (name: string, set: (g: MutableGlobals, ms: number) => void): GlobalFlag =>
+  stringFlag((g, v) => {
+    const ms = networkTimeoutOption(v);
+    if (ms === undefined) return `--${name} takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`;
+    set(g, ms);
+    return undefined;
+  });
+
 /** podman's and skopeo's global flags that berth takes before the command. */
 const globalFlags: Readonly<Record<string, GlobalFlag>> = {
   root: stringFlag((g, v) => void (g.root = v)),
   "registries-conf": stringFlag((g, v) => void (g.registriesConf = v)),
-  "network-timeout": stringFlag((g, v) => {
-    const ms = networkTimeoutOption(v);
-    if (ms === undefined) return `--network-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`;
-    g.networkTimeout = ms;
-    return undefined;
-  }),
+  "network-timeout": durationFlag("network-timeout", (g, ms) => void (g.networkTimeout = ms)),
   // skopeo's
   policy: stringFlag((g, v) => void (g.signaturePolicy = v)),
   "insecure-policy": { kind: "boolean", set: (g, v) => void (g.insecurePolicy = v) },
@@ -42,12 +44,7 @@ const globalFlags: Readonly<Record<string, GlobalFlag>> = {
   "override-variant": stringFlag((g, v) => void (g.overrideVariant = v)),
   // Where berth spools what it must (a load from standard input): os.tmpdir() reads TMPDIR.
   tmpdir: stringFlag((_g, v) => void (process.env["TMPDIR"] = v)),
-  "command-timeout": stringFlag((g, v) => {
-    const ms = networkTimeoutOption(v);
-    if (ms === undefined) return `--command-timeout takes a duration such as 30s, 1m or 500ms, not ${JSON.stringify(v)}`;
-    g.commandTimeout = ms;
-    return undefined;
-  }),
+  "command-timeout": durationFlag("command-timeout", (g, ms) => void (g.commandTimeout = ms)),
   // podman's: nothing on standard output.
   noout: { kind: "boolean", set: (g, v) => void (g.noout = v) },
   // An internal error then shows where it happened.

@@ -4,7 +4,7 @@ import { failure, type Failure } from "../../core/failure.ts";
 import { referenceString, type Reference } from "../../core/reference/index.ts";
 import { makePayload, simpleSigningPayloadType } from "../../core/signature/index.ts";
 import { storageFor } from "../../core/registries-d/index.ts";
-import type { StoredSignature } from "../../core/signature/index.ts";
+import type { SignedClaim, StoredSignature } from "../../core/signature/index.ts";
 import type { HostEnvironment } from "../../adapters/config/environment.ts";
 import { splitSignatures, type SignatureSources } from "../../adapters/config/policy.ts";
 import { loadRegistriesD } from "../../adapters/config/registries-d.ts";
@@ -84,6 +84,27 @@ export const registrySignatureSources = async (
   return E.isLeft(store) ? store : E.right(splitSignatures(store.right.read, store.right.attachments));
 };
 
+/** Where simple signatures of `destination` are written: registries.d's lookaside-staging or lookaside for it, else the default store. */
+export const lookasideWriteBase = async (host: HostEnvironment, destination: Reference, registriesDir: string | undefined): Promise<E.Either<Failure, string>> => {
+  const config = await loadRegistriesD(host, registriesDir);
+  if (E.isLeft(config)) return config;
+  const base = writeBase(host, storageFor(destination)(config.right));
+  return base === undefined ? E.left(failure("UNSUPPORTED", `cannot store a signature for ${referenceString(destination)}: registries.d gives it no lookaside-staging or lookaside`)) : E.right(base);
+};
+
+/** Signs `claim` with a GPG key and adds the signature to the lookaside store at `base`, under `destination` (file:// only). */
+export const signIntoLookaside = async (
+  base: string,
+  signer: { readonly fingerprint: string; readonly passphraseFile?: string },
+  destination: Reference,
+  claim: SignedClaim,
+): Promise<E.Either<Failure, void>> => {
+  const signature = await signSimple(makePayload(simpleSigningPayloadType, claim, "berth", Math.floor(Date.now() / 1000)), signer.fingerprint, signer.passphraseFile);
+  if (E.isLeft(signature)) return signature;
+  const written = await writeLookaside(base, destination, claim.manifestDigest, signature.right);
+  return E.isLeft(written) ? written : E.right(undefined);
+};
+
 /** Signs a pushed manifest as `destination` (or the signer's identity), where registries.d lets its signatures be stored. */
 export const signPushed = async (
   host: HostEnvironment,
@@ -93,18 +114,14 @@ export const signPushed = async (
   client: () => RegistryClient,
   registriesDir: string | undefined,
 ): Promise<E.Either<Failure, void>> => {
+  const claim = { dockerReference: referenceString(signer.identity ?? destination), manifestDigest };
+  if (signer.kind === "gpg") {
+    const base = await lookasideWriteBase(host, destination, registriesDir);
+    return E.isLeft(base) ? base : signIntoLookaside(base.right, signer, destination, claim);
+  }
   const config = await loadRegistriesD(host, registriesDir);
   if (E.isLeft(config)) return config;
   const storage = storageFor(destination)(config.right);
-  const claim = { dockerReference: referenceString(signer.identity ?? destination), manifestDigest };
-  if (signer.kind === "gpg") {
-    const base = writeBase(host, storage);
-    if (base === undefined) return E.left(failure("UNSUPPORTED", `cannot store a signature for ${referenceString(destination)}: registries.d gives it no lookaside-staging or lookaside`));
-    const signature = await signSimple(makePayload(simpleSigningPayloadType, claim, "berth", Math.floor(Date.now() / 1000)), signer.fingerprint, signer.passphraseFile);
-    if (E.isLeft(signature)) return signature;
-    const written = await writeLookaside(base, destination, manifestDigest, signature.right);
-    return E.isLeft(written) ? written : E.right(undefined);
-  }
   if (storage?.useSigstoreAttachments !== true) {
     return E.left(failure("UNSUPPORTED", `cannot store a sigstore signature for ${referenceString(destination)}: use-sigstore-attachments is not enabled for it in registries.d`));
   }

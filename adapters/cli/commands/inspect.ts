@@ -7,7 +7,7 @@ import { epochSeconds, goTimeText, humanAgo, humanSize, rfc3339Local, rfc3339Sec
 import { platformFor, registryOptionsOf } from "../flags.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-import { checkFormat, formatDocument, templateData } from "../document-format.ts";
+import { documentFormat, renderDocument } from "../document-format.ts";
 import { remoteInspect, remoteOptions } from "./remote.ts";
 
 /** `berth inspect IMAGE...` */
@@ -30,13 +30,12 @@ An index shows its image for this machine, or for skopeo's global
   options: { format: { type: "string", short: "f" }, raw: { type: "boolean" }, config: { type: "boolean" }, "no-tags": { type: "boolean", short: "n" }, ...remoteOptions },
   run: async (p, io, globals) => {
     if (p.positionals.length === 0) return usageError(io, "inspect takes at least one IMAGE");
-    const format = stringOption(p.values, "format");
-    const bad = checkFormat(format);
-    if (bad !== undefined) return report(io, bad);
+    const format = documentFormat(stringOption(p.values, "format"));
+    if (E.isLeft(format)) return report(io, format.left);
     const first = p.positionals[0] ?? "";
     if (first.startsWith("docker://")) {
       if (p.positionals.length > 1) return usageError(io, "inspect takes one docker://NAME");
-      return remoteInspect(p, io, globals, first);
+      return remoteInspect(p, io, globals, first, format.right);
     }
     // skopeo's transports: a local image literally named `oci` (or `dir`, …) is still `localhost/oci:TAG`.
     if (/^(oci|oci-archive|docker-archive|dir):/.test(first)) {
@@ -52,13 +51,11 @@ An index shows its image for this machine, or for skopeo's global
       const r = await berth.te.inspectImage(first, { ...registry, raw: !config && p.values["raw"] === true, config, ...(platform === undefined ? {} : { platform }) })();
       if (E.isLeft(r)) return report(io, r.left);
       const shown = r.right;
-      const text = shown.kind === "raw" ? E.right(new TextDecoder().decode(shown.manifest.bytes)) : shown.kind === "config" ? E.right(`${shown.text}\n`) : formatDocument(format, shown.details, "inspect");
+      const text = shown.kind === "raw" ? E.right(new TextDecoder().decode(shown.manifest.bytes)) : shown.kind === "config" ? E.right(`${shown.text}\n`) : renderDocument(format.right, shown.details, "inspect");
       if (E.isLeft(text)) return report(io, text.left);
       io.stdout(text.right);
       return exitCodes.ok;
     }
-    const template = format === undefined || format === "json" ? undefined : parseFormat(format);
-    if (template !== undefined && E.isLeft(template)) return report(io, template.left);
     const berth = await openFor(io, globals);
     if (failed(berth)) return berth;
     const out: unknown[] = [];
@@ -72,10 +69,10 @@ An index shows its image for this machine, or for skopeo's global
         exit = exitCodes.failure;
       } else return report(io, details.left);
     }
-    if (template !== undefined && E.isRight(template)) {
+    if (format.right.kind === "template") {
       // As podman: each image through the template, what rendered printed even if a later one fails.
       for (const details of out) {
-        const text = renderRows(template.right, [templateData(details)], new Map(), "inspect");
+        const text = renderDocument(format.right, details, "inspect");
         if (E.isLeft(text)) return report(io, text.left);
         io.stdout(text.right);
       }

@@ -14,7 +14,7 @@ import { printPlan } from "../plans.ts";
 import { progressReporter } from "../progress.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-import { checkFormat, formatDocument } from "../document-format.ts";
+import { documentFormat, renderDocument } from "../document-format.ts";
 
 /** podman's flags for what a list records about an instance. */
 const entryFlags = {
@@ -171,9 +171,8 @@ ${registryHelp}`,
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "manifest inspect takes one LIST or image name");
-    const format = stringOption(p.values, "format");
-    const bad = checkFormat(format);
-    if (bad !== undefined) return report(io, bad);
+    const format = documentFormat(stringOption(p.values, "format"));
+    if (E.isLeft(format)) return report(io, format.left);
     const registry = registryOptionsOf(p.values);
     if (typeof registry === "string") return usageError(io, registry);
     const berth = await openFor(io, globals);
@@ -186,7 +185,7 @@ ${registryHelp}`,
     } catch {
       return report(io, failure("INVALID_MANIFEST", `${name}: the manifest is not JSON`));
     }
-    const text = formatDocument(format, doc, "manifest");
+    const text = renderDocument(format.right, doc, "manifest");
     if (E.isLeft(text)) return report(io, text.left);
     io.stdout(text.right);
     return exitCodes.ok;

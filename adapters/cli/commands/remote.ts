@@ -9,7 +9,7 @@ import type { CliIO } from "../io.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
 import { stringOption } from "../args.ts";
-import { checkFormat, formatDocument } from "../document-format.ts";
+import { documentFormat, renderDocument, type DocumentFormat } from "../document-format.ts";
 
 /** The options every remote command takes. */
 export const remoteOptions = registryFlags;
@@ -50,34 +50,32 @@ ${registryHelp}`,
   run: async (p, io, globals) => {
     const [name, ...extra] = p.positionals;
     if (name === undefined || extra.length > 0) return usageError(io, "tags takes one docker://REPOSITORY or docker-archive:FILE");
-    const format = stringOption(p.values, "format");
-    const bad = checkFormat(format);
-    if (bad !== undefined) return report(io, bad);
+    const format = documentFormat(stringOption(p.values, "format"));
+    if (E.isLeft(format)) return report(io, format.left);
     if (name.startsWith("docker-archive:")) {
       const berth = await openFor(io, globals);
       if (failed(berth)) return berth;
       const names = await berth.te.tags(name)();
       if (E.isLeft(names)) return report(io, names.left);
-      const text = formatDocument(format, { Tags: names.right }, "tags");
+      const text = renderDocument(format.right, { Tags: names.right }, "tags");
       if (E.isLeft(text)) return report(io, text.left);
       io.stdout(text.right);
       return exitCodes.ok;
     }
     const parsed = parseNormalizedNamed(name.replace(/^docker:\/\//, ""));
     const repository = E.isRight(parsed) ? repositoryName(parsed.right) : name;
-    return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => formatDocument(format, { Repository: repository, Tags: tags }, "tags"));
+    return onRemote(p, io, globals, name, (b, o) => b.te.tags(name, o)(), (tags) => renderDocument(format.right, { Repository: repository, Tags: tags }, "tags"));
   },
 });
 
 /** `berth inspect docker://NAME`: skopeo-like details of an image in a registry, `--raw` or `--config` for the documents. */
-export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string): Promise<ExitCode> => {
+export const remoteInspect = (p: ParsedCommandArgs, io: CliIO, globals: GlobalOptions, name: string, format: DocumentFormat): Promise<ExitCode> => {
   if (p.values["config"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteConfig(name, o)(), (text) => E.right(`${text}\n`));
   if (p.values["raw"] === true) return onRemote(p, io, globals, name, (b, o) => b.te.remoteManifest(name, o)(), (m) => E.right(new TextDecoder().decode(m.bytes)));
-  const format = stringOption(p.values, "format");
   const platform = platformFor(p.values, globals);
   if (platform === "invalid") return Promise.resolve(usageError(io, "invalid --platform: use OS/ARCH[/VARIANT]"));
   const shown = { ...(platform === undefined ? {} : { platform }), ...(p.values["no-tags"] === true ? { noTags: true } : {}) };
-  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, { ...o, ...shown })(), (d) => formatDocument(format, d, "inspect"));
+  return onRemote(p, io, globals, name, (b, o) => b.te.inspectRemote(name, { ...o, ...shown })(), (d) => renderDocument(format, d, "inspect"));
 };
 
 /** `berth delete docker://NAME`: deletes the manifest the name points to. */

@@ -6,7 +6,7 @@ import { exitCodes } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { failed, openFor, report } from "../session.ts";
 import { usageError } from "../usage.ts";
-import { checkFormat, formatDocument } from "../document-format.ts";
+import { documentFormat, renderDocument } from "../document-format.ts";
 
 /** The JSON shape of `berth resolve --format json`. */
 export const planJson = (plan: ResolutionPlan) => ({
@@ -54,16 +54,16 @@ Options:
 `;
 
 const run = async (parsed: { values: Readonly<Record<string, unknown>>; positionals: ReadonlyArray<string> }, io: CliIO, globals: GlobalOptions) => {
-  const format = stringOption(parsed.values, "format");
-  const bad = checkFormat(format);
-  if (bad !== undefined) return report(io, bad);
+  const given = stringOption(parsed.values, "format");
+  const format = documentFormat(given);
+  if (E.isLeft(format)) return report(io, format.left);
   if (parsed.positionals.length !== 1) return usageError(io, "resolve takes exactly one NAME");
   const file = stringOption(parsed.values, "registries-conf") ?? globals.registriesConf;
   const berth = await openFor(io, { ...globals, ...(file === undefined ? {} : { registriesConf: file }) });
   if (failed(berth)) return berth;
   const plan = await berth.te.resolve(parsed.positionals[0] ?? "", { tty: io.isTerminal })();
   if (E.isLeft(plan)) return report(io, plan.left, exitCodes.failure);
-  const text = format === undefined ? E.right(describe(plan.right)) : formatDocument(format, planJson(plan.right), "resolve", 2);
+  const text = given === undefined ? E.right(describe(plan.right)) : renderDocument(format.right, planJson(plan.right), "resolve", 2);
   if (E.isLeft(text)) return report(io, text.left);
   io.stdout(text.right);
   return exitCodes.ok;
