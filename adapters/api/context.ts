@@ -121,9 +121,8 @@ const maxLayerBytesOf = (host: HostEnvironment, given: number | undefined): numb
 export const createContext = async (options: BerthOptions = {}): Promise<E.Either<Failure, BerthContext>> => {
   const host = options.host ?? hostEnvironment();
   const files = options.registriesConf === undefined ? {} : { file: options.registriesConf };
-  const loaded = await loadRegistries(host, files);
+  const [loaded, cache] = await Promise.all([loadRegistries(host, files), loadAliasCache(host, files)]);
   if (E.isLeft(loaded)) return loaded;
-  const cache = await loadAliasCache(host, files);
   if (E.isLeft(cache)) return cache;
   const config = loaded.right.config;
   let policy: Promise<E.Either<Failure, LoadedPolicy>> | undefined;

@@ -37,9 +37,8 @@ export interface PullOptions {
 }
 
 /** The candidates a name resolves to, after asking a person where registries.conf says to. */
-const candidatesOf = async (ctx: BerthContext, input: string, options: PullOptions): Promise<E.Either<ReadonlyArray<Failure>, { name: string; plan: ResolutionPlan }>> => {
+const candidatesOf = async (ctx: BerthContext, input: string, options: PullOptions, cache: Awaited<ReturnType<typeof loadAliasCache>>): Promise<E.Either<ReadonlyArray<Failure>, { name: string; plan: ResolutionPlan }>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
-  const cache = await loadAliasCache(ctx.host);
   const resolved = resolveShortName(name, ctx.config, { tty: options.choose !== undefined, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
   if (E.isLeft(resolved)) return E.left([resolved.left]);
   if (!resolved.right.ask) return E.right({ name, plan: resolved.right });
@@ -58,9 +57,10 @@ const firstThatWorks = async <A>(
   options: PullOptions,
   body: (attempt: { src: ReturnType<typeof registrySource>; allow: ReturnType<typeof policyCheck>; candidate: string }) => Promise<E.Either<CopyFailure, A>>,
 ): Promise<E.Either<ReadonlyArray<Failure>, { value: A; candidate: string; record: boolean; shortName?: string }>> => {
-  const policy = await ctx.policy();
+  // Both files at once; the policy is judged before anything is resolved (or asked of the user).
+  const [policy, cache] = await Promise.all([ctx.policy(), loadAliasCache(ctx.host)]);
   if (E.isLeft(policy)) return E.left([policy.left]);
-  const resolved = await candidatesOf(ctx, input, options);
+  const resolved = await candidatesOf(ctx, input, options, cache);
   if (E.isLeft(resolved)) return resolved;
   const plan = resolved.right.plan;
   const say = options.onMessage ?? (() => undefined);

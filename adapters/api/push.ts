@@ -64,9 +64,9 @@ const pushing = async <A>(
 ): Promise<E.Either<Failure, A>> => {
   const writable = writableCompression(req.compression);
   if (E.isLeft(writable)) return writable;
-  const policy = await ctx.policy();
+  // The policy is read while the image is found; a bad policy is still the first thing said.
+  const [policy, t] = await Promise.all([ctx.policy(), target(ctx, req)]);
   if (E.isLeft(policy)) return policy;
-  const t = await target(ctx, req);
   if (E.isLeft(t)) return t;
   const access = ctx.access(req.access);
   const http = ctx.http(access, req.signal);

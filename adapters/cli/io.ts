@@ -1,3 +1,5 @@
+import { isatty } from "node:tty";
+
 /** Where a command writes, and whether a person is at a terminal: the process's streams in the binary, buffers in tests. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -6,9 +8,15 @@ export interface CliIO {
   readonly isTerminal: boolean;
 }
 
-/** The running process's standard streams. */
+/**
+ * The running process's standard streams. Whether they are terminals is asked
+ * of the descriptors, not of `process.stdin`: making that stream costs every
+ * command a few milliseconds of start-up, and only `load` and prompts read it.
+ */
 export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
-  isTerminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  get isTerminal() {
+    return isatty(0) && isatty(1);
+  },
 };

@@ -56,8 +56,9 @@ export const readAuthFiles = async (host: HostEnvironment, options: AuthOptions 
   const out: AuthFile[] = [];
   // A file the user named (--authfile, REGISTRY_AUTH_FILE) must be readable; a default one they may not read is none of theirs.
   const named = options.authFile ?? host.env["REGISTRY_AUTH_FILE"];
-  for (const location of authFileSearchPath(authEnvironment(host, options))) {
-    const f = await readAuthFile(location, location.path === named);
+  // Read at once (each read is a round trip to the thread pool), judged in the search path's order.
+  const read = await Promise.all(authFileSearchPath(authEnvironment(host, options)).map((location) => readAuthFile(location, location.path === named)));
+  for (const f of read) {
     if (E.isLeft(f)) return f;
     if (f.right !== undefined) out.push(f.right);
   }

@@ -79,9 +79,10 @@ const readToml = async (path: string, required: boolean): Promise<E.Either<Failu
 export const loadRegistries = async (host: HostEnvironment, options: RegistriesConfOptions = {}): Promise<E.Either<Failure, LoadedRegistries>> => {
   const files = await registriesFiles(host, options);
   const paths = [files.primary, ...(await Promise.all(files.dropInDirs.map(dropInFiles))).flat()];
+  // Read at once, judged in order: the first problem is the one reported.
+  const read = await Promise.all(paths.map((path, i) => readToml(path, i === 0 && files.primaryRequired)));
   const docs: SourceDocument[] = [];
-  for (const [i, path] of paths.entries()) {
-    const doc = await readToml(path, i === 0 && files.primaryRequired);
+  for (const doc of read) {
     if (E.isLeft(doc)) return doc;
     if (doc.right !== undefined) docs.push(doc.right);
   }

@@ -3,6 +3,7 @@ import {
   compressionAfter,
   compressionOf,
   layerTypeFor,
+  mountSource,
   planCopy,
   selectInstances,
   type BlobStep,
@@ -245,7 +246,11 @@ export const planImageCopy = async (src: ImageSource, dst: ImageDestination, opt
   const changing = capabilities.takesNewBlobs === true && (capabilities.compression === "compress" || c.compress === true || c.decompress === true || c.format !== undefined);
   const layers = cache === undefined || !changing ? [] : [...new Set(instances.flatMap((i) => i.manifest.layers).filter((l) => compressionOf(l.mediaType) !== undefined).map((l) => l.digest))];
   const counterparts = new Map<string, ReadonlyArray<Counterpart>>(await Promise.all(layers.map(async (l) => [l, (await cache?.counterparts(l).catch(() => [])) ?? []] as const)));
-  const asked = [...blobs, ...[...counterparts.values()].flat().map((c) => c.descriptor)];
+  // Where every blob can be mounted from the source's repository, nobody asks first whether the destination has them:
+  // a mount of a blob it has succeeds as well, and the questions cost a round trip before the mounts (~9 ms of a
+  // 4-layer push; a mount that fails asks then).
+  const mountable = mountSource(capabilities, src.locations ?? []) !== undefined;
+  const asked = [...(mountable ? [] : blobs), ...[...counterparts.values()].flat().map((c) => c.descriptor)];
   const has = await Promise.all(asked.map((d) => dst.hasBlob(d).catch(() => false)));
   const present = new Set(asked.filter((_, i) => has[i] === true).map((d) => d.digest));
   const plan = planCopy(
@@ -287,8 +292,24 @@ const changedStream = async (
   return { stream: change.action === "decompress" ? tapped.stream : compressedAs(change.to, change.level)(tapped.stream), uncompressed, failed: () => failed };
 };
 
-/** Carries a plan out: blobs (mounted, copied or skipped as planned), manifests, signatures, commit. */
+/** Carries a plan out: blobs (mounted, copied or skipped as planned), manifests, signatures, commit; and waits for the blob-info cache's writes, whatever happened. */
 const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestination, options: CopyOptions): Promise<E.Either<CopyFailure, CopyResult>> => {
+  const remembering: Promise<void>[] = [];
+  try {
+    return await carryOutSteps(planned, src, dst, options, remembering);
+  } finally {
+    await Promise.all(remembering);
+  }
+};
+
+const carryOutSteps = async (
+  planned: PlannedCopy,
+  src: ImageSource,
+  dst: ImageDestination,
+  options: CopyOptions,
+  /** The blob-info cache's writes under way. */
+  remembering: Promise<void>[],
+): Promise<E.Either<CopyFailure, CopyResult>> => {
   const aborted = (): boolean => options.signal?.aborted === true;
   const { plan } = planned;
   const interrupted = E.left(failure("INTERRUPTED", "interrupted"));
@@ -297,9 +318,13 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
   const replaced = new Map<string, Descriptor>();
   const cache = options.blobInfo;
   const pushedTo = dst.mountsInto;
-  /** Remembers where a blob now is, for later mounts; the cache's failures cost nothing but the memory. */
-  const seen = async (digest: string): Promise<void> => {
-    if (cache !== undefined && pushedTo !== undefined) await cache.recordLocation(digest, pushedTo).catch(() => undefined);
+  /**
+   * Remembers where a blob now is, for later mounts, while the copy goes on: nothing of the copy
+   * waits for the cache (a mounted push wrote it before its manifest: ~8 ms of a 4-layer push).
+   * The cache's failures cost nothing but the memory.
+   */
+  const seen = (digest: string): void => {
+    if (cache !== undefined && pushedTo !== undefined) remembering.push(cache.recordLocation(digest, pushedTo).catch(() => undefined));
   };
 
   /**
@@ -336,10 +361,10 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
     replaced.set(d.digest, made);
     const uncompressed = r.right.uncompressed;
     if (cache !== undefined && uncompressed !== undefined) {
-      if (change.action === "compress") await cache.recordPair(uncompressed, { ...made, compression: change.to }).catch(() => undefined);
-      else await cache.recordPair(uncompressed, { ...d, compression: change.from }).catch(() => undefined);
+      const pair = change.action === "compress" ? cache.recordPair(uncompressed, { ...made, compression: change.to }) : cache.recordPair(uncompressed, { ...d, compression: change.from });
+      remembering.push(pair.catch(() => undefined));
     }
-    await seen(made.digest);
+    seen(made.digest);
     options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
     return E.right(undefined);
   };
@@ -362,9 +387,10 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
           const target = step.written ?? d;
           const mounted = await settled(() => mountBlob(target, from), "destination");
           if (E.isLeft(mounted)) return mounted;
-          if (mounted.right) {
+          // Not mounted: the destination may have it all the same (nobody asked before the mount).
+          if (mounted.right || (await dst.hasBlob(target).catch(() => false))) {
             if (step.written !== undefined) replaced.set(d.digest, step.written);
-            await seen(target.digest);
+            seen(target.digest);
             options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
             return E.right(undefined);
           }
@@ -388,7 +414,7 @@ const carryOut = async (planned: PlannedCopy, src: ImageSource, dst: ImageDestin
           const r = await settled(() => dst.putBlob(d, read.stream), "destination").finally(() => release(stream.right));
           if (E.isRight(r)) {
             written = true;
-            if (step.role === "layer") await seen(d.digest);
+            if (step.role === "layer") seen(d.digest);
             options.onEvent?.({ kind: "blob-done", digest: d.digest, size: d.size, role: step.role });
             return r;
           }

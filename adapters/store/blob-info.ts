@@ -41,19 +41,29 @@ const readEntry = async (dir: string, digest: string): Promise<BlobInfoEntry> =>
   }
 };
 
+/** The last update of each entry's file: this process's updates of an entry run one after another, so none is lost to another. */
+const queued = new Map<string, Promise<void>>();
+
 /**
  * The cache of the store at `storeRoot`. Entries are written whole (a temp
  * file renamed over the old), without the store's lock and without fsync:
- * two writers racing may lose one's entry, and a crash may lose the last
+ * two processes racing may lose one's entry, and a crash may lose the last
  * ones, which only costs the work the entry would have saved. Unreadable
  * entries are empty ones.
  */
 export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
   const dir = blobInfoDir(storeRoot);
   const read = (digest: string): Promise<BlobInfoEntry> => readEntry(dir, digest);
-  const update = async (digest: string, change: (e: BlobInfoEntry) => BlobInfoEntry): Promise<void> => {
+  const update = (digest: string, change: (e: BlobInfoEntry) => BlobInfoEntry): Promise<void> => {
     const file = fileOf(dir, digest);
-    if (file === undefined) return;
+    if (file === undefined) return Promise.resolve();
+    const next = (queued.get(file) ?? Promise.resolve()).then(() => write(digest, file, change));
+    queued.set(file, next);
+    return next.finally(() => {
+      if (queued.get(file) === next) queued.delete(file);
+    });
+  };
+  const write = async (digest: string, file: string, change: (e: BlobInfoEntry) => BlobInfoEntry): Promise<void> => {
     try {
       const current = await read(digest);
       const next = change(current);

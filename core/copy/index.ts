@@ -16,6 +16,7 @@ export {
 } from "./compression.ts";
 export {
   blobsToMove,
+  mountSource,
   planCopy,
   selectInstances,
   type BlobStep,

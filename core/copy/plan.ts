@@ -235,7 +235,7 @@ const counterpartStep = (
 };
 
 /** A repository the destination can mount a blob from: one where the source is known to be, in the destination's registry, not the destination itself. */
-const mountSource = (capabilities: DestinationCapabilities, locations: ReadonlyArray<Location>): Location | undefined => {
+export const mountSource = (capabilities: DestinationCapabilities, locations: ReadonlyArray<Location>): Location | undefined => {
   const into = capabilities.mountsInto;
   return into === undefined ? undefined : locations.find((l) => l.registry === into.registry && l.repository !== into.repository);
 };

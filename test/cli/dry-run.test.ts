@@ -83,4 +83,23 @@ describe("--dry-run", () => {
     expect(tags.status).toBe(1);
     expect(listing(join(root, "registry/data/docker/registry/v2/repositories/dry"))).toEqual(["a"]);
   });
+
+  it("mounts without asking first, and where a mount fails, asks before uploading", async () => {
+    // A store that knows the image in dry/a, pushed once to dry/c: every blob mounted.
+    const e = env("stale");
+    expect(berth(["pull", "-q", "--tls-verify=false", `${registry.host}/dry/a:1`], { env: e }).status).toBe(0);
+    const plan = JSON.parse(berth(["push", "--dry-run", "--format", "json", "--tls-verify=false", `${registry.host}/dry/a:1`, `${registry.host}/dry/c:1`], { env: e }).stdout) as PlanJson;
+    expect(plan.instances[0]?.blobs.map((b) => [b.action, b.from?.repository])).toEqual([
+      ["mount", "dry/a"],
+      ["mount", "dry/a"],
+    ]);
+    expect(berth(["push", "-q", "--tls-verify=false", `${registry.host}/dry/a:1`, `${registry.host}/dry/c:1`], { env: e }).status).toBe(0);
+    // dry/a loses the layer: a second push to dry/c cannot mount it, and finds that dry/c has it instead of uploading it.
+    const layer = blobs[1] ?? "";
+    const unlinked = await fetch(`http://${registry.host}/v2/dry/a/blobs/${layer}`, { method: "DELETE" });
+    expect(unlinked.status).toBe(202);
+    const again = berth(["push", "--tls-verify=false", `${registry.host}/dry/a:1`, `${registry.host}/dry/c:2`], { env: e });
+    expect([again.status, again.stderr]).toEqual([0, expect.stringContaining(`Copying blob ${layer} skipped: already exists`)]);
+    expect((await fetch(`http://${registry.host}/v2/dry/c/manifests/2`, { method: "HEAD", headers: { accept: "application/vnd.oci.image.manifest.v1+json" } })).status).toBe(200);
+  });
 });
