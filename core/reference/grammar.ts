@@ -7,87 +7,48 @@
  * Every function here runs in O(n) and never throws.
  */
 
-/**
- * Character classes as bits of one table, so that a scan is a loop over
- * `charCodeAt` and a table lookup: names are checked cold, at start-up
- * (registries.conf's aliases), where a predicate call per character costs.
- */
-const LOWER_ALNUM = 1;
-const ALNUM = 2;
+const code = (s: string, i: number): number => s.charCodeAt(i);
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isLowerAlpha = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+const isUpperAlpha = (c: number): boolean => c >= 0x41 && c <= 0x5a;
+const isAlpha = (c: number): boolean => isLowerAlpha(c) || isUpperAlpha(c);
+const isLowerAlnum = (c: number): boolean => isLowerAlpha(c) || isDigit(c);
+const isAlnum = (c: number): boolean => isAlpha(c) || isDigit(c);
 /** `\w` in RE2: ASCII letters, digits and underscore. */
-const WORD = 4;
+const isWord = (c: number): boolean => isAlnum(c) || c === 0x5f;
 /** `[[:xdigit:]]` */
-const HEX = 8;
-const LOWER_HEX = 16;
-const ALPHA = 32;
-/** `[a-zA-Z0-9-]`, inside a domain component. */
-const DOMAIN = 64;
-/** `[a-zA-Z0-9=_-]`, go-digest's encoded part. */
-const ENCODED = 128;
-const DIGIT = 256;
-
-const classes = ((): Uint16Array => {
-  const t = new Uint16Array(128);
-  const mark = (from: string, to: string, bits: number): void => {
-    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) t[c] = (t[c] ?? 0) | bits;
-  };
-  mark("a", "z", LOWER_ALNUM | ALNUM | WORD | ALPHA | DOMAIN | ENCODED);
-  mark("A", "Z", ALNUM | WORD | ALPHA | DOMAIN | ENCODED);
-  mark("0", "9", LOWER_ALNUM | ALNUM | WORD | HEX | LOWER_HEX | DOMAIN | ENCODED | DIGIT);
-  mark("a", "f", HEX | LOWER_HEX);
-  mark("A", "F", HEX);
-  mark("_", "_", WORD | ENCODED);
-  mark("-", "-", DOMAIN | ENCODED);
-  mark("=", "=", ENCODED);
-  return t;
-})();
-
-/** Whether the character at `i` is in every class of `bits` (false past the end). */
-const is = (s: string, i: number, bits: number): boolean => {
-  const c = s.charCodeAt(i);
-  return c < 128 && ((classes[c] ?? 0) & bits) === bits;
-};
+const isHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+const isLowerHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66);
 
 const DOT = 0x2e;
 const UNDERSCORE = 0x5f;
 const DASH = 0x2d;
 const COLON = 0x3a;
 
-/** Index just past a run of characters of class `bits` starting at `i`. */
-const skip = (s: string, i: number, bits: number): number => {
+/** Index just past a run of characters satisfying `pred` starting at `i`. */
+const skip = (s: string, i: number, pred: (c: number) => boolean): number => {
   let j = i;
-  while (j < s.length) {
-    const c = s.charCodeAt(j);
-    if (c >= 128 || ((classes[c] ?? 0) & bits) !== bits) break;
-    j++;
-  }
+  while (j < s.length && pred(code(s, j))) j++;
   return j;
 };
 
-/** Index just past a run of `c` starting at `i`. */
-const skipChar = (s: string, i: number, c: number): number => {
-  let j = i;
-  while (j < s.length && s.charCodeAt(j) === c) j++;
-  return j;
-};
-
-/** Whether `s` from `from` to its end is all of class `bits`. */
-const all = (s: string, bits: number, from = 0): boolean => skip(s, from, bits) === s.length;
+const all = (s: string, pred: (c: number) => boolean): boolean => skip(s, 0, pred) === s.length;
 
 /**
  * `path-component := [a-z0-9]+ (separator [a-z0-9]+)*` with
  * `separator := [._] | __ | [-]+`.
  */
 export const isPathComponent = (s: string): boolean => {
-  let i = skip(s, 0, LOWER_ALNUM);
+  let i = skip(s, 0, isLowerAlnum);
   if (i === 0) return false;
   while (i < s.length) {
-    const c = s.charCodeAt(i);
+    const c = code(s, i);
     if (c === DOT) i += 1;
-    else if (c === UNDERSCORE) i += s.charCodeAt(i + 1) === UNDERSCORE ? 2 : 1;
-    else if (c === DASH) i = skipChar(s, i, DASH);
+    else if (c === UNDERSCORE) i += code(s, i + 1) === UNDERSCORE ? 2 : 1;
+    else if (c === DASH) i = skip(s, i, (d) => d === DASH);
     else return false;
-    const next = skip(s, i, LOWER_ALNUM);
+    const next = skip(s, i, isLowerAlnum);
     if (next === i) return false;
     i = next;
   }
@@ -98,17 +59,21 @@ export const isPathComponent = (s: string): boolean => {
 export const isRemoteName = (s: string): boolean => s.split("/").every(isPathComponent);
 
 /** `domain-component := [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]` */
-export const isDomainComponent = (s: string): boolean => s.length > 0 && is(s, 0, ALNUM) && is(s, s.length - 1, ALNUM) && all(s, DOMAIN);
+export const isDomainComponent = (s: string): boolean =>
+  s.length > 0 &&
+  isAlnum(code(s, 0)) &&
+  isAlnum(code(s, s.length - 1)) &&
+  all(s, (c) => isAlnum(c) || c === DASH);
 
 /** `domain-name := domain-component ('.' domain-component)*`; covers IPv4 too. */
 export const isDomainName = (s: string): boolean => s.split(".").every(isDomainComponent);
 
 /** `\[[a-fA-F0-9:]+\]`, the bracketed IPv6 host upstream accepts. */
-export const isBracketedIPv6 = (s: string): boolean => {
-  if (s.length <= 2 || !s.startsWith("[") || !s.endsWith("]")) return false;
-  for (let i = 1; i < s.length - 1; i++) if (!is(s, i, HEX) && s.charCodeAt(i) !== COLON) return false;
-  return true;
-};
+export const isBracketedIPv6 = (s: string): boolean =>
+  s.length > 2 &&
+  s.startsWith("[") &&
+  s.endsWith("]") &&
+  all(s.slice(1, -1), (c) => isHex(c) || c === COLON);
 
 /** `domain := host [':' port-number]` with `host := domain-name | '[' IPv6 ']'`. */
 export const isDomainAndPort = (s: string): boolean => {
@@ -117,18 +82,12 @@ export const isDomainAndPort = (s: string): boolean => {
   const host = s.slice(0, hostEnd);
   const port = s.slice(hostEnd);
   const hostOk = s.startsWith("[") ? isBracketedIPv6(host) : isDomainName(host);
-  return hostOk && (port === "" || (port.length > 1 && port.charCodeAt(0) === COLON && all(port, DIGIT, 1)));
+  return hostOk && (port === "" || (port.length > 1 && code(port, 0) === COLON && all(port.slice(1), isDigit)));
 };
 
 /** `tag := [\w][\w.-]{0,127}` */
-export const isTag = (s: string): boolean => {
-  if (s.length < 1 || s.length > 128 || !is(s, 0, WORD)) return false;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== DOT && c !== DASH && !is(s, i, WORD)) return false;
-  }
-  return true;
-};
+export const isTag = (s: string): boolean =>
+  s.length >= 1 && s.length <= 128 && isWord(code(s, 0)) && all(s, (c) => isWord(c) || c === DOT || c === DASH);
 
 /**
  * The digest as the reference grammar admits it (validity is checked
@@ -141,8 +100,8 @@ export const isReferenceDigest = (s: string): boolean => {
   const algorithmOk = s
     .slice(0, colon)
     .split(/[-_+.]/)
-    .every((part) => part.length > 0 && is(part, 0, ALPHA) && all(part, ALNUM));
-  return algorithmOk && hex.length >= 32 && all(hex, HEX);
+    .every((part) => part.length > 0 && isAlpha(code(part, 0)) && all(part, isAlnum));
+  return algorithmOk && hex.length >= 32 && all(hex, isHex);
 };
 
 /**
@@ -156,15 +115,15 @@ export const isDigestShape = (s: string): boolean => {
   const algorithmOk = s
     .slice(0, colon)
     .split(/[.+_-]/)
-    .every((part) => part.length > 0 && all(part, LOWER_ALNUM));
-  return algorithmOk && encoded.length > 0 && all(encoded, ENCODED);
+    .every((part) => part.length > 0 && all(part, isLowerAlnum));
+  return algorithmOk && encoded.length > 0 && all(encoded, (c) => isAlnum(c) || c === 0x3d || c === UNDERSCORE || c === DASH);
 };
 
 /** Lowercase hexadecimal, as digests of known algorithms must be encoded. */
-export const isLowerHexString = (s: string): boolean => s.length > 0 && all(s, LOWER_HEX);
+export const isLowerHexString = (s: string): boolean => s.length > 0 && all(s, isLowerHex);
 
 /** `identifier := [a-f0-9]{64}`: a full image ID. */
-export const isIdentifier = (s: string): boolean => s.length === 64 && all(s, LOWER_HEX);
+export const isIdentifier = (s: string): boolean => s.length === 64 && all(s, isLowerHex);
 
 /**
  * Go's `strings.ToLower` for the purposes of the grammar: the same as
