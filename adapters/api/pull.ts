@@ -3,7 +3,7 @@ import type { CopyPlan } from "../../core/copy/index.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import type { Platform } from "../../core/manifest/index.ts";
 import { parseNormalizedNamed, repositoryName } from "../../core/reference/index.ts";
-import { resolveShortName, type ResolutionPlan } from "../../core/registries/index.ts";
+import { resolveShortName, type AliasCache, type ResolutionPlan } from "../../core/registries/index.ts";
 import type { ImageRecord } from "../../core/store/index.ts";
 import { registryClient } from "../../plugins/docker/registry.ts";
 import { registrySignatureSources } from "../../plugins/docker/signature-store.ts";
@@ -37,9 +37,9 @@ export interface PullOptions {
 }
 
 /** The candidates a name resolves to, after asking a person where registries.conf says to. */
-const candidatesOf = async (ctx: BerthContext, input: string, options: PullOptions, cache: Awaited<ReturnType<typeof loadAliasCache>>): Promise<E.Either<ReadonlyArray<Failure>, { name: string; plan: ResolutionPlan }>> => {
+const candidatesOf = async (ctx: BerthContext, input: string, options: PullOptions, aliasCache: AliasCache | undefined): Promise<E.Either<ReadonlyArray<Failure>, { name: string; plan: ResolutionPlan }>> => {
   const name = input.startsWith("docker://") ? input.slice("docker://".length) : input;
-  const resolved = resolveShortName(name, ctx.config, { tty: options.choose !== undefined, ...(E.isRight(cache) ? { aliasCache: cache.right } : {}) });
+  const resolved = resolveShortName(name, ctx.config, { tty: options.choose !== undefined, ...(aliasCache === undefined ? {} : { aliasCache }) });
   if (E.isLeft(resolved)) return E.left([resolved.left]);
   if (!resolved.right.ask) return E.right({ name, plan: resolved.right });
   const chosen = options.choose === undefined ? undefined : await options.choose(resolved.right);
@@ -60,7 +60,8 @@ const firstThatWorks = async <A>(
   // Both files at once; the policy is judged before anything is resolved (or asked of the user).
   const [policy, cache] = await Promise.all([ctx.policy(), loadAliasCache(ctx.host)]);
   if (E.isLeft(policy)) return E.left([policy.left]);
-  const resolved = await candidatesOf(ctx, input, options, cache);
+  // An unreadable alias cache is an empty one: it only remembers earlier choices.
+  const resolved = await candidatesOf(ctx, input, options, E.isRight(cache) ? cache.right : undefined);
   if (E.isLeft(resolved)) return resolved;
   const plan = resolved.right.plan;
   const say = options.onMessage ?? (() => undefined);

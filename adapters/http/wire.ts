@@ -473,16 +473,8 @@ const send = async (c: Connection, body: WireBody, framing: RequestFraming, stop
   else if (sent !== framing.length) throw new WireError(`the body ended after ${sent} of its declared ${framing.length} bytes`, "BERTH_BODY_LENGTH");
 };
 
-/** Connections are shared only between requests that would have trusted the same server. */
 /** TLS contexts by the CAs they trust: made once, as each holds a parsed copy of every root certificate. */
 const secureContexts = new Map<string, SecureContext>();
-let unverified: SecureContext | undefined;
-/**
- * The context of connections that verify nothing (`--tls-verify=false`, which tries TLS before plain
- * HTTP): it trusts no root, so that none is parsed (~20 ms of the first TLS connection here, unless
- * NODE_EXTRA_CA_CERTS made Node parse them all at its start).
- */
-const unverifiedContext = (): SecureContext => (unverified ??= createSecureContext({ ca: [] }));
 const secureContextFor = (ca: ReadonlyArray<string>): SecureContext => {
   const key = ca.join("\n");
   let context = secureContexts.get(key);
@@ -493,6 +485,15 @@ const secureContextFor = (ca: ReadonlyArray<string>): SecureContext => {
   return context;
 };
 
+let unverified: SecureContext | undefined;
+/**
+ * The context of connections that verify nothing (`--tls-verify=false`, which tries TLS before plain
+ * HTTP): it trusts no root, so that none is parsed (~20 ms of the first TLS connection here, unless
+ * NODE_EXTRA_CA_CERTS made Node parse them all at its start).
+ */
+const unverifiedContext = (): SecureContext => (unverified ??= createSecureContext({ ca: [] }));
+
+/** Connections are shared only between requests that would have trusted the same server. */
 const poolKey = (url: URL, options: WireOptions): string =>
   url.protocol !== "https:" ? url.origin : `${url.origin} ${options.insecureSkipVerify ? "insecure" : createHash("sha256").update(options.ca.join("\n")).digest("hex")}`;
 
