@@ -18,6 +18,9 @@ const fpTsModules: NonNullable<Options["esbuildPlugins"]>[number] = {
   },
 };
 
+/** The function the command line's bundle is built inside: what the launcher calls with CommonJS's five arguments. */
+const bundleWrapper = { head: "(function (exports, require, module, __filename, __dirname) {", tail: "})" };
+
 const common: Options = {
   target: "node20",
   platform: "node",
@@ -54,6 +57,10 @@ export default defineConfig([
     external: ["yaml"],
     minifyWhitespace: true,
     minifySyntax: true,
+    // Wrapped as Node wraps a CommonJS module, here rather than by the launcher: a wrapper added
+    // at run time makes V8 copy the whole text into one string before compiling it (~3 ms, 235 page faults).
+    banner: { js: bundleWrapper.head },
+    footer: { js: bundleWrapper.tail },
     esbuildOptions: (o) => {
       o.charset = "ascii";
     },

@@ -51,12 +51,14 @@ const readCache = (file: string): Buffer | undefined => {
 };
 
 const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+// The bundle is built as one function expression taking CommonJS's five arguments (tsup.config.ts).
+const script = new vm.Script(source, {
   filename: bundle,
   ...(cached === undefined ? {} : { cachedData: cached }),
 });
 const loaded = { exports: {} as { main?: () => Promise<void> } };
-(script.runInThisContext() as (...args: unknown[]) => void)(loaded.exports, require, loaded, bundle, path.dirname(bundle));
+const wrapped: unknown = script.runInThisContext();
+if (typeof wrapped === "function") wrapped(loaded.exports, require, loaded, bundle, path.dirname(bundle));
 
 /** Asking for help or the version compiles little: such a run leaves the cache to the first real command. */
 const trivial = process.argv.length <= 2 || process.argv.slice(2).some((a) => ["--help", "-h", "--version", "-v", "help", "version"].includes(a));

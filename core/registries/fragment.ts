@@ -2,8 +2,8 @@ import * as A from "fp-ts/lib/Array.js";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { isDomainAndPort } from "../reference/grammar.ts";
-import { parseReference } from "../reference/index.ts";
 import { printable } from "../text.ts";
+import { checkAliases } from "./aliases.ts";
 import type { RegistriesDocument } from "./document.ts";
 import { configError, type RegistriesConfigError } from "./errors.ts";
 import type { Mirror, PullFromMirror, RegistriesFragment, RegistryEntry, ShortNameMode } from "./model.ts";
@@ -123,46 +123,6 @@ const searchRegistry =
 
 const shortNameModes: ReadonlyArray<ShortNameMode> = ["enforcing", "permissive", "disabled"];
 
-/** An alias name is a short name: no registry, no tag, no digest. */
-const checkAliasName = (file: string, name: string): Result<string> => {
-  const r = parseReference(name);
-  if (E.isLeft(r)) return E.left(configError(file, `alias "${printable(name)}": ${r.left.message}`));
-  if (r.right.tag !== undefined || r.right.digest !== undefined) {
-    return E.left(configError(file, `alias "${printable(name)}": a short name must not contain a tag or digest`));
-  }
-  if (/[.:]/.test(r.right.domain) || r.right.domain === "localhost") {
-    return E.left(configError(file, `alias "${printable(name)}": a short name must not contain a registry`));
-  }
-  return E.right(name);
-};
-
-/** An alias value names a repository on a registry: no tag, no digest. */
-const checkAliasValue = (file: string, name: string, value: string): Result<string> => {
-  if (value === "") return E.right(value);
-  const r = parseReference(value);
-  if (E.isLeft(r)) return E.left(configError(file, `alias "${printable(name)}" = "${printable(value)}": ${r.left.message}`));
-  if (r.right.tag !== undefined || r.right.digest !== undefined) {
-    return E.left(configError(file, `alias "${printable(name)}" = "${printable(value)}": must not contain a tag or digest`));
-  }
-  if (!(/[.:]/.test(r.right.domain) || r.right.domain === "localhost")) {
-    return E.left(configError(file, `alias "${printable(name)}" = "${printable(value)}": must contain a registry and a repository`));
-  }
-  return E.right(value);
-};
-
-const aliasesOf = (file: string, aliases: Readonly<Record<string, string>>): Result<Readonly<Record<string, string>>> =>
-  pipe(
-    Object.entries(aliases),
-    A.traverse(E.Applicative)(([name, value]) =>
-      pipe(
-        checkAliasName(file, name),
-        E.chain(() => checkAliasValue(file, name, value)),
-        E.map((v) => [name, v] as const),
-      ),
-    ),
-    E.map((pairs) => Object.fromEntries(pairs)),
-  );
-
 const v1Lists = (doc: RegistriesDocument) => ({
   search: doc.registries?.search?.registries ?? [],
   insecure: doc.registries?.insecure?.registries ?? [],
@@ -228,7 +188,7 @@ export const registriesFragment =
         pipe(A.traverse(E.Applicative)(registryOf(file))(doc.registry ?? []), E.chain(checkConflicts), E.map(firstPerPrefix)),
       ),
       E.bind("usr", () => A.traverse(E.Applicative)(searchRegistry(file))(doc["unqualified-search-registries"] ?? [])),
-      E.bind("aliases", () => aliasesOf(file, doc.aliases ?? {})),
+      E.bind("aliases", () => checkAliases(file, doc.aliases ?? {})),
       E.map(({ registries, usr, aliases }) => ({
         file,
         aliases,

@@ -86,4 +86,10 @@ describe("the code cache", () => {
     expect(bundle.byteLength).toBeGreaterThan(0);
     expect(bundle.findIndex((b) => b > 0x7f)).toBe(-1);
   });
+
+  it("compiles the bundle's text as it is: one function expression taking CommonJS's arguments", () => {
+    const text = readFileSync(join(berthBin, "..", "cli-main.cjs"), "latin1");
+    expect(text.startsWith("(function (exports, require, module, __filename, __dirname) {\n")).toBe(true);
+    expect(text.trimEnd().split("\n").slice(-2)).toEqual(["})", "//# sourceMappingURL=cli-main.cjs.map"]);
+  });
 });
