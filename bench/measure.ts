@@ -31,6 +31,24 @@ export const must = (cmd: string, args: string[]): void => {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
 };
 
+/**
+ * Who runs in which turn in round `i`: a Williams design, so that over the rounds every tool runs
+ * first as often as any other and right after each other tool equally often (with two tools,
+ * they alternate). A run can be slowed by what the run before it left (here: freed memory the VM
+ * gives back to its host, so that the next process faults it in again), and a plain rotation puts
+ * each tool always after the same one.
+ */
+export const balancedOrder = <T>(tools: ReadonlyArray<T>, i: number): T[] => {
+  const n = tools.length;
+  // 0, 1, n-1, 2, n-2, …: shifted by the round, each ordered pair meets once per n rounds (n even).
+  const base = Array.from({ length: n }, (_, k) => (k === 0 ? 0 : k % 2 === 1 ? (k + 1) / 2 : n - k / 2));
+  const rows = n % 2 === 0 ? n : 2 * n;
+  const r = i % rows;
+  // With n odd the shifted rows and their mirror images together meet each pair twice per 2n rounds.
+  const row = base.map((x) => (x + (r % n)) % n);
+  return (r >= n ? row.reverse() : row).map((k) => tools[k] as T);
+};
+
 /** The middle value (the upper one of an even count). */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 

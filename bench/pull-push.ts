@@ -2,7 +2,8 @@
  * berth against skopeo on loopback registries: every speed target of the
  * pull and push work in one run, each as the ratio of medians of paired,
  * alternating runs with fresh destinations, every run printed.
- * Run after `npm ci`: `npx deno run -A bench/pull-push.ts [RUNS]` (default 7).
+ * Run after `npm ci`: `npx deno run -A bench/pull-push.ts [RUNS]` (default 12: whole rounds of
+ * the balanced order for three and four tools).
  *
  * - pull of 4 × 32 MiB, 4 × 256 MiB and 24 layers of 1 KiB to 64 MiB:
  *   `berth pull` (and the library on Deno, for the first and last) against
@@ -16,16 +17,16 @@
  * - peak RSS of every berth run, and of a pull of one 1 GiB layer;
  * - for every pull, the floor: `pull-floor.cjs`, the least a Node program does
  *   to fetch the same layers verified and durably (raw sockets, sha256, writes,
- *   fdatasync; no manifest, no config, no library), run in the same rotation,
+ *   fdatasync; no manifest, no config, no library), run in the same rounds,
  *   and the start of Node itself (`node -e 0`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { layoutImage, median, must, timed, type Timed } from "./measure.ts";
+import { balancedOrder, layoutImage, median, must, timed, type Timed } from "./measure.ts";
 import { startBenchRegistry } from "./local-registry.ts";
 
-const runs = Number(Deno.args[0] ?? "7");
+const runs = Number(Deno.args[0] ?? "12");
 const dir = mkdtempSync(join(tmpdir(), "berth-bench-pull-"));
 const cli = new URL("../dist/cli.cjs", import.meta.url).pathname;
 const denoPull = new URL("./deno-pull.ts", import.meta.url).pathname;
@@ -36,8 +37,6 @@ const registry = await startBenchRegistry(join(dir, "source"));
 const host = registry.host;
 const results: string[] = [];
 
-/** Who runs in which turn: the order rotates, so no one always goes first. */
-const rotations = <T>(xs: ReadonlyArray<T>, i: number): T[] => xs.map((_, k) => xs[(k + i) % xs.length] as T);
 
 const report = (what: string, target: string, series: Record<string, Timed[]>): void => {
   for (const [who, xs] of Object.entries(series)) console.log(`  ${what} ${who} (ms): ${xs.map((x) => x.ms.toFixed(0)).join(" ")}`);
@@ -69,7 +68,7 @@ const pulls = async (repo: string, withDeno: boolean): Promise<Record<string, Ti
   const who = withDeno ? ["berth", "skopeo", "floor", "berth on Deno"] : ["berth", "skopeo", "floor"];
   const series: Record<string, Timed[]> = Object.fromEntries(who.map((w) => [w, []]));
   for (let i = 0; i < runs; i++) {
-    for (const w of rotations(who, i)) {
+    for (const w of balancedOrder(who, i)) {
       const out = join(dir, "out");
       const t =
         w === "berth"
@@ -103,7 +102,7 @@ try {
   // berth keeps V8's compiled code in the cache directory of the HOME it runs with: made here, once, by a first pull, as a user's first command makes it.
   timed("node", [cli, "--root", join(dir, "warm-up"), "pull", "-q", "--tls-verify=false", `${host}/bench/small:1`], { HOME: dir });
   rmSync(join(dir, "warm-up"), { recursive: true, force: true });
-  console.log(`registry ${host}; ${runs} runs of each, in rotating order`);
+  console.log(`registry ${host}; ${runs} runs of each, in balanced order (each tool first, and after each other tool, equally often)`);
 
   const starts: Timed[] = [];
   for (let i = 0; i < runs; i++) starts.push(timed("node", ["-e", "0"]));
@@ -119,7 +118,7 @@ try {
   must("node", [cli, "--root", store, "pull", "-q", "--tls-verify=false", `${host}/bench/small:1`]);
   const full: Record<string, Timed[]> = { berth: [], skopeo: [] };
   for (let i = 0; i < runs; i++) {
-    for (const w of rotations(["berth", "skopeo"], i)) {
+    for (const w of balancedOrder(["berth", "skopeo"], i)) {
       // A registry of its own for every push: nothing there to mount, nothing in skopeo's cache about it.
       const own = await startBenchRegistry(join(dir, `push-${i}-${w}`));
       try {
@@ -138,7 +137,7 @@ try {
 
   const mounts: Record<string, Timed[]> = { berth: [], skopeo: [] };
   for (let i = 0; i < runs; i++) {
-    for (const w of rotations(["berth", "skopeo"], i)) {
+    for (const w of balancedOrder(["berth", "skopeo"], i)) {
       mounts[w]?.push(
         w === "berth"
           ? timed("node", [cli, "--root", store, "push", "-q", "--tls-verify=false", `${host}/bench/small:1`, `${host}/mount-berth-${i}/img:1`], { HOME: dir })
