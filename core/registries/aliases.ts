@@ -8,14 +8,16 @@
  * shapes are recognised by two regular expressions, compiled once, and only
  * what they do not recognise goes through the reference parser, which says
  * what is wrong. Each expression accepts a subset of what the parser accepts
- * (tested), and each is linear: its repeated parts begin with characters
- * that cannot end the part before them.
+ * (tested); neither runs on more than 255 characters (a longer name is never
+ * valid), and their repeated parts begin with characters that cannot end the
+ * part before them, so they do not backtrack far.
  */
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { nameTotalLengthMax, parseReference } from "../reference/index.ts";
 import { printable } from "../text.ts";
 import { configError, type RegistriesConfigError } from "./errors.ts";
+import { hasRegistry } from "./short-names.ts";
 
 /** `path-component`, lower case letters and digits joined by `.`, `_`, `__` or dashes. */
 const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
@@ -46,9 +48,6 @@ export const isPlainAliasValue = (value: string): boolean => {
   return m[2] !== undefined || host.includes(".") || host === "localhost";
 };
 
-/** Whether a reference's domain names a registry (a dot, a port or `localhost`), as containers/image decides. */
-const namesRegistry = (domain: string): boolean => /[.:]/.test(domain) || domain === "localhost";
-
 /** An alias name is a short name: no registry, no tag, no digest. */
 export const checkAliasName = (file: string, name: string): E.Either<RegistriesConfigError, string> => {
   if (isPlainAliasName(name)) return E.right(name);
@@ -57,7 +56,7 @@ export const checkAliasName = (file: string, name: string): E.Either<RegistriesC
   if (r.right.tag !== undefined || r.right.digest !== undefined) {
     return E.left(configError(file, `alias "${printable(name)}": a short name must not contain a tag or digest`));
   }
-  if (namesRegistry(r.right.domain)) return E.left(configError(file, `alias "${printable(name)}": a short name must not contain a registry`));
+  if (hasRegistry(r.right)) return E.left(configError(file, `alias "${printable(name)}": a short name must not contain a registry`));
   return E.right(name);
 };
 
@@ -69,7 +68,7 @@ export const checkAliasValue = (file: string, name: string, value: string): E.Ei
   if (r.right.tag !== undefined || r.right.digest !== undefined) {
     return E.left(configError(file, `alias "${printable(name)}" = "${printable(value)}": must not contain a tag or digest`));
   }
-  if (!namesRegistry(r.right.domain)) {
+  if (!hasRegistry(r.right)) {
     return E.left(configError(file, `alias "${printable(name)}" = "${printable(value)}": must contain a registry and a repository`));
   }
   return E.right(value);
