@@ -6,7 +6,7 @@
  * command starts ~25-30 ms sooner. The cache lives in
  * `$XDG_CACHE_HOME/berth` (else `~/.cache/berth`), one file per build of
  * berth and Node, written once by the first command that is more than a
- * question for help or the version; `BERTH_CODE_CACHE=0` turns it off. A cache
+ * question for help or the version and succeeds; `BERTH_CODE_CACHE=0` turns it off. A cache
  * that is not ours alone (another owner, writable by others) is not used.
  */
 
@@ -65,7 +65,9 @@ const trivial = process.argv.length <= 2 || process.argv.slice(2).some((a) => ["
 
 if (cacheFile !== undefined && !trivial && (cached === undefined || script.cachedDataRejected === true)) {
   // Made at exit, so that it holds the functions this command compiled too; written whole or not at all.
-  process.once("exit", () => {
+  // Only by a command that succeeded: one that failed early compiled little, and a cache is never extended.
+  process.once("exit", (code) => {
+    if (code !== 0) return;
     const dir = path.dirname(cacheFile);
     const temp = `${cacheFile}.${process.pid}.tmp`;
     try {

@@ -1,6 +1,6 @@
 /**
  * The `berth` executable's code cache: made once per build in the user's
- * cache directory, used afterwards, replaced when V8 refuses it, never taken
+ * cache directory by a command that succeeds, used afterwards, replaced when V8 refuses it, never taken
  * from a file someone else could have written, and never in the way of the
  * command when it cannot be read or written; asking for help or the version
  * does not make it.
@@ -47,6 +47,15 @@ describe("the code cache", () => {
     // Accepted, so not written again.
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(cacheFiles(dir)).toEqual(files);
+  });
+
+  it("is left to the first command that succeeds: one that fails early compiled little", () => {
+    const dir = tempDir("berth-code-cache-");
+    const failed = run({ XDG_CACHE_HOME: dir }, undefined, ["--root", store, "pull", "not a name"]);
+    expect(failed.status).toBe(125);
+    expect(cacheFiles(dir)).toEqual([]);
+    expect(run({ XDG_CACHE_HOME: dir })).toMatchObject({ status: 0, stderr: "" });
+    expect(cacheFiles(dir)).toHaveLength(1);
   });
 
   it("replaces a cache V8 refuses, one writable by others, and caches of other builds", () => {
