@@ -34,9 +34,9 @@ export const must = (cmd: string, args: string[]): void => {
 /**
  * Who runs in which turn in round `i`: a Williams design, so that over the rounds every tool runs
  * first as often as any other and right after each other tool equally often (with two tools,
- * they alternate). A run can be slowed by what the run before it left (here: freed memory the VM
- * gives back to its host, so that the next process faults it in again), and a plain rotation puts
- * each tool always after the same one.
+ * they alternate). A run can be slowed by what the run before it left (here, after the 1 GiB
+ * pulls, berth's runs right after the Deno pull were 10-30% slower; why is not known), and a plain
+ * rotation puts each tool always after the same one.
  */
 export const balancedOrder = <T>(tools: ReadonlyArray<T>, i: number): T[] => {
   const n = tools.length;

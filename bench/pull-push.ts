@@ -37,7 +37,6 @@ const registry = await startBenchRegistry(join(dir, "source"));
 const host = registry.host;
 const results: string[] = [];
 
-
 const report = (what: string, target: string, series: Record<string, Timed[]>): void => {
   for (const [who, xs] of Object.entries(series)) console.log(`  ${what} ${who} (ms): ${xs.map((x) => x.ms.toFixed(0)).join(" ")}`);
   const berth = series["berth"] ?? [];

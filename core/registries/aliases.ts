@@ -1,7 +1,7 @@
 /**
- * Checks of short-name aliases, as registries.conf files and the alias cache
- * hold them: the name a short name (no registry, tag or digest), the value a
- * repository on a registry (no tag or digest), or empty (no alias).
+ * Checks of the short-name aliases of registries.conf files: the name a short
+ * name (no registry, tag or digest), the value a repository on a registry (no
+ * tag or digest), or empty (no alias).
  *
  * Every command that reads registries.conf checks every alias (a bad one is
  * an error, as in podman), and Debian's shortnames.conf holds sixty: the usual
