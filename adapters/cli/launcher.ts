@@ -18,10 +18,9 @@ const path = require("node:path") as typeof import("node:path");
 const vm = require("node:vm") as typeof import("node:vm");
 
 const bundle = path.join(path.dirname(fs.realpathSync(__filename)), "cli-main.cjs");
-const { isAscii } = require("node:buffer") as typeof import("node:buffer");
-// The bundle is built in ASCII: then Latin-1 decoding, a copy, gives the same text as UTF-8 decoding, which costs more.
-const bytes = fs.readFileSync(bundle);
-const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+// The bundle is built in ASCII (esbuild's charset option; a launcher test checks the built file), so Latin-1
+// decoding, a copy, gives the text UTF-8 decoding would, which costs more; checking the bytes first cost ~0.7 ms.
+const source = fs.readFileSync(bundle, "latin1");
 const stat = fs.statSync(bundle);
 
 /** Where this build's cache is, if anywhere: named by the bundle's identity on disk and Node's version. */
@@ -96,8 +95,15 @@ if (cacheFile !== undefined && !trivial && (cached === undefined || script.cache
   });
 }
 
+/**
+ * Once the event loop has run dry and every other `exit` listener has run (the cache above), nothing is left to do:
+ * a natural exit would still free the whole heap first, ~6 ms of every command on this project's VM, which
+ * `process.exit` skips. Added when the command has finished, so that it is the last listener.
+ */
+const exitWithoutTeardown = (): void => void process.once("exit", (code) => process.exit(code));
+
 const main = loaded.exports.main;
-if (typeof main === "function") void main();
+if (typeof main === "function") void main().then(exitWithoutTeardown, exitWithoutTeardown);
 else {
   process.stderr.write(`Error: internal error: ${bundle} does not hold berth's command line\n`);
   process.exitCode = 125;

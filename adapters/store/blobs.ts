@@ -13,6 +13,29 @@ export type BlobError = Failure<"DIGEST_MISMATCH" | "SIZE_MISMATCH" | "BLOB_IO" 
 
 const earlySyncBytes = 8 << 20;
 
+/** Directories this process has made (or found) for blobs: a pull asked for the same two again for every blob. */
+const madeDirs = new Set<string>();
+
+/**
+ * Runs `op`, which needs `dir`: made first unless this process made it before, and made again if it has
+ * gone since (`op` failed with ENOENT: someone removed it), after which `op` runs once more.
+ */
+const inDirectory = async <A>(dir: string, op: () => Promise<A>): Promise<A> => {
+  const make = async (): Promise<A> => {
+    await mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+    return op();
+  };
+  if (!madeDirs.has(dir)) return make();
+  try {
+    return await op();
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "ENOENT") throw e;
+    madeDirs.delete(dir);
+    return make();
+  }
+};
+
 /** The blob store of an OCI layout: `blobs/sha256/<hex>`, written through an ingest directory. */
 export interface BlobStore {
   readonly root: string;
@@ -54,8 +77,7 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   const temp = join(store.ingestDir, `.ingest-${process.pid}-${randomBytes(8).toString("hex")}`);
   let handle: FileHandle;
   try {
-    await mkdir(store.ingestDir, { recursive: true });
-    handle = await open(temp, "wx", 0o644);
+    handle = await inDirectory(store.ingestDir, () => open(temp, "wx", 0o644));
   } catch (e) {
     // The stream is left to the caller, who releases it (a registry response must not be left open).
     return E.left(failure("BLOB_IO", `${store.root}: cannot store ${what}: ${systemMessage(e)}`));
@@ -125,8 +147,7 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   if (E.isLeft(claimed)) return fail(failure("BLOB_IO", claimed.left.message));
   const final = blobPath(store, digest);
   try {
-    await mkdir(dirname(final), { recursive: true });
-    await rename(temp, final);
+    await inDirectory(dirname(final), () => rename(temp, final));
     await syncDirectory(dirname(final));
   } catch (e) {
     return fail(failure("BLOB_IO", `${store.root}: storing blob ${digest}: ${systemMessage(e)}`));

@@ -145,12 +145,16 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
     if (E.isLeft(current)) return current;
     const change = await body(current.right);
     if (E.isLeft(change)) return change;
-    for (const b of change.right.requiredBlobs ?? []) {
-      const d = parseDigest(b);
-      if (E.isLeft(d) || !(await hasBlob(store, d.right))) {
-        return E.left(failure("BLOB_NOT_FOUND", `blob ${b} vanished before commit (removed concurrently); try again`));
-      }
-    }
+    // Looked for all at once: one after another they were ~2 ms of a 24-layer pull's commit.
+    const required = change.right.requiredBlobs ?? [];
+    const present = await Promise.all(
+      required.map((b) => {
+        const d = parseDigest(b);
+        return E.isLeft(d) ? false : hasBlob(store, d.right);
+      }),
+    );
+    const vanished = required.find((_, i) => present[i] !== true);
+    if (vanished !== undefined) return E.left(failure("BLOB_NOT_FOUND", `blob ${vanished} vanished before commit (removed concurrently); try again`));
     // A recovered state is new, so it is written even if the body left it as it was.
     const changed = change.right.state !== current.right || E.isLeft(read);
     if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { putBlob } from "../../../adapters/store/blobs.ts";
 import { checkStore } from "../../../adapters/store/check.ts";
-import { openStore, readState, type Store } from "../../../adapters/store/store.ts";
+import { openStore, readState, transaction, type Store } from "../../../adapters/store/store.ts";
 import type { Digest } from "../../../core/reference/index.ts";
 import { importTarball } from "../../../plugins/tarball/import.ts";
 import { gzip, smallRootfs } from "../../tarballs.ts";
@@ -37,6 +37,23 @@ describe("blob ingest", () => {
     }
   });
 
+  it("makes its directories again when they were removed after an earlier blob", async () => {
+    const s = await fresh();
+    const first = await putBlob(s, chunks(bytes));
+    expect(E.isRight(first)).toBe(true);
+    rmSync(s.ingestDir, { recursive: true });
+    rmSync(join(s.root, "blobs"), { recursive: true });
+    const again = await putBlob(s, chunks(bytes));
+    expect(E.isRight(again) && again.right.digest).toBe(E.isRight(first) && first.right.digest);
+    expect(blobFiles(s)).toHaveLength(1);
+    expect(readdirSync(s.ingestDir)).toEqual([]);
+    // Only the blob directory gone: the ingest file is written, and renamed into a directory made again.
+    rmSync(join(s.root, "blobs"), { recursive: true });
+    const third = await putBlob(s, chunks(new TextEncoder().encode("another")));
+    expect(E.isRight(third)).toBe(true);
+    expect(blobFiles(s)).toHaveLength(1);
+  });
+
   it("refuses a wrong digest or size and leaves nothing behind", async () => {
     const s = await fresh();
     const wrongDigest = await putBlob(s, chunks(bytes), { digest: right });
@@ -47,6 +64,27 @@ describe("blob ingest", () => {
     expect(E.isLeft(tooShort) && tooShort.left.code).toBe("SIZE_MISMATCH");
     expect(blobFiles(s)).toEqual([]);
     expect(readdirSync(s.ingestDir)).toEqual([]);
+  });
+});
+
+describe("transaction", () => {
+  it("commits only when every blob the new state needs is there, and names the first that is not", async () => {
+    const s = await fresh();
+    const stored: string[] = [];
+    for (const text of ["first blob", "second blob"]) {
+      const r = await putBlob(s, chunks(new TextEncoder().encode(text)));
+      if (E.isLeft(r)) throw new Error(r.left.message);
+      stored.push(r.right.digest);
+    }
+    const missing = [`sha256:${"1".repeat(64)}`, `sha256:${"2".repeat(64)}`];
+    const before = await readState(s);
+    const refused = await transaction(s, async (state) => E.right({ state: { ...state, images: [] }, result: "done", requiredBlobs: [stored[0]!, missing[0]!, stored[1]!, missing[1]!] }));
+    expect(E.isLeft(refused) && refused.left).toMatchObject({ code: "BLOB_NOT_FOUND", message: `blob ${missing[0]} vanished before commit (removed concurrently); try again` });
+    expect(await readState(s)).toEqual(before);
+    const malformed = await transaction(s, async (state) => E.right({ state, result: "done", requiredBlobs: ["sha256:not-hex"] }));
+    expect(E.isLeft(malformed) && malformed.left.code).toBe("BLOB_NOT_FOUND");
+    const committed = await transaction(s, async (state) => E.right({ state, result: "done", requiredBlobs: stored }));
+    expect(committed).toEqual(E.right("done"));
   });
 });
 
