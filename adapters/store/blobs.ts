@@ -217,7 +217,23 @@ export const deleteBlobs = async (store: BlobStore, digests: ReadonlyArray<strin
 /** Whether a blob store has the blob a descriptor names (false for a malformed digest). */
 export const hasDescribed = async (store: BlobStore, d: { readonly digest: string }): Promise<boolean> => {
   const digest = parseDigest(d.digest);
-  return E.isRight(digest) && (await stat(blobPath(store, digest.right)).then((s) => s.isFile(), () => false));
+  if (E.isLeft(digest)) return false;
+  const path = blobPath(store, digest.right);
+  // A blob directory that is not there holds no blobs: a first pull into a new store asks once, not once per blob.
+  return (await directoryExists(dirname(path))) && (await stat(path).then((s) => s.isFile(), () => false));
+};
+
+/** Questions under way: whether a directory exists, shared by everyone who asks meanwhile (a plan asks for every blob at once). */
+const asking = new Map<string, Promise<boolean>>();
+
+const directoryExists = (dir: string): Promise<boolean> => {
+  const under = asking.get(dir);
+  if (under !== undefined) return under;
+  const asked = stat(dir)
+    .then((s) => s.isDirectory(), () => false)
+    .finally(() => asking.delete(dir));
+  asking.set(dir, asked);
+  return asked;
 };
 
 /** Streams a blob into a store, verified against what its descriptor promises (digest and size). */

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { putBlob } from "../../../adapters/store/blobs.ts";
+import { hasDescribed, putBlob } from "../../../adapters/store/blobs.ts";
 import { checkStore } from "../../../adapters/store/check.ts";
 import { openStore, readState, transaction, type Store } from "../../../adapters/store/store.ts";
 import type { Digest } from "../../../core/reference/index.ts";
@@ -52,6 +52,23 @@ describe("blob ingest", () => {
     const third = await putBlob(s, chunks(new TextEncoder().encode("another")));
     expect(E.isRight(third)).toBe(true);
     expect(blobFiles(s)).toHaveLength(1);
+  });
+
+  it("finds blobs only where they are, in a store with no blob directory yet or one that has some", async () => {
+    const base = join(root, `bare${n++}`);
+    const bare = { root: base, ingestDir: join(base, "ingest") };
+    const asked = [{ digest: right }, { digest: `sha256:${"3".repeat(64)}` }, { digest: "sha256:short" }];
+    expect(await Promise.all(asked.map((d) => hasDescribed(bare, d)))).toEqual([false, false, false]);
+    const r = await putBlob(bare, chunks(bytes));
+    if (E.isLeft(r)) throw new Error(r.left.message);
+    expect(await Promise.all([...asked, { digest: r.right.digest }].map((d) => hasDescribed(bare, d)))).toEqual([false, false, false, true]);
+    // A directory where the blob would be is not the blob.
+    const s = await fresh();
+    const d = await putBlob(s, chunks(bytes));
+    if (E.isLeft(d)) throw new Error(d.left.message);
+    rmSync(join(s.root, "blobs", "sha256", d.right.digest.slice(7)));
+    mkdirSync(join(s.root, "blobs", "sha256", d.right.digest.slice(7)));
+    expect(await hasDescribed(s, { digest: d.right.digest })).toBe(false);
   });
 
   it("refuses a wrong digest or size and leaves nothing behind", async () => {
