@@ -214,15 +214,6 @@ export const deleteBlobs = async (store: BlobStore, digests: ReadonlyArray<strin
   }
 };
 
-/** Whether a blob store has the blob a descriptor names (false for a malformed digest). */
-export const hasDescribed = async (store: BlobStore, d: { readonly digest: string }): Promise<boolean> => {
-  const digest = parseDigest(d.digest);
-  if (E.isLeft(digest)) return false;
-  const path = blobPath(store, digest.right);
-  // A blob directory that is not there holds no blobs: a first pull into a new store asks once, not once per blob.
-  return (await directoryExists(dirname(path))) && (await stat(path).then((s) => s.isFile(), () => false));
-};
-
 /** Questions under way: whether a directory exists, shared by everyone who asks meanwhile (a plan asks for every blob at once). */
 const asking = new Map<string, Promise<boolean>>();
 
@@ -234,6 +225,15 @@ const directoryExists = (dir: string): Promise<boolean> => {
     .finally(() => asking.delete(dir));
   asking.set(dir, asked);
   return asked;
+};
+
+/** Whether a blob store has the blob a descriptor names (false for a malformed digest). */
+export const hasDescribed = async (store: BlobStore, d: { readonly digest: string }): Promise<boolean> => {
+  const digest = parseDigest(d.digest);
+  if (E.isLeft(digest)) return false;
+  const path = blobPath(store, digest.right);
+  // A blob directory that is not there holds no blobs: a first pull into a new store asks once, not once per blob.
+  return (await directoryExists(dirname(path))) && (await stat(path).then((s) => s.isFile(), () => false));
 };
 
 /** Streams a blob into a store, verified against what its descriptor promises (digest and size). */
