@@ -37,6 +37,9 @@ export const storeSource = (store: Store, image: ImageRecord): ImageSource => ({
  */
 export const storeDestination = (store: Store, names: ReadonlyArray<string>): ImageDestination => {
   let manifest: RawManifest | undefined;
+  // The image a manifest makes (its config, read back from the store), read as soon as the manifest comes: the
+  // copy has stored the config by then, and the read goes on beside the manifest's own write (~2-4 ms of a pull).
+  let early: { readonly of: RawManifest; readonly image: ReturnType<typeof writtenImageOf> } | undefined;
   let committed = false;
   const alsoKnownAs: string[] = [];
   // What this copy relies on, claimed against concurrent removals; released at close, and if the copy never
@@ -57,6 +60,10 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);
       if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `manifest "${m.digest}": ${digest.left.message}`));
+      const image = writtenImageOf(store, m);
+      // Awaited at commit, if there is one; a failure there is only a reason to read again.
+      image.catch(() => undefined);
+      early = { of: m, image };
       const r = await claimed([digest.right], async () => {
         const put = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
         return E.isLeft(put) ? put : E.right(undefined);
@@ -67,7 +74,8 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
     },
     commit: async (): Promise<E.Either<Failure, { id: string }>> => {
       if (manifest === undefined) return E.left(failure("INVALID_MANIFEST", "commit before any manifest was written"));
-      const written = await writtenImageOf(store, manifest);
+      const read = early?.of === manifest ? await early.image.catch(() => undefined) : undefined;
+      const written = read !== undefined && E.isRight(read) ? read : await writtenImageOf(store, manifest);
       if (E.isLeft(written)) return written;
       const base = imageRecordOf({ ...written.right, names: [] }, sha256Text);
       const record: ImageRecord = { ...base, digests: [...new Set([...base.digests, ...alsoKnownAs])] };
