@@ -1,10 +1,10 @@
-import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { sha256Digest } from "../../adapters/store/hash.ts";
-import { openStore, readState, type Store } from "../../adapters/store/store.ts";
+import { readState } from "../../adapters/store/store.ts";
 import { mediaTypes } from "../../core/manifest/index.ts";
 import { storeDestination } from "../../plugins/store/transport.ts";
+import { freshStores } from "../stores.ts";
 import { tempDir } from "../tmp.ts";
 
 const bytesOf = (doc: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(doc));
@@ -23,13 +23,7 @@ const image = () => {
   return { config, configD, layer, layerD, raw: { bytes: manifest, mediaType: mediaTypes.ociManifest, digest: sha256Digest(manifest) } };
 };
 
-const root = tempDir();
-let stores = 0;
-const fresh = async (): Promise<Store> => {
-  const s = await openStore(join(root, `store${stores++}`));
-  if (E.isLeft(s)) throw new Error(s.left.message);
-  return s.right;
-};
+const fresh = freshStores(tempDir());
 
 describe("the store as a copy's destination", () => {
   it("commits the image its manifest makes, whether the config was stored before the manifest or only after it", async () => {

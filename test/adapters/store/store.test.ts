@@ -4,19 +4,15 @@ import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { hasDescribed, putBlob } from "../../../adapters/store/blobs.ts";
 import { checkStore } from "../../../adapters/store/check.ts";
-import { openStore, readState, transaction, type Store } from "../../../adapters/store/store.ts";
+import { readState, transaction, type Store } from "../../../adapters/store/store.ts";
 import type { Digest } from "../../../core/reference/index.ts";
 import { importTarball } from "../../../plugins/tarball/import.ts";
 import { gzip, smallRootfs } from "../../tarballs.ts";
+import { freshStores } from "../../stores.ts";
 import { tempDir } from "../../tmp.ts";
 
 const root = tempDir();
-let n = 0;
-const fresh = async (): Promise<Store> => {
-  const s = await openStore(join(root, `store${n++}`));
-  if (E.isLeft(s)) throw new Error(s.left.message);
-  return s.right;
-};
+const fresh = freshStores(root);
 const chunks = async function* (b: Uint8Array, size = 7): AsyncIterable<Uint8Array> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
 };
@@ -55,7 +51,7 @@ describe("blob ingest", () => {
   });
 
   it("finds blobs only where they are, in a store with no blob directory yet or one that has some", async () => {
-    const base = join(root, `bare${n++}`);
+    const base = join(root, "bare");
     const bare = { root: base, ingestDir: join(base, "ingest") };
     const asked = [{ digest: right }, { digest: `sha256:${"3".repeat(64)}` }, { digest: "sha256:short" }];
     expect(await Promise.all(asked.map((d) => hasDescribed(bare, d)))).toEqual([false, false, false]);
