@@ -1,4 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { writeBatcher, type WriteBatch } from "../bytes/write-batches.ts";
 
 /** A tar file written in one pass: entries whose size is known only at their end get their header filled in afterwards. */
 export interface TarFileWriter {
@@ -68,23 +69,19 @@ export const tarFileWriter = async (path: string): Promise<TarFileWriter> => {
         const at = pos;
         pos += block;
         let size = 0;
-        // Gathered into ~1 MiB writes: network and zlib chunks are small.
-        let pending: Uint8Array[] = [];
-        let pendingBytes = 0;
-        const flush = async (): Promise<void> => {
-          if (pendingBytes === 0) return;
-          await handle.writev(pending, pos);
-          pos += pendingBytes;
-          pending = [];
-          pendingBytes = 0;
+        // Gathered into ~1 MiB writes (network and zlib chunks are small), cut where the page cache keeps its folios small (see write-batches.ts).
+        const batches = writeBatcher(pos);
+        const write = async (batch: WriteBatch | undefined): Promise<void> => {
+          if (batch === undefined || batch.bytes === 0) return;
+          await handle.writev(batch.pieces, batch.at);
+          pos = batch.at + batch.bytes;
         };
         for await (const chunk of source) {
           size += chunk.byteLength;
-          pending.push(chunk);
-          pendingBytes += chunk.byteLength;
-          if (pendingBytes >= 1 << 20) await flush();
+          batches.push(chunk);
+          for (let batch = batches.ready(); batch !== undefined; batch = batches.ready()) await write(batch);
         }
-        await flush();
+        await write(batches.rest());
         await pad(size);
         await handle.write(tarHeader(nameOf(), size), 0, block, at);
         return size;
