@@ -34,9 +34,11 @@ export const must = (cmd: string, args: string[]): void => {
 /**
  * Who runs in which turn in round `i`: a Williams design, so that over the rounds every tool runs
  * first as often as any other and right after each other tool equally often (with two tools,
- * they alternate). A run can be slowed by what the run before it left (here, after the 1 GiB
- * pulls, berth's runs right after the Deno pull were 10-30% slower; why is not known), and a plain
- * rotation puts each tool always after the same one.
+ * they alternate). A run can be slowed by what the run before it left: on this project's VMs free
+ * memory is reported back to the host, and a run whose page cache lands on memory the one before
+ * it freed and the host took back pays a host fault per page (after a skopeo pull of 1 GiB, whose
+ * files are deleted before write-back, 1 GiB written next costs 0.7-1.8 s of system time instead
+ * of ~0.2 s). A plain rotation would put each tool always after the same one.
  */
 export const balancedOrder = <T>(tools: ReadonlyArray<T>, i: number): T[] => {
   const n = tools.length;
