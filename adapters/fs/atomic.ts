@@ -34,9 +34,13 @@ export const syncDirectory: (dir: string) => Promise<void> = coalescing(fsyncDir
  */
 export const writeFileAtomic = async (path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> => {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o755 });
   const temp = tempBeside(path);
-  const handle = await open(temp, "wx", options.mode ?? 0o644);
+  // The directory is made only when it is missing: asking first cost every write a round trip.
+  const handle = await open(temp, "wx", options.mode ?? 0o644).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== "ENOENT") throw e;
+    await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o755 });
+    return open(temp, "wx", options.mode ?? 0o644);
+  });
   try {
     await handle.writeFile(data);
     await handle.chmod(options.mode ?? 0o644);

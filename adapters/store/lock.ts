@@ -62,10 +62,14 @@ export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<He
     try {
       h = await open(path, "wx", 0o644);
       await h.writeFile(mine);
-      await h.close();
+      const held = h;
       return {
+        // Still ours if the path still names the file we created: kept open, its inode cannot be reused by a new
+        // lock (one made after a breaker removed ours). Two rounds, where reading the owner back took six.
         release: async () => {
-          if ((await readOrEmpty(path)) === mine) await rm(path, { force: true }).catch(() => undefined);
+          const [ours, there] = await Promise.all([held.stat().catch(() => undefined), stat(path).catch(() => undefined)]);
+          const same = ours !== undefined && there !== undefined && ours.ino === there.ino && ours.dev === there.dev;
+          await Promise.all([same ? rm(path, { force: true }).catch(() => undefined) : undefined, held.close().catch(() => undefined)]);
         },
       };
     } catch (e) {
