@@ -81,7 +81,10 @@ export const writeBatcher = (start = 0): WriteBatcher => {
     queue = queue.slice(i);
     queuedBytes -= taken;
     const done: Uint8Array[] = [];
-    while (owners.length > 0 && (owners[0]?.end ?? Infinity) <= end) done.push((owners.shift() as { chunk: Uint8Array }).chunk);
+    for (let o = owners[0]; o !== undefined && o.end <= end; o = owners[0]) {
+      owners.shift();
+      done.push(o.chunk);
+    }
     const batch = { at, pieces, bytes: taken, done };
     at = end;
     return batch;
