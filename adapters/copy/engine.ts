@@ -52,11 +52,12 @@ export interface CopyOptions extends PlanOptions {
   /** The most bytes a layer may decompress to where its compression changes: more is a bomb (default: no limit). */
   readonly maxLayerBytes?: number;
   /**
-   * Blobs other copies of the same run (a sync) are writing into a registry
-   * repository, by repository and digest, each settling to whether it was
-   * written: a copy waits for the one already uploading a blob instead of
-   * uploading it again (concurrent uploads of one blob to one repository
-   * also race inside the distribution registry).
+   * Blobs other copies of the same run (a sync) are uploading or mounting
+   * into a registry repository, by repository and digest, each settling to
+   * whether it got there: a copy waits for the one already writing a blob
+   * instead of writing it again (two writes of one blob to one repository
+   * race inside the distribution registry, which rewrites the blob's link in
+   * place while the other copy's manifest check reads it).
    */
   readonly uploads?: Map<string, Promise<boolean>>;
 }
@@ -382,23 +383,14 @@ const carryOutSteps = async (
           return E.right(undefined);
         }
         const mountBlob = dst.mountBlob;
-        if (step.action === "mount" && step.from !== undefined && mountBlob !== undefined) {
-          const from = step.from;
-          const target = step.written ?? d;
-          const mounted = await settled(() => mountBlob(target, from), "destination");
-          if (E.isLeft(mounted)) return mounted;
-          // Not mounted: the destination may have it all the same (nobody asked before the mount).
-          if (mounted.right || (await dst.hasBlob(target).catch(() => false))) {
-            if (step.written !== undefined) replaced.set(d.digest, step.written);
-            seen(target.digest);
-            options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
-            return E.right(undefined);
-          }
-        }
-        if (step.change !== undefined) return copyChanged(step, step.change);
-        const key = options.uploads === undefined || pushedTo === undefined ? undefined : `${pushedTo.registry}/${pushedTo.repository}@${d.digest}`;
+        const mount = step.action === "mount" && step.from !== undefined && mountBlob !== undefined ? { from: step.from, blob: mountBlob } : undefined;
+        const target = mount === undefined ? d : (step.written ?? d);
+        // Mounts take part too: the registry rewrites a mounted blob's link in place, and a second mount of it
+        // can empty the link under another copy's manifest check ("digest invalid").
+        const key = options.uploads === undefined || pushedTo === undefined || (mount === undefined && step.change !== undefined) ? undefined : `${pushedTo.registry}/${pushedTo.repository}@${target.digest}`;
         const other = key === undefined ? undefined : options.uploads?.get(key);
         if (other !== undefined && (await other)) {
+          if (mount !== undefined && step.written !== undefined) replaced.set(d.digest, step.written);
           options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
           return E.right(undefined);
         }
@@ -406,6 +398,19 @@ const carryOutSteps = async (
         if (key !== undefined) options.uploads?.set(key, new Promise<boolean>((resolve) => (done = resolve)));
         let written = false;
         try {
+          if (mount !== undefined) {
+            const mounted = await settled(() => mount.blob(target, mount.from), "destination");
+            if (E.isLeft(mounted)) return mounted;
+            // Not mounted: the destination may have it all the same (nobody asked before the mount).
+            if (mounted.right || (await dst.hasBlob(target).catch(() => false))) {
+              written = true;
+              if (step.written !== undefined) replaced.set(d.digest, step.written);
+              seen(target.digest);
+              options.onEvent?.({ kind: "blob-skipped", digest: d.digest, size: d.size, role: step.role });
+              return E.right(undefined);
+            }
+          }
+          if (step.change !== undefined) return copyChanged(step, step.change);
           options.onEvent?.({ kind: "blob-started", digest: d.digest, size: d.size, role: step.role });
           const stream = await settled(() => src.blob(d), "source");
           if (E.isLeft(stream)) return stream;
