@@ -22,6 +22,9 @@ export const main = async (): Promise<void> => {
   process.on("beforeExit", () => {
     if (!finished) internal(new Error("the command stopped before it finished"));
   });
-  process.exitCode = await runCli(process.argv.slice(2), processIO);
+  const code = await runCli(process.argv.slice(2), processIO);
   finished = true;
+  process.exitCode = code;
+  // Done: leave now rather than wait for Node to tear the event loop and heap down, unless output is still on its way.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
 };

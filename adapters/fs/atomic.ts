@@ -9,6 +9,8 @@ export interface AtomicWriteOptions {
   readonly mode?: number;
   /** Mode of directories created on the way (default 0o755). */
   readonly dirMode?: number;
+  /** fsync the directory after the rename (default true); false where the caller fsyncs it once for several files. */
+  readonly syncDirectory?: boolean;
 }
 
 const fsyncDirectory = async (dir: string): Promise<void> => {
@@ -57,5 +59,5 @@ export const writeFileAtomic = async (path: string, data: string | Uint8Array, o
     await rm(temp, { force: true });
     throw e;
   }
-  await syncDirectory(dir);
+  if (options.syncDirectory !== false) await syncDirectory(dir);
 };

@@ -64,12 +64,19 @@ export interface Expected {
   readonly validate?: () => Promise<E.Either<BlobError, void>>;
   /** Claims the blob, once its digest is known and before it gets its name, against concurrent removals (see claims.ts). */
   readonly claim?: (digest: Digest) => Promise<E.Either<Failure, void>>;
+  /**
+   * Leave the blob's name to be made durable by the caller, who fsyncs the
+   * blob directory before anything durable refers to the blob (the store's
+   * transaction does, for the blobs a commit requires): a pull then syncs the
+   * directory once, not once per blob on its way to commit.
+   */
+  readonly nameSyncedLater?: boolean;
 }
 
 /**
  * Streams bytes into the store: into an ingest file, hashed and counted as
  * they come, fsynced, checked against what was expected, then renamed into
- * place and the directory fsynced. Nothing unverified ever has a blob's name;
+ * place and the directory fsynced (unless `nameSyncedLater`). Nothing unverified ever has a blob's name;
  * on any failure the ingest file is removed.
  */
 export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array>, expected: Expected = {}): Promise<E.Either<BlobError, { digest: Digest; size: number }>> => {
@@ -146,7 +153,7 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
   const final = blobPath(store, digest);
   try {
     await inDirectory(dirname(final), () => rename(temp, final));
-    await syncDirectory(dirname(final));
+    if (expected.nameSyncedLater !== true) await syncDirectory(dirname(final));
   } catch (e) {
     return fail(failure("BLOB_IO", `${store.root}: storing blob ${digest}: ${systemMessage(e)}`));
   }
@@ -234,11 +241,16 @@ export const hasDescribed = async (store: BlobStore, d: { readonly digest: strin
   return (await directoryExists(dirname(path))) && (await stat(path).then((s) => s.isFile(), () => false));
 };
 
-/** Streams a blob into a store, verified against what its descriptor promises (digest and size). */
-export const putDescribed = async (store: BlobStore, d: { readonly digest: string; readonly size: number }, stream: AsyncIterable<Uint8Array>): Promise<E.Either<BlobError, void>> => {
+/** Streams a blob into a store, verified against what its descriptor promises (digest and size); `nameSyncedLater` as in {@link Expected}. */
+export const putDescribed = async (
+  store: BlobStore,
+  d: { readonly digest: string; readonly size: number },
+  stream: AsyncIterable<Uint8Array>,
+  options: Pick<Expected, "nameSyncedLater"> = {},
+): Promise<E.Either<BlobError, void>> => {
   const digest = parseDigest(d.digest);
   if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));
-  const r = await putBlob(store, stream, { digest: digest.right, size: d.size });
+  const r = await putBlob(store, stream, { ...options, digest: digest.right, size: d.size });
   return E.isLeft(r) ? r : E.right(undefined);
 };
 

@@ -15,6 +15,7 @@ import { isAlive } from "../fs/temp-names.ts";
 import { forgetBlobInfo } from "./blob-info.ts";
 import { deleteBlobs } from "./blobs.ts";
 import { withLock, type Store } from "./store.ts";
+import { removeFile } from "../fs/remove-file.ts";
 
 /** The claims of one write in progress. */
 export interface Claims {
@@ -86,14 +87,14 @@ export const openClaims = (store: Store): Claims => {
       await withLock(store, async () => {
         const used = await usedBy();
         if (used !== undefined) await deleteUnclaimed(store, [...held].filter((d) => !used.has(d)), name);
-        await rm(path, { force: true });
+        await removeFile(path);
         return E.right(undefined);
       }).catch(() => undefined);
       // Without the lock (a read-only or full disk), the claim still goes; what it kept is garbage for `check --repair`.
-      await rm(path, { force: true }).catch(() => undefined);
+      await removeFile(path).catch(() => undefined);
     },
     drop: async () => {
-      if (written) await rm(path, { force: true }).catch(() => undefined);
+      if (written) await removeFile(path).catch(() => undefined);
     },
   };
 };

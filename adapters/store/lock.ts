@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { failure, type Failure } from "../../core/failure.ts";
 import { systemMessage } from "../fs/errors.ts";
 import { isAlive } from "../fs/temp-names.ts";
+import { removeFile } from "../fs/remove-file.ts";
 
 const owner = (): string => `${process.pid}\n${hostname()}\n`;
 
@@ -38,7 +39,7 @@ const breakStale = async (path: string, seen: string): Promise<void> => {
     return;
   }
   try {
-    if ((await readOrEmpty(path)) === seen) await rm(path, { force: true });
+    if ((await readOrEmpty(path)) === seen) await removeFile(path);
   } finally {
     await rm(breaker, { force: true });
   }
@@ -69,7 +70,7 @@ export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<He
         release: async () => {
           const [ours, there] = await Promise.all([held.stat().catch(() => undefined), stat(path).catch(() => undefined)]);
           const same = ours !== undefined && there !== undefined && ours.ino === there.ino && ours.dev === there.dev;
-          await Promise.all([same ? rm(path, { force: true }).catch(() => undefined) : undefined, held.close().catch(() => undefined)]);
+          await Promise.all([same ? removeFile(path).catch(() => undefined) : undefined, held.close().catch(() => undefined)]);
         },
       };
     } catch (e) {
@@ -78,7 +79,7 @@ export const acquireLock = async (path: string, timeoutMs = 120_000): Promise<He
         // Created but not written (a full disk): an empty lock must not be left for others to wait on.
         if (h !== undefined) {
           await h.close().catch(() => undefined);
-          await rm(path, { force: true }).catch(() => undefined);
+          await removeFile(path).catch(() => undefined);
         }
         return failure("STORE_IO", `${path}: cannot take the store's lock: ${systemMessage(e)}`, { code });
       }

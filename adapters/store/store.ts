@@ -1,12 +1,12 @@
 import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { decodeDocument } from "../../core/codec.ts";
 import { failure, type Failure } from "../../core/failure.ts";
 import { parseDigest } from "../../core/reference/index.ts";
 import { blobsInUse, emptyStoreState, ociIndexOf, storeState, type StoreState } from "../../core/store/index.ts";
-import { writeFileAtomic } from "../fs/atomic.ts";
-import { hasBlob, type BlobStore } from "./blobs.ts";
+import { syncDirectory, writeFileAtomic, type AtomicWriteOptions } from "../fs/atomic.ts";
+import { blobPath, hasBlob, type BlobStore } from "./blobs.ts";
 import { systemMessage } from "../fs/errors.ts";
 import { exists } from "../fs/exists.ts";
 import { acquireLock, cannotWrite } from "./lock.ts";
@@ -46,7 +46,7 @@ export const readState = async (store: Store): Promise<E.Either<Failure, StoreSt
   }
 };
 
-const writeIndex = (store: Store, state: StoreState): Promise<void> => writeFileAtomic(join(store.root, "index.json"), json(ociIndexOf(state)));
+const writeIndex = (store: Store, state: StoreState, options?: AtomicWriteOptions): Promise<void> => writeFileAtomic(join(store.root, "index.json"), json(ociIndexOf(state)), options);
 
 /** Creates the layout if it is not there yet (under the lock, so it never overwrites a live index). */
 export const openStore = async (root: string): Promise<E.Either<Failure, Store>> => {
@@ -146,21 +146,34 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
     const change = await body(current.right);
     if (E.isLeft(change)) return change;
     // Looked for all at once: one after another they were ~2 ms of a 24-layer pull's commit.
-    const required = change.right.requiredBlobs ?? [];
-    const present = await Promise.all(
-      required.map((b) => {
-        const d = parseDigest(b);
-        return E.isLeft(d) ? false : hasBlob(store, d.right);
-      }),
+    const required = (change.right.requiredBlobs ?? []).map((b) => ({ text: b, digest: parseDigest(b) }));
+    const present = Promise.all(required.map((b) => (E.isLeft(b.digest) ? false : hasBlob(store, b.digest.right))));
+    // Their names made durable before a record names them: writers may have left that to the commit (nameSyncedLater).
+    const durable = Promise.all(
+      [...new Set(required.flatMap((b) => (E.isLeft(b.digest) ? [] : [dirname(blobPath(store, b.digest.right))])))].map((dir) =>
+        syncDirectory(dir).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== "ENOENT") throw e;
+        }),
+      ),
     );
-    const vanished = required.find((_, i) => present[i] !== true);
-    if (vanished !== undefined) return E.left(failure("BLOB_NOT_FOUND", `blob ${vanished} vanished before commit (removed concurrently); try again`));
+    const found = await present;
+    await durable;
+    const vanished = required.find((_, i) => found[i] !== true);
+    if (vanished !== undefined) return E.left(failure("BLOB_NOT_FOUND", `blob ${vanished.text} vanished before commit (removed concurrently); try again`));
     // A recovered state is new, so it is written even if the body left it as it was.
     const changed = change.right.state !== current.right || E.isLeft(read);
     if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));
+    // The derived files after the records, written side by side, their directory fsynced once for both.
     const layout = join(store.root, "oci-layout");
-    if (!(await exists(layout))) await writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }));
-    if (changed || change.right.rewriteIndex === true || !(await exists(join(store.root, "index.json")))) await writeIndex(store, change.right.state);
+    const [hasLayout, hasIndex] = await Promise.all([exists(layout), exists(join(store.root, "index.json"))]);
+    const derived = [
+      ...(hasLayout ? [] : [writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }), { syncDirectory: false })]),
+      ...(changed || change.right.rewriteIndex === true || !hasIndex ? [writeIndex(store, change.right.state, { syncDirectory: false })] : []),
+    ];
+    const outcomes = await Promise.allSettled(derived);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (refused !== undefined) throw refused.reason;
+    if (derived.length > 0) await syncDirectory(store.root);
     await change.right.afterCommit?.();
     return E.right(change.right.result);
   } catch (e) {

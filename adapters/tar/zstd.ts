@@ -5,7 +5,8 @@
  * content size of a single-segment frame): a 6-byte header must not be able
  * to ask for that. Output is capped like gzip's (a bomb fails).
  */
-import { Decompress } from "fzstd";
+/** The decoder, loaded on first use: building its tables is ~1.4 ms of every command's start, and most read no zstd. */
+let fzstd: Promise<typeof import("fzstd")> | undefined;
 
 /** The largest window a frame may ask for: zstd's own default decoder limit (windowLog 27). */
 export const zstdMaxWindow = 1 << 27;
@@ -138,6 +139,7 @@ export async function* unzstd(source: AsyncIterable<Uint8Array>, limit = Number.
   let ready: Uint8Array[] = [];
   let readyBytes = 0;
   let total = 0;
+  const { Decompress } = await (fzstd ??= import("fzstd"));
   const decoder = new Decompress((chunk) => {
     total += chunk.byteLength;
     if (total > limit) throw new TooMuch(`expands to more than ${limit} bytes (a decompression bomb?)`);

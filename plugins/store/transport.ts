@@ -53,9 +53,10 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
     reserve: (ds) => claims.add(ds.map((d) => d.digest)),
     hasBlob: (d) => hasDescribed(store, d),
-    putBlob: (d, stream) => claimed([d.digest], () => putDescribed(store, d, stream)),
+    // Names made durable by the commit, which requires every blob of the image (one directory fsync, not one per blob).
+    putBlob: (d, stream) => claimed([d.digest], () => putDescribed(store, d, stream, { nameSyncedLater: true })),
     // Claimed once its digest is known, before it gets its name.
-    putNewBlob: (stream) => putBlob(store, stream, { claim: (digest) => claims.add([digest]) }),
+    putNewBlob: (stream) => putBlob(store, stream, { claim: (digest) => claims.add([digest]), nameSyncedLater: true }),
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);
@@ -65,7 +66,7 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       image.catch(() => undefined);
       early = { of: m, image };
       const r = await claimed([digest.right], async () => {
-        const put = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength });
+        const put = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength, nameSyncedLater: true });
         return E.isLeft(put) ? put : E.right(undefined);
       });
       if (E.isLeft(r)) return r;
