@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { passingHashAhead } from "../bytes/hash-ahead.ts";
 import {
   compressionAfter,
   compressionOf,
@@ -154,7 +155,8 @@ const tracked = (stream: AsyncIterable<Uint8Array>, digest: string, size: number
       await it.return?.();
     }
   }
-  return { stream: read(), state };
+  // The same bytes, unchanged: a hash fed where they arrive is fed these.
+  return { stream: passingHashAhead(read(), stream), state };
 };
 
 /** Mismatched bytes are the source's fault, though the destination is where they are found. */

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from "node:tls";
+import type { HashAhead, Hasher } from "../bytes/hash-ahead.ts";
 import { giveBack, lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
 import { bodyEnded, bodyStateOf, chunkPrefix, decodeBody, headEnd, headText, parseHead, readLimit, requestHead, type BodyState, type Method, type RequestFraming } from "./http1-framing.ts";
 
@@ -92,6 +93,10 @@ class Exchange {
   private filled = 0;
   private readonly ready: Uint8Array[] = [];
   private readyBytes = 0;
+  /** Fed every body piece as it is delivered, when the reader asked (hashAhead). */
+  private hash: Hasher | undefined;
+  /** Whether the reader has had a piece: after that, nobody can start hashing ahead. */
+  private taken = false;
   private ended = false;
   /** Why the exchange failed, once it has. */
   failed: Error | undefined;
@@ -213,7 +218,8 @@ class Exchange {
       this.state = state;
       const close = (head.headers["connection"] ?? "").toLowerCase().split(",").map((t) => t.trim());
       this.reusable = state.kind !== "close" && !close.includes("close") && (head.minor === 1 || close.includes("keep-alive"));
-      this.onHead({ status: head.status, headers: head.headers, body: { [Symbol.asyncIterator]: () => this.iterator() }, cancel: () => this.cancel() });
+      const body: AsyncIterable<Uint8Array> & HashAhead = { [Symbol.asyncIterator]: () => this.iterator(), hashAhead: (h) => this.hashAhead(h) };
+      this.onHead({ status: head.status, headers: head.headers, body, cancel: () => this.cancel() });
       // What came with the head is the body's start: decoded where it lies, then copied into a chunk
       // sized by the whole body (decoding counts these bytes off what remains to be read).
       const total = state.kind === "length" ? state.remaining : undefined;
@@ -243,10 +249,20 @@ class Exchange {
   private deliver(n: number): void {
     const fill = this.fill;
     if (fill === undefined || n === 0) return;
-    this.ready.push(lend(fill, fill.subarray(this.filled, this.filled + n)));
+    const piece = fill.subarray(this.filled, this.filled + n);
+    this.hash?.update(piece);
+    this.ready.push(lend(fill, piece));
     this.readyBytes += n;
     this.filled += n;
     if (this.filled === fill.byteLength) this.nextFill();
+  }
+
+  /** Hashes the body from here on as it is delivered (see hash-ahead.ts); what is ready already, at once. Only before the reader's first piece. */
+  private hashAhead(hash: Hasher): boolean {
+    if (this.taken || this.hash !== undefined) return false;
+    for (const piece of this.ready) hash.update(piece);
+    this.hash = hash;
+    return true;
   }
 
   /** Done with the current buffer: no more views are cut from it. */
@@ -307,6 +323,7 @@ class Exchange {
         for (;;) {
           const chunk = this.ready.shift();
           if (chunk !== undefined) {
+            this.taken = true;
             this.readyBytes -= chunk.byteLength;
             if (this.readyBytes < maxReadyBytes) this.resume();
             return { done: false, value: chunk };

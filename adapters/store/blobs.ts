@@ -1,5 +1,6 @@
 import { giveBack, lend, seal, slabBytes, takeSlab } from "../bytes/slabs.ts";
 import { writeBatcher, type WriteBatch } from "../bytes/write-batches.ts";
+import { hashesAhead } from "../bytes/hash-ahead.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -91,6 +92,8 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
     return E.left(failure("BLOB_IO", `${store.root}: cannot store ${what}: ${systemMessage(e)}`));
   }
   const hash = createHash("sha256");
+  // Fed by the source as the bytes arrive, where it can (a registry's body): hashed here otherwise.
+  const ahead = hashesAhead(source, hash);
   let size = 0;
   let closed = false;
   const fail = async (e: BlobError): Promise<E.Either<BlobError, never>> => {
@@ -127,7 +130,7 @@ export const putBlob = async (store: BlobStore, source: AsyncIterable<Uint8Array
       if (expected.size !== undefined && size > expected.size) {
         return await fail(failure("SIZE_MISMATCH", `${what}: more than the expected ${expected.size} bytes`));
       }
-      hash.update(chunk);
+      if (!ahead) hash.update(chunk);
       batches.push(chunk);
       for (let batch = batches.ready(); batch !== undefined; batch = batches.ready()) await write(batch);
     }

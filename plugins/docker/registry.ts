@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { hashesAhead, type Hasher } from "../../adapters/bytes/hash-ahead.ts";
 import { parseChallenges, repositoryScope } from "../../core/auth/index.ts";
 import { encodeBase64Text } from "../../core/base64.ts";
 import { printable } from "../../core/text.ts";
@@ -394,12 +395,18 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       const first = await open(0);
       if (E.isLeft(first)) return first;
       let response = first.right;
+      // The reader's hash, when it asked for it to be fed as bytes arrive: each response's body feeds it, or this loop does.
+      let hashing: Hasher | undefined;
+      let started = false;
       async function* resumable(): AsyncGenerator<Uint8Array, void, undefined> {
+        started = true;
         let received = 0;
         for (let resumes = 0; ; ) {
           try {
+            const fed = hashing !== undefined && hashesAhead(response.body, hashing);
             for await (const chunk of response.body) {
               received += chunk.byteLength;
+              if (!fed) hashing?.update(chunk);
               yield chunk;
             }
             return;
@@ -414,6 +421,11 @@ export const registryClient = (endpoint: RepositoryEndpoint, ctx: RegistryContex
       }
       // Not a bare generator: one that never started cannot run its cleanup, and the response must be closed either way.
       return E.right({
+        hashAhead: (hash: Hasher) => {
+          if (started || hashing !== undefined) return false;
+          hashing = hash;
+          return true;
+        },
         [Symbol.asyncIterator]: () => {
           const it = resumable();
           return {

@@ -100,6 +100,43 @@ describe("against node:http", () => {
     client.close();
   });
 
+  it("feeds a hash asked for before the first read exactly the bytes it yields, pieces already there included, and only one", async () => {
+    const client = wire();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 150_000 }), { maxLength: 8 }), fc.boolean(), fc.integer({ min: 0, max: 15 }), async (sizes, withLength, waitMs) => {
+        const parts = sizes.map((n) => randomBytes(n));
+        const body = Buffer.concat(parts);
+        answer = async (_q, s) => {
+          if (withLength) s.setHeader("content-length", body.byteLength);
+          for (const p of parts) {
+            s.write(p);
+            await sleep(1);
+          }
+          s.end();
+        };
+        const r = await client.request("GET", new URL(`http://${host}/blob`), {}, options);
+        // Asked late, some of the body has arrived (and waits, unhashed) before the hash is given.
+        await sleep(waitMs);
+        const fed = createHash("sha256");
+        const ask = (r.body as { hashAhead?: (h: { update: (d: Uint8Array) => unknown }) => boolean }).hashAhead;
+        expect(ask?.(fed)).toBe(true);
+        expect(ask?.(createHash("sha256"))).toBe(false);
+        const got = await readAll(r);
+        expect(got.equals(body)).toBe(true);
+        expect(fed.digest("hex")).toBe(createHash("sha256").update(body).digest("hex"));
+      }),
+      { numRuns: 40 },
+    );
+    // Once the reader has had a piece, it is too late to ask.
+    answer = (_q, s) => void s.end("abc");
+    const r = await client.request("GET", new URL(`http://${host}/late`), {}, options);
+    const it = r.body[Symbol.asyncIterator]();
+    await it.next();
+    expect((r.body as { hashAhead?: (h: { update: (d: Uint8Array) => unknown }) => boolean }).hashAhead?.(createHash("sha256"))).toBe(false);
+    await it.return?.();
+    client.close();
+  });
+
   it("sends the caller's headers and answers HEAD and 204 without a body", async () => {
     const client = wire();
     let seen: IncomingMessage | undefined;
