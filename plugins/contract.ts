@@ -42,7 +42,10 @@ export interface ImageDestination {
   /**
    * Claims the blobs an image needs before the copy asks which it has, so
    * that a concurrent removal in the destination keeps them until this copy
-   * commits or closes (absent: nothing else removes blobs there).
+   * commits or closes (absent: nothing else removes blobs there). The claim
+   * may go on after this settles, as long as `hasBlob` says a blob is there
+   * only once it is claimed, and every blob written is claimed before it is
+   * visible.
    */
   readonly reserve?: (descriptors: ReadonlyArray<Descriptor>) => Promise<E.Either<Failure, void>>;
   /** Whether it has the blob already (then the copy skips it). */

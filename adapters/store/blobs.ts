@@ -244,12 +244,12 @@ export const hasDescribed = async (store: BlobStore, d: { readonly digest: strin
   return (await directoryExists(dirname(path))) && (await stat(path).then((s) => s.isFile(), () => false));
 };
 
-/** Streams a blob into a store, verified against what its descriptor promises (digest and size); `nameSyncedLater` as in {@link Expected}. */
+/** Streams a blob into a store, verified against what its descriptor promises (digest and size); `claim` and `nameSyncedLater` as in {@link Expected}. */
 export const putDescribed = async (
   store: BlobStore,
   d: { readonly digest: string; readonly size: number },
   stream: AsyncIterable<Uint8Array>,
-  options: Pick<Expected, "nameSyncedLater"> = {},
+  options: Pick<Expected, "nameSyncedLater" | "claim"> = {},
 ): Promise<E.Either<BlobError, void>> => {
   const digest = parseDigest(d.digest);
   if (E.isLeft(digest)) return E.left(failure("INVALID_REFERENCE", `blob "${d.digest}": ${digest.left.message}`));

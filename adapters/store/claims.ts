@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import type { Failure } from "../../core/failure.ts";
+import { failure, type Failure } from "../../core/failure.ts";
+import { systemMessage } from "../fs/errors.ts";
 import { isAlive } from "../fs/temp-names.ts";
 import { forgetBlobInfo } from "./blob-info.ts";
 import { deleteBlobs } from "./blobs.ts";
@@ -19,7 +20,7 @@ import { removeFile } from "../fs/remove-file.ts";
 
 /** The claims of one write in progress. */
 export interface Claims {
-  /** Claims more blobs (under the store's lock); a removal from then on keeps them. */
+  /** Claims more blobs (under the store's lock); a removal from then on keeps them. Digests an add under way is claiming wait for it. */
   readonly add: (digests: ReadonlyArray<string>) => Promise<E.Either<Failure, void>>;
   /** Everything this write has claimed. */
   readonly claimed: () => ReadonlySet<string>;
@@ -67,22 +68,37 @@ export const openClaims = (store: Store): Claims => {
   const name = `${process.pid}-${randomBytes(8).toString("hex")}`;
   const path = join(claimsDir(store), name);
   const held = new Set<string>();
+  // Claims being written, by digest: a later add of the same digests waits for that one instead of writing again.
+  const pending = new Map<string, Promise<E.Either<Failure, void>>>();
   let written = false;
+  const settled = () => Promise.allSettled([...pending.values()]);
   return {
     add: async (digests) => {
-      const fresh = digests.filter((d) => !held.has(d));
-      if (fresh.length === 0) return E.right(undefined);
-      return withLock(store, async () => {
-        for (const d of fresh) held.add(d);
-        // Written and read only under the lock, and worthless after a crash (its writer is dead): no rename, no fsync.
-        if (!written) await mkdir(claimsDir(store), { recursive: true });
-        await writeFile(path, [...held].map((d) => `${d}\n`).join(""));
-        written = true;
-        return E.right(undefined);
-      });
+      const waits = new Set(digests.flatMap((d) => pending.get(d) ?? []));
+      const fresh = [...new Set(digests.filter((d) => !held.has(d) && !pending.has(d)))];
+      if (fresh.length > 0) {
+        const writing = withLock(store, async () => {
+          const claimed = [...held, ...fresh];
+          // Written and read only under the lock, and worthless after a crash (its writer is dead): no rename, no fsync.
+          if (!written) await mkdir(claimsDir(store), { recursive: true });
+          await writeFile(path, claimed.map((d) => `${d}\n`).join(""));
+          written = true;
+          for (const d of fresh) held.add(d);
+          return E.right(undefined);
+        }).catch((e: unknown) => E.left(failure("STORE_IO", `${store.root}: claiming blobs: ${systemMessage(e)}`)));
+        for (const d of fresh) pending.set(d, writing);
+        const done = (): void => {
+          for (const d of fresh) if (pending.get(d) === writing) pending.delete(d);
+        };
+        writing.then(done, done);
+        waits.add(writing);
+      }
+      const outcomes = await Promise.all(waits);
+      return outcomes.find(E.isLeft) ?? E.right(undefined);
     },
     claimed: () => held,
     release: async (usedBy) => {
+      await settled();
       if (!written) return;
       await withLock(store, async () => {
         const used = await usedBy();
@@ -94,6 +110,7 @@ export const openClaims = (store: Store): Claims => {
       await removeFile(path).catch(() => undefined);
     },
     drop: async () => {
+      await settled();
       if (written) await removeFile(path).catch(() => undefined);
     },
   };

@@ -45,18 +45,21 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
   // What this copy relies on, claimed against concurrent removals; released at close, and if the copy never
   // committed, those no image uses are removed again.
   const claims = openClaims(store);
-  const claimed = async (digests: ReadonlyArray<string>, then: () => Promise<E.Either<Failure, void>>): Promise<E.Either<Failure, void>> => {
-    const c = await claims.add(digests);
-    return E.isLeft(c) ? c : then();
-  };
+  // Every blob is claimed before it gets its name (and a found one before it counts as there), so the claims of
+  // the whole image are written beside the first downloads rather than before them (~1.5 ms of a pull's start).
+  // Names are made durable by the commit, which requires every blob of the image (one directory fsync, not one per blob).
+  const claim = (digest: string) => claims.add([digest]);
+  const written = { claim, nameSyncedLater: true } as const;
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
-    reserve: (ds) => claims.add(ds.map((d) => d.digest)),
-    hasBlob: (d) => hasDescribed(store, d),
-    // Names made durable by the commit, which requires every blob of the image (one directory fsync, not one per blob).
-    putBlob: (d, stream) => claimed([d.digest], () => putDescribed(store, d, stream, { nameSyncedLater: true })),
-    // Claimed once its digest is known, before it gets its name.
-    putNewBlob: (stream) => putBlob(store, stream, { claim: (digest) => claims.add([digest]), nameSyncedLater: true }),
+    reserve: async (ds) => {
+      void claims.add(ds.map((d) => d.digest));
+      return E.right(undefined);
+    },
+    // A blob not there needs no claim to be known absent; one that is there is looked for again once claimed (a removal may have come first).
+    hasBlob: async (d) => (await hasDescribed(store, d)) && E.isRight(await claim(d.digest)) && (await hasDescribed(store, d)),
+    putBlob: (d, stream) => putDescribed(store, d, stream, written),
+    putNewBlob: (stream) => putBlob(store, stream, written),
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);
@@ -65,11 +68,8 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       // Awaited at commit, if there is one; a failure there is only a reason to read again.
       image.catch(() => undefined);
       early = { of: m, image };
-      const r = await claimed([digest.right], async () => {
-        const put = await putBytes(store, m.bytes, { digest: digest.right, size: m.bytes.byteLength, nameSyncedLater: true });
-        return E.isLeft(put) ? put : E.right(undefined);
-      });
-      if (E.isLeft(r)) return r;
+      const put = await putBytes(store, m.bytes, { ...written, digest: digest.right, size: m.bytes.byteLength });
+      if (E.isLeft(put)) return put;
       manifest = m;
       return E.right(undefined);
     },
