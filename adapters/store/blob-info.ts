@@ -69,9 +69,14 @@ export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
       const next = change(current);
       // What is known already is not written again: a push that mounts every blob writes nothing here.
       if (JSON.stringify(next) === JSON.stringify(current)) return;
-      await mkdir(dir, { recursive: true });
       const temp = tempBeside(file);
-      await writeFile(temp, `${JSON.stringify(next)}\n`, { mode: 0o644 });
+      const text = `${JSON.stringify(next)}\n`;
+      // The directory is made when a write finds it missing, not asked for before every write.
+      await writeFile(temp, text, { mode: 0o644 }).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== "ENOENT") throw e;
+        await mkdir(dir, { recursive: true });
+        await writeFile(temp, text, { mode: 0o644 });
+      });
       await rename(temp, file).catch(async (e: unknown) => {
         await rm(temp, { force: true });
         throw e;
