@@ -134,7 +134,7 @@ export const createContext = async (options: BerthOptions = {}): Promise<E.Eithe
     ...call,
   });
   const timeouts = options.networkTimeoutMs === undefined ? defaultTimeouts : timeoutsOf(options.networkTimeoutMs);
-  const http = (a: RegistryAccess, signal?: AbortSignal): HttpClient => httpClient({ insecureSkipVerify: a.tlsVerify === false, caFor: registryCas(host, a.certDir) }, signal, timeouts);
+  const http = (a: RegistryAccess, signal?: AbortSignal): HttpClient => httpClient({ insecureSkipVerify: a.tlsVerify === false, caFor: registryCas(host, a.certDir) }, signal, timeouts, host.env);
   const insecure = (ref: Reference, a: RegistryAccess): boolean => a.tlsVerify === false || (a.tlsVerify === undefined && (findRegistry(referenceString(ref), config)?.insecure ?? false));
   const registryContext = async (ref: Reference, a: RegistryAccess, client: HttpClient): Promise<E.Either<Failure, RegistryContext>> => {
     const creds = a.noCreds === true ? E.right(undefined) : a.creds !== undefined ? E.right(a.creds) : await credentialsFor(host, repositoryName(ref), a.authFile === undefined ? {} : { authFile: a.authFile });

@@ -106,7 +106,7 @@ const matchers = (actual: unknown, negate: boolean) => {
     toBeInstanceOf: (cls: abstract new (...args: never[]) => unknown) => check(actual instanceof cls, `${show(actual)} to be an instance of ${cls.name}`),
     toBeLessThan: (n: number) => check((actual as number) < n, `${show(actual)} < ${n}`),
     toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `${show(actual)} <= ${n}`),
-    toThrow: () => check(throws(actual).threw, "function to throw"),
+    toThrow: (_message?: string | RegExp) => check(throws(actual).threw, "function to throw"),
     toMatchObject: (expected: Record<string, unknown>) =>
       check(
         typeof actual === "object" &&
@@ -125,6 +125,34 @@ const matchers = (actual: unknown, negate: boolean) => {
 };
 
 type Matchers = ReturnType<typeof matchers>;
+type Settled = { readonly [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> };
 
-export const expect = (actual: unknown): Matchers & { not: Matchers } =>
-  Object.assign(matchers(actual, false), { not: matchers(actual, true) });
+/** `expect(promise).rejects` / `.resolves`: the matchers applied to the reason or the value, once settled; `toThrow(text)` checks the reason's message. */
+const settledMatchers = (actual: unknown, rejects: boolean): Settled =>
+  Object.fromEntries(
+    Object.keys(matchers(undefined, false)).map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        let value: unknown;
+        let rejected = false;
+        try {
+          value = await actual;
+        } catch (e) {
+          value = e;
+          rejected = true;
+        }
+        if (rejected !== rejects) fail(rejects ? `expected a rejection, got ${show(value)}` : `expected a value, got the rejection ${show(value)}`);
+        if (name === "toThrow") {
+          const wanted = args[0];
+          const message = value instanceof Error ? value.message : String(value);
+          if (typeof wanted === "string" && !message.includes(wanted)) fail(`"${message}" to include "${wanted}"`);
+          if (wanted instanceof RegExp && !wanted.test(message)) fail(`"${message}" to match ${String(wanted)}`);
+          return;
+        }
+        (matchers(value, false) as Record<string, (...a: unknown[]) => void>)[name]?.(...args);
+      },
+    ]),
+  ) as Settled;
+
+export const expect = (actual: unknown): Matchers & { not: Matchers; rejects: Settled; resolves: Settled } =>
+  Object.assign(matchers(actual, false), { not: matchers(actual, true), rejects: settledMatchers(actual, true), resolves: settledMatchers(actual, false) });
