@@ -156,8 +156,8 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
         }),
       ),
     );
-    const found = await present;
-    await durable;
+    // Awaited together: a failed fsync must have its handler before the presence checks end.
+    const [found] = await Promise.all([present, durable]);
     const vanished = required.find((_, i) => found[i] !== true);
     if (vanished !== undefined) return E.left(failure("BLOB_NOT_FOUND", `blob ${vanished.text} vanished before commit (removed concurrently); try again`));
     // A recovered state is new, so it is written even if the body left it as it was.
