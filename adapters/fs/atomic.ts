@@ -1,6 +1,7 @@
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { coalescing } from "./coalesce.ts";
+import { makingDirectory } from "./making-directory.ts";
 import { tempBeside } from "./temp-names.ts";
 
 /** Options for {@link writeFileAtomic}. */
@@ -37,12 +38,7 @@ export const syncDirectory: (dir: string) => Promise<void> = coalescing(fsyncDir
 export const writeFileAtomic = async (path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> => {
   const dir = dirname(path);
   const temp = tempBeside(path);
-  // The directory is made only when it is missing: asking first cost every write a round trip.
-  const handle = await open(temp, "wx", options.mode ?? 0o644).catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code !== "ENOENT") throw e;
-    await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o755 });
-    return open(temp, "wx", options.mode ?? 0o644);
-  });
+  const handle = await makingDirectory(dir, () => open(temp, "wx", options.mode ?? 0o644), options.dirMode);
   try {
     await handle.writeFile(data);
     await handle.chmod(options.mode ?? 0o644);

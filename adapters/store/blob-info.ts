@@ -1,10 +1,11 @@
-import { readFile, rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { counterpartsOf, decodeBlobInfo, withLocation, withVariant, type BlobInfoEntry } from "../../core/copy/blob-info.ts";
 import type { Counterpart, LayerCompression, Location } from "../../core/copy/index.ts";
 import type { Descriptor } from "../../core/manifest/index.ts";
 import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
+import { makingDirectory } from "../fs/making-directory.ts";
 import { tempBeside } from "../fs/temp-names.ts";
 
 /**
@@ -70,13 +71,7 @@ export const blobInfoCache = (storeRoot: string): BlobInfoCache => {
       // What is known already is not written again: a push that mounts every blob writes nothing here.
       if (JSON.stringify(next) === JSON.stringify(current)) return;
       const temp = tempBeside(file);
-      const text = `${JSON.stringify(next)}\n`;
-      // The directory is made when a write finds it missing, not asked for before every write.
-      await writeFile(temp, text, { mode: 0o644 }).catch(async (e: NodeJS.ErrnoException) => {
-        if (e.code !== "ENOENT") throw e;
-        await mkdir(dir, { recursive: true });
-        await writeFile(temp, text, { mode: 0o644 });
-      });
+      await makingDirectory(dir, () => writeFile(temp, `${JSON.stringify(next)}\n`, { mode: 0o644 }));
       await rename(temp, file).catch(async (e: unknown) => {
         await rm(temp, { force: true });
         throw e;

@@ -8,6 +8,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { failure, type Failure } from "../../core/failure.ts";
 import { digestHex, parseDigest, type Digest } from "../../core/reference/index.ts";
 import { syncDirectory } from "../fs/atomic.ts";
+import { makingDirectory } from "../fs/making-directory.ts";
 import { systemMessage } from "../fs/errors.ts";
 
 /** A blob that did not arrive as promised. */
@@ -18,24 +19,12 @@ const earlySyncBytes = 8 << 20;
 /** Directories this process has made (or found) for blobs: a pull asked for the same two again for every blob. */
 const madeDirs = new Set<string>();
 
-/**
- * Runs `op`, which needs `dir`: made first unless this process made it before, and made again if it has
- * gone since (`op` failed with ENOENT: someone removed it), after which `op` runs once more.
- */
+/** Runs `op`, which needs `dir`: made first unless this process made it before, and made again if it has gone since. */
 const inDirectory = async <A>(dir: string, op: () => Promise<A>): Promise<A> => {
-  const make = async (): Promise<A> => {
-    await mkdir(dir, { recursive: true });
-    madeDirs.add(dir);
-    return op();
-  };
-  if (!madeDirs.has(dir)) return make();
-  try {
-    return await op();
-  } catch (e) {
-    if ((e as { code?: unknown }).code !== "ENOENT") throw e;
-    madeDirs.delete(dir);
-    return make();
-  }
+  if (madeDirs.has(dir)) return makingDirectory(dir, op);
+  await mkdir(dir, { recursive: true });
+  madeDirs.add(dir);
+  return op();
 };
 
 /** The blob store of an OCI layout: `blobs/sha256/<hex>`, written through an ingest directory. */

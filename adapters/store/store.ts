@@ -165,10 +165,12 @@ export const transaction = async <R>(store: Store, body: (state: StoreState) => 
     if (changed) await writeFileAtomic(store.stateFile, json(change.right.state));
     // The derived files after the records, written side by side, their directory fsynced once for both.
     const layout = join(store.root, "oci-layout");
-    const [hasLayout, hasIndex] = await Promise.all([exists(layout), exists(join(store.root, "index.json"))]);
+    const rewrite = changed || change.right.rewriteIndex === true;
+    // index.json is looked for only where nothing else makes it written.
+    const [hasLayout, hasIndex] = await Promise.all([exists(layout), rewrite || exists(join(store.root, "index.json"))]);
     const derived = [
       ...(hasLayout ? [] : [writeFileAtomic(layout, json({ imageLayoutVersion: "1.0.0" }), { syncDirectory: false })]),
-      ...(changed || change.right.rewriteIndex === true || !hasIndex ? [writeIndex(store, change.right.state, { syncDirectory: false })] : []),
+      ...(rewrite || !hasIndex ? [writeIndex(store, change.right.state, { syncDirectory: false })] : []),
     ];
     const outcomes = await Promise.allSettled(derived);
     const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");

@@ -49,7 +49,7 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
   // the whole image are written beside the first downloads rather than before them (~1.5 ms of a pull's start).
   // Names are made durable by the commit, which requires every blob of the image (one directory fsync, not one per blob).
   const claim = (digest: string) => claims.add([digest]);
-  const written = { claim, nameSyncedLater: true } as const;
+  const storing = { claim, nameSyncedLater: true } as const;
   return {
     acceptedManifestTypes: [mediaTypes.ociManifest, mediaTypes.dockerManifest],
     reserve: async (ds) => {
@@ -58,8 +58,8 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
     },
     // A blob not there needs no claim to be known absent; one that is there is looked for again once claimed (a removal may have come first).
     hasBlob: async (d) => (await hasDescribed(store, d)) && E.isRight(await claim(d.digest)) && (await hasDescribed(store, d)),
-    putBlob: (d, stream) => putDescribed(store, d, stream, written),
-    putNewBlob: (stream) => putBlob(store, stream, written),
+    putBlob: (d, stream) => putDescribed(store, d, stream, storing),
+    putNewBlob: (stream) => putBlob(store, stream, storing),
     putManifest: async (m, fromIndex) => {
       if (fromIndex !== undefined) alsoKnownAs.push(fromIndex);
       const digest = parseDigest(m.digest);
@@ -68,7 +68,7 @@ export const storeDestination = (store: Store, names: ReadonlyArray<string>): Im
       // Awaited at commit, if there is one; a failure there is only a reason to read again.
       image.catch(() => undefined);
       early = { of: m, image };
-      const put = await putBytes(store, m.bytes, { ...written, digest: digest.right, size: m.bytes.byteLength });
+      const put = await putBytes(store, m.bytes, { ...storing, digest: digest.right, size: m.bytes.byteLength });
       if (E.isLeft(put)) return put;
       manifest = m;
       return E.right(undefined);

@@ -1,6 +1,7 @@
 /**
- * The small part of Vitest's API that the pure tests use, on Deno's own test
- * runner, so that the same test files run unchanged under `deno test`.
+ * The small part of Vitest's API that the tests run on Deno use (the pure
+ * suites, the library's, the HTTP client's), on Deno's own test runner, so
+ * that the same test files run unchanged under `deno test`.
  * deno.json maps the `vitest` import here.
  */
 import { AssertionError, deepStrictEqual } from "node:assert";
